@@ -1,0 +1,38 @@
+# xinyong: `make demo` and `make test` are the quick start; both work on a fresh machine
+# with Python >= 3.11 and make (uv is installed into .tools/ if it is not on PATH).
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+RECORDS ?= 1000000
+SUBJECTS ?= 20000
+
+.PHONY: demo test bench lint typecheck check sync clean
+
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet uv
+
+sync: | $(UV)
+	$(UV) sync --locked --compile-bytecode --quiet
+
+demo: sync
+	$(UV) run xinyong demo --subjects $(SUBJECTS)
+
+test: sync
+	$(UV) run pytest
+
+bench: sync
+	$(UV) run python benchmarks/bench_ledger.py --records $(RECORDS)
+
+lint: sync
+	$(UV) run ruff check src tests benchmarks
+	$(UV) run ruff format --check src tests benchmarks
+	$(UV) run mypy
+
+typecheck: sync
+	$(UV) run mypy
+
+check: lint test
+
+clean:
+	rm -rf demo .venv .tools .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,37 @@
+"""The ``xinyong`` command. One module per command group; heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..errors import XinyongError
+from . import catalogue, db, demo, ids, stats, synth
+
+app = typer.Typer(
+    name="xinyong",
+    help="xinyong (信用): an open, rule-of-law-constrained public credit information system.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(ids.app, name="id")
+app.add_typer(catalogue.app, name="catalogue")
+app.command("init")(db.init)
+app.command("stats")(stats.stats)
+app.command("synth")(synth.synth)
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    """Entry point: runs the app and renders xinyong's own errors without a traceback."""
+    try:
+        app()
+    except XinyongError as exc:
+        from .output import error_console
+
+        error_console().print(f"[bold red]error[/] ({exc.code}): {exc.detail}", highlight=False)
+        for error in exc.errors[:20]:
+            error_console().print(f"  - {error}", highlight=False)
+        sys.exit(2)

@@ -1,0 +1,17 @@
+"""``xinyong init``: create or migrate the ledger database."""
+
+from __future__ import annotations
+
+
+def init() -> None:
+    """Create the ledger database (XINYONG_DATABASE_URL) or migrate it to the newest schema."""
+    from ..ledger import make_engine, upgrade
+    from ..settings import Settings
+    from .output import console
+
+    settings = Settings()
+    engine = make_engine(settings)
+    revision = upgrade(engine)
+    console().print(
+        f"ledger at {engine.url.render_as_string(hide_password=True)} is at revision {revision}"
+    )

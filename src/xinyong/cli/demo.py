@@ -1,0 +1,101 @@
+"""``xinyong demo``: a fresh platform with a synthetic population, loaded and summarised."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+DEMO_DB = "xinyong-demo.db"
+DEMO_DELIVERY = "delivery"
+
+
+def demo(
+    subjects: Annotated[
+        int, typer.Option(help="Size of the synthetic population.", min=10)
+    ] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 2026,
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where the demo database and delivery files go.")
+    ] = Path("demo"),
+) -> None:
+    """Initialise a fresh demo ledger, generate a population, load it and print a summary."""
+    from datetime import datetime
+
+    from ..ingest.delivery import load_delivery
+    from ..ledger import get_subject, make_engine, subject_file, upgrade
+    from ..ledger.stats import ledger_stats
+    from ..schemes import load_pack
+    from ..settings import Settings
+    from ..synth import SynthConfig
+    from .output import console, progress
+    from .summary import print_load_report, print_stats, print_subject_file
+    from .synth import run_synth
+
+    settings = Settings()
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob(DEMO_DB + "*"):
+        stale.unlink()
+    shutil.rmtree(directory / DEMO_DELIVERY, ignore_errors=True)
+    database = directory / DEMO_DB
+    engine = make_engine(f"sqlite:///{database}")
+    upgrade(engine)
+    pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
+    config = SynthConfig(subjects=subjects, seed=seed)
+    console().rule(f"1. synthetic delivery: {subjects:,} subjects, seed {seed}")
+    manifest = run_synth(config, pack, directory / DEMO_DELIVERY, progress)
+    total_rows = sum(f["rows"] for f in manifest["files"])
+    console().rule("2. load into the ledger (validated against the catalogue)")
+    with progress() as bar:
+        task = bar.add_task("loading", total=total_rows, rate="")
+        report = load_delivery(
+            directory / DEMO_DELIVERY,
+            engine,
+            pack,
+            key=settings.pseudonym_key.get_secret_value().encode(),
+            recorded_at=datetime.now().replace(microsecond=0),
+            batch_size=settings.bulk_batch_size,
+            on_progress=lambda n: bar.update(task, completed=n),
+        )
+        bar.update(task, completed=total_rows)
+    print_load_report(report)
+    console().rule("3. what the ledger holds")
+    with engine.connect() as conn:
+        print_stats(ledger_stats(conn, pack.catalogue))
+        sample = _sample_subject(conn)
+        if sample is not None:
+            console().rule("4. one subject's file")
+            file = subject_file(conn, sample, as_of=config.as_of)
+            linked = {link.to_subject: get_subject(conn, link.to_subject) for link in file.links}
+            print_subject_file(file, pack, linked)
+    console().rule("next")
+    console().print(
+        f"ledger: {database}\n"
+        f"delivery files: {directory / DEMO_DELIVERY}\n"
+        f"try: XINYONG_DATABASE_URL=sqlite:///{database} uv run xinyong stats\n"
+        "      uv run xinyong catalogue list\n"
+        "The web portal and API are not built yet (issue 5): there is no URL to open."
+    )
+
+
+def _sample_subject(conn: sa.Connection) -> str | None:
+    """A company with a penalty and a legal representative: the most instructive file."""
+    import sqlalchemy as sa
+
+    from ..ledger import tables as t
+
+    r, links = t.records.c, t.subject_links.c
+    query = (
+        sa.select(r.subject_id)
+        .join(t.subject_links, links.from_subject == r.subject_id)
+        .where(r.item_code == "market.penalty", links.role == "legal_representative")
+        .order_by(r.subject_id)
+        .limit(1)
+    )
+    found = conn.execute(query).scalar_one_or_none()
+    return str(found) if found is not None else None

@@ -1,0 +1,43 @@
+"""``xinyong id``: check identifiers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Check Unified Social Credit Codes, organisation codes and resident IDs.")
+
+
+@app.command("check")
+def check(
+    codes: Annotated[
+        list[str], typer.Argument(help="Codes to check (USCC, organisation code, resident ID).")
+    ],
+    lenient: Annotated[
+        bool,
+        typer.Option(
+            "--lenient", help="Accept a USCC with a wrong check character, with a warning."
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
+) -> None:
+    """Print one line per code (kind, valid or invalid, reason); exit 0 only if all are valid.
+
+    Resident ID numbers are never printed in full.
+    """
+    from ..ids import Mode, check_code
+    from .output import console, print_json
+
+    mode = Mode.LENIENT if lenient else Mode.STRICT
+    results = [check_code(code, mode=mode, today=date.today()) for code in codes]
+    if as_json:
+        print_json([r.__dict__ for r in results])
+    else:
+        for r in results:
+            verdict = "[green]valid[/]" if r.valid else "[red]invalid[/]"
+            console().print(f"{r.shown}\t{r.kind}\t{verdict}\t{r.reason}", soft_wrap=True)
+            for warning in r.warnings:
+                console().print(f"\t[yellow]warning[/]: {warning}", soft_wrap=True)
+    raise typer.Exit(0 if all(r.valid for r in results) else 1)

@@ -1,0 +1,41 @@
+"""Identifiers: USCC (GB 32100), organisation code (GB 11714), resident ID (GB 11643),
+pseudonyms and masking, administrative divisions (GB/T 2260)."""
+
+from .check import CheckResult, check_code
+from .divisions import Division, DivisionTable, divisions
+from .errors import IdentifierError
+from .orgcode import orgcode_check_character, orgcode_is_valid
+from .resident import (
+    ResidentId,
+    generate_resident_id,
+    is_pseudonym,
+    mask_resident_id,
+    parse_resident_id,
+    pseudonymise,
+    resident_check_character,
+)
+from .uscc import Mode, Uscc, check_character, generate_uscc, is_valid_uscc, parse_uscc
+
+__all__ = [
+    "CheckResult",
+    "Division",
+    "DivisionTable",
+    "IdentifierError",
+    "Mode",
+    "ResidentId",
+    "Uscc",
+    "check_character",
+    "check_code",
+    "divisions",
+    "generate_resident_id",
+    "generate_uscc",
+    "is_pseudonym",
+    "is_valid_uscc",
+    "mask_resident_id",
+    "orgcode_check_character",
+    "orgcode_is_valid",
+    "parse_resident_id",
+    "parse_uscc",
+    "pseudonymise",
+    "resident_check_character",
+]

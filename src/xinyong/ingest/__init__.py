@@ -1,0 +1,1 @@
+"""Ingest: source-agency deliveries into the ledger."""

@@ -1,0 +1,54 @@
+"""The credit ledger: subjects, links, records and decisions, append-only."""
+
+from .bulk import BulkStats, BulkWriter
+from .db import current_revision, make_engine, require_current, upgrade
+from .model import (
+    EffectiveInstrument,
+    EventKind,
+    FileEntry,
+    Record,
+    RecordEvent,
+    RecordStatus,
+    Subject,
+    SubjectFile,
+    SubjectLink,
+    content_id,
+)
+from .store import (
+    add_link,
+    append_event,
+    append_record,
+    get_subject,
+    register_subject,
+    subject_file,
+)
+from .subject import identify, make_subject
+from .validate import RecordValidator
+
+__all__ = [
+    "BulkStats",
+    "BulkWriter",
+    "EffectiveInstrument",
+    "EventKind",
+    "FileEntry",
+    "Record",
+    "RecordEvent",
+    "RecordStatus",
+    "RecordValidator",
+    "Subject",
+    "SubjectFile",
+    "SubjectLink",
+    "add_link",
+    "append_event",
+    "append_record",
+    "content_id",
+    "current_revision",
+    "get_subject",
+    "identify",
+    "make_engine",
+    "make_subject",
+    "register_subject",
+    "require_current",
+    "subject_file",
+    "upgrade",
+]

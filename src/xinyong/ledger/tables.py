@@ -1,0 +1,93 @@
+"""Ledger tables (SQLAlchemy Core). Alembic migrations in ``ledger/migrations`` create them.
+
+Everything here is append-only: rows are inserted, never updated or deleted. A record's
+state on a date is derived from the record and the events that refer to it.
+Timestamps (``recorded_at``) are naive UTC and say when xinyong observed a row; the legal
+dates of a record are separate columns.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Json = sa.JSON().with_variant(JSONB(), "postgresql")
+
+subjects = sa.Table(
+    "subjects",
+    metadata,
+    # USCC for organisations; "P" + 32 hex digits (keyed pseudonym) for persons
+    sa.Column("subject_id", sa.String(40), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(300), nullable=False),
+    # GB/T 2260 division of registration (organisations) or of the ID's address code
+    sa.Column("region", sa.String(6)),
+    # persons only: the resident number with birth date hidden, for display
+    sa.Column("id_masked", sa.String(18)),
+    sa.Column("source_agency", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+)
+
+subject_links = sa.Table(
+    "subject_links",
+    metadata,
+    sa.Column("link_id", sa.String(32), primary_key=True),
+    sa.Column("from_subject", sa.ForeignKey("subjects.subject_id"), nullable=False, index=True),
+    sa.Column("to_subject", sa.ForeignKey("subjects.subject_id"), nullable=False, index=True),
+    sa.Column("role", sa.String(40), nullable=False),
+    sa.Column("valid_from", sa.Date(), nullable=False),
+    sa.Column("valid_to", sa.Date()),
+    sa.Column("source_agency", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+)
+
+records = sa.Table(
+    "records",
+    metadata,
+    # content hash of (source_agency, source_record_id, version)
+    sa.Column("record_id", sa.String(32), primary_key=True),
+    sa.Column("item_code", sa.String(80), nullable=False, index=True),
+    sa.Column("subject_id", sa.ForeignKey("subjects.subject_id"), nullable=False, index=True),
+    sa.Column("source_agency", sa.String(64), nullable=False),
+    sa.Column("source_record_id", sa.String(128), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("instrument_type", sa.String(64), nullable=False),
+    sa.Column("instrument_number", sa.String(128), nullable=False),
+    sa.Column("instrument_issuer", sa.String(200), nullable=False),
+    sa.Column("instrument_date", sa.Date(), nullable=False),
+    sa.Column("decided_on", sa.Date(), nullable=False),
+    sa.Column("published_on", sa.Date()),
+    sa.Column("occurred_on", sa.Date()),
+    sa.Column("severity", sa.String(32), nullable=False),
+    sa.Column("attributes", Json, nullable=False),
+    sa.Column("region", sa.String(6)),
+    # the delivery (file or API submission) that brought the record; set by ingest
+    sa.Column("delivery_id", sa.String(64)),
+    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    sa.Index("ix_records_source", "source_agency", "source_record_id"),
+)
+
+record_events = sa.Table(
+    "record_events",
+    metadata,
+    # content hash of the event's defining fields: re-appending the same event is a no-op
+    sa.Column("event_id", sa.String(32), primary_key=True),
+    sa.Column("record_id", sa.ForeignKey("records.record_id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("effective_on", sa.Date(), nullable=False),
+    # who decided: an agency code or an account
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("instrument_number", sa.String(128)),
+    sa.Column("reason", sa.Text()),
+    sa.Column("attributes", Json, nullable=False),
+    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+)

@@ -1,0 +1,17 @@
+"""Jurisdiction packs: the catalogue, laws and agencies as data, loaded strictly."""
+
+from .model import CatalogueItem, FieldSpec, Instrument, Reference
+from .pack import Catalogue, CatalogueRefused, Pack, load_pack
+from .yamlio import PackFormatError
+
+__all__ = [
+    "Catalogue",
+    "CatalogueItem",
+    "CatalogueRefused",
+    "FieldSpec",
+    "Instrument",
+    "Pack",
+    "PackFormatError",
+    "Reference",
+    "load_pack",
+]

@@ -1,0 +1,89 @@
+"""Platform settings: one ``Settings`` object, read from ``XINYONG_*`` environment variables.
+
+Every setting has a description; ``tests/test_docs.py`` checks that each one is documented
+in the README. Build a ``Settings(...)`` and pass it down; nothing reads the environment
+behind your back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
+
+#: Secrets that must never protect real data; accepted only with ``env=development``.
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "development-only-secret"})
+
+DEFAULT_PSEUDONYM_KEY = "development-only-secret"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Environment: ``XINYONG_<NAME>``; ``.env`` is read too."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="XINYONG_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    env: Literal["development", "production"] = Field(
+        default="development",
+        description=("Deployment kind. In `production` the platform refuses placeholder secrets."),
+    )
+    database_url: str = Field(
+        default="sqlite:///./xinyong.db",
+        description=(
+            "SQLAlchemy URL of the ledger database. SQLite (WAL mode) by default; "
+            "PostgreSQL as `postgresql+psycopg://user@host:port/dbname`."
+        ),
+    )
+    pseudonym_key: SecretStr = Field(
+        default=SecretStr(DEFAULT_PSEUDONYM_KEY),
+        description=(
+            "Platform secret for the keyed pseudonyms (HMAC-SHA256) that replace resident ID "
+            "numbers. Changing it changes every person's pseudonym: set it once per platform."
+        ),
+    )
+    uscc_mode: Literal["strict", "lenient"] = Field(
+        default="strict",
+        description=(
+            "How Unified Social Credit Codes with a wrong check character are treated: "
+            "`strict` rejects them unless they are on the exception list; `lenient` accepts "
+            "them with a warning."
+        ),
+    )
+    packs_path: Path | None = Field(
+        default=None,
+        description=(
+            "Extra directory searched for jurisdiction packs before the built-in ones "
+            "(a third-party pack is loaded the same way as `cn`)."
+        ),
+    )
+    jurisdiction: str = Field(
+        default="cn",
+        description="Jurisdiction pack this node runs under, e.g. `cn` or `cn-shenzhen`.",
+    )
+    bulk_batch_size: int = Field(
+        default=20_000,
+        ge=1,
+        le=1_000_000,
+        description="Rows per transaction on the bulk load path.",
+    )
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.env == "production" and (
+            self.pseudonym_key.get_secret_value() in PLACEHOLDER_SECRETS
+        ):
+            raise ConfigError(
+                "XINYONG_PSEUDONYM_KEY is a placeholder; production needs a real secret "
+                "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)",
+                code="placeholder-secret",
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
