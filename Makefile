@@ -5,6 +5,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 RECORDS ?= 1000000
 SUBJECTS ?= 20000
+BENCH_SUBJECTS ?= 1000000
 
 .PHONY: demo test bench lint typecheck check sync clean
 
@@ -23,6 +24,7 @@ test: sync
 
 bench: sync
 	$(UV) run python benchmarks/bench_ledger.py --records $(RECORDS)
+	$(UV) run python benchmarks/bench_synth.py --subjects $(BENCH_SUBJECTS)
 
 lint: sync
 	$(UV) run ruff check src tests benchmarks

@@ -29,12 +29,15 @@ class FieldError:
 
     @property
     def reason(self) -> str:
-        """The problem with quoted values masked, for grouping many rows by cause.
+        """The problem with quoted values and dates masked, for grouping rows by cause.
 
         >>> FieldError("severity", "is 'x', not a severity class of item a.b").reason
         "severity: is '…', not a severity class of item a.b"
+        >>> FieldError("published_on", "is 2026-10-04, after the delivery date 2026-09-30").reason
+        'published_on: is …, after the delivery date …'
         """
-        return f"{self.field}: " + re.sub(r"'[^']*'", "'…'", self.message)
+        masked = re.sub(r"'[^']*'", "'…'", self.message)
+        return f"{self.field}: " + re.sub(r"\b\d{4}-\d{2}-\d{2}\b", "…", masked)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" + (f" (fix: {self.fix})" if self.fix else "")

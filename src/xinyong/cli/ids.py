@@ -28,16 +28,15 @@ def check(
     Resident ID numbers are never printed in full.
     """
     from ..ids import Mode, check_code
-    from .output import console, print_json
+    from .output import print_json
 
     mode = Mode.LENIENT if lenient else Mode.STRICT
     results = [check_code(code, mode=mode, today=date.today()) for code in codes]
     if as_json:
         print_json([r.__dict__ for r in results])
     else:
-        for r in results:
-            verdict = "[green]valid[/]" if r.valid else "[red]invalid[/]"
-            console().print(f"{r.shown}\t{r.kind}\t{verdict}\t{r.reason}", soft_wrap=True)
+        for r in results:  # tab-separated, for people and for `cut`
+            print(f"{r.shown}\t{r.kind}\t{'valid' if r.valid else 'invalid'}\t{r.reason}")  # noqa: T201
             for warning in r.warnings:
-                console().print(f"\t[yellow]warning[/]: {warning}", soft_wrap=True)
+                print(f"\twarning: {warning}")  # noqa: T201
     raise typer.Exit(0 if all(r.valid for r in results) else 1)

@@ -81,7 +81,6 @@ class BulkWriter:
         recorded_at: datetime,
         batch_size: int = 20_000,
         delivery_id: str | None = None,
-        validate: bool = True,
         on_flush: Callable[[BulkStats], None] | None = None,
     ) -> None:
         self.engine = engine
@@ -90,7 +89,6 @@ class BulkWriter:
         self.recorded_at = recorded_at
         self.batch_size = batch_size
         self.delivery_id = delivery_id
-        self.validate = validate
         self.on_flush = on_flush
         self.stats = BulkStats()
         self._subjects: list[tuple[Any, ...]] = []
@@ -146,11 +144,10 @@ class BulkWriter:
     def add_record(self, record: Record, subject_kind: SubjectKind) -> list[FieldError]:
         """Queue ``record`` if valid; returns its errors (empty when it was queued)."""
         self.stats.records_seen += 1
-        if self.validate:
-            errors = self.validator.errors(record, subject_kind=subject_kind, today=self.today)
-            if errors:
-                self.stats.reject(errors)
-                return errors
+        errors = self.validator.errors(record, subject_kind=subject_kind, today=self.today)
+        if errors:
+            self.stats.reject(errors)
+            return errors
         inst = record.instrument
         d = (lambda v: v) if self._postgres else _iso
         self._records.append(

@@ -1,0 +1,5 @@
+"""``python -m xinyong`` runs the CLI."""
+
+from .cli import main
+
+main()
