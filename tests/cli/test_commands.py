@@ -47,6 +47,12 @@ class TestIdCheck:
         assert run.returncode == 0
         assert "accepted in lenient mode" in run.stdout
 
+    def test_lenient_mode_from_settings(self, tmp_path: Path) -> None:
+        run = xinyong(
+            "id", "check", "91350200776049653B", cwd=tmp_path, XINYONG_USCC_MODE="lenient"
+        )
+        assert run.returncode == 0 and "accepted in lenient mode" in run.stdout
+
     def test_json_output(self, tmp_path: Path) -> None:
         run = xinyong("id", "check", "--json", "91350211M0000XUF46", cwd=tmp_path)
         (result,) = json.loads(run.stdout)

@@ -87,6 +87,9 @@ class TestLoading:
         assert stats.records_rejected == defective
         assert stats.records_duplicate == expected["duplicate_rows"]
         assert stats.links_new == expected["links"]
+        files = {f["path"]: f["rows"] for f in read_manifest(delivery)["files"]}
+        assert {f.path: f.rows for f in report.files} == files
+        assert sum(f.rejected for f in report.files) == defective
         with engine.connect() as conn:
             kinds = dict(
                 conn.execute(

@@ -27,6 +27,7 @@ def demo(
     """Initialise a fresh demo ledger, generate a population, load it and print a summary."""
     from datetime import datetime
 
+    from ..ids import Mode
     from ..ingest.delivery import load_delivery
     from ..ledger import get_subject, make_engine, subject_file, upgrade
     from ..ledger.stats import ledger_stats
@@ -60,6 +61,7 @@ def demo(
             key=settings.pseudonym_key.get_secret_value().encode(),
             recorded_at=datetime.now().replace(microsecond=0),
             batch_size=settings.bulk_batch_size,
+            mode=Mode(settings.uscc_mode),
             on_progress=lambda n: bar.update(task, completed=n),
         )
         bar.update(task, completed=total_rows)

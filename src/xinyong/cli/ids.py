@@ -18,7 +18,9 @@ def check(
     lenient: Annotated[
         bool,
         typer.Option(
-            "--lenient", help="Accept a USCC with a wrong check character, with a warning."
+            "--lenient",
+            help="Accept a USCC with a wrong check character, with a warning "
+            "(default: XINYONG_USCC_MODE).",
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
@@ -28,9 +30,10 @@ def check(
     Resident ID numbers are never printed in full.
     """
     from ..ids import Mode, check_code
+    from ..settings import Settings
     from .output import print_json
 
-    mode = Mode.LENIENT if lenient else Mode.STRICT
+    mode = Mode.LENIENT if lenient else Mode(Settings().uscc_mode)
     results = [check_code(code, mode=mode, today=date.today()) for code in codes]
     if as_json:
         print_json([r.__dict__ for r in results])

@@ -46,7 +46,13 @@ def identify(
         raise InvalidData(
             f"subject_code is not a valid {what}: {exc.detail}",
             code="invalid-subject-code",
-            errors=[FieldError("subject_code", exc.detail, f"give the subject's {what}")],
+            errors=[
+                FieldError(
+                    "subject_code",
+                    f"not a valid {what}: {exc.detail}",
+                    f"give the subject's {what}",
+                )
+            ],
         ) from None
     warnings = list(uscc.warnings)
     info = uscc.authority_info()

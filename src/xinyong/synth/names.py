@@ -86,8 +86,7 @@ _FIELDS = ["餐饮", "物流", "建材", "电子", "旅游", "家政", "汽车",
 
 def person_name(rng: random.Random, *, male: bool) -> str:
     surname = rng.choices(_SURNAMES, cum_weights=_SURNAME_WEIGHTS)[0]
-    given = _GIVEN[male]
-    return surname + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
+    return surname + rng.choice(_GIVEN[male])  # Faker's given names have one or two characters
 
 
 def company_name(rng: random.Random, place: str) -> str:
