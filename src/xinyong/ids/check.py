@@ -7,7 +7,7 @@ from datetime import date
 
 from .errors import IdentifierError
 from .orgcode import orgcode_check_character
-from .resident import parse_resident_id
+from .resident import mask_resident_id, parse_resident_id
 from .uscc import Mode, parse_uscc
 
 
@@ -40,7 +40,7 @@ def check_code(raw: str, *, mode: Mode = Mode.STRICT, today: date) -> CheckResul
     """
     code = raw.strip().upper()
     if _looks_like_resident_id(code):
-        shown = code[:6] + "*" * (len(code) - 10) + code[-4:]
+        shown = mask_resident_id(code)
         try:
             rid = parse_resident_id(code, today=today)
         except IdentifierError as exc:

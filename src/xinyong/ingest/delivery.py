@@ -29,7 +29,7 @@ from ..ledger import (
     Subject,
     SubjectLink,
 )
-from ..ledger.subject import make_subject
+from ..ledger.subject import identify, make_subject
 from ..schemes import Pack
 from ..types import LinkRole, SubjectKind
 from .format import COLUMNS, CONTENT_ORDER, MANIFEST_FORMAT, MANIFEST_NAME, Content
@@ -175,7 +175,13 @@ def load_delivery(
                             ),
                         )
                     elif content is Content.LINKS:
-                        org = subject(row["from_kind"], row["from_code"], "-", agency)
+                        org = identify(
+                            SubjectKind(row["from_kind"]),
+                            row["from_code"],
+                            key=key,
+                            today=today,
+                            mode=mode,
+                        )
                         person = subject(row["to_kind"], row["to_code"], row["to_name"], agency)
                         add(writer, person)
                         writer.add_link(

@@ -14,14 +14,8 @@ from .model import (
     SubjectLink,
     content_id,
 )
-from .store import (
-    add_link,
-    append_event,
-    append_record,
-    get_subject,
-    register_subject,
-    subject_file,
-)
+from .query import get_subject, subject_file
+from .store import add_link, append_event, append_record, register_subject
 from .subject import identify, make_subject
 from .validate import RecordValidator
 
