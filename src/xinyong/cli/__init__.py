@@ -7,7 +7,7 @@ import sys
 import typer
 
 from ..errors import XinyongError
-from . import catalogue, db, demo, ids, stats, synth
+from . import catalogue, db, demo, ids, ingest, quarantine, stats, synth
 
 app = typer.Typer(
     name="xinyong",
@@ -18,9 +18,11 @@ app = typer.Typer(
 )
 app.add_typer(ids.app, name="id")
 app.add_typer(catalogue.app, name="catalogue")
+app.add_typer(quarantine.app, name="quarantine")
 app.command("init")(db.init)
 app.command("stats")(stats.stats)
 app.command("synth")(synth.synth)
+app.command("ingest")(ingest.ingest)
 app.command("demo")(demo.demo)
 
 

@@ -28,14 +28,15 @@ def demo(
     from datetime import datetime
 
     from ..ids import Mode
-    from ..ingest.delivery import load_delivery
+    from ..ingest.report import ingest_report
+    from ..ingest.service import IngestOptions, ingest_directory
     from ..ledger import get_subject, make_engine, subject_file, upgrade
     from ..ledger.stats import ledger_stats
     from ..schemes import load_pack
     from ..settings import Settings
     from ..synth import SynthConfig
     from .output import console, progress
-    from .summary import print_load_report, print_stats, print_subject_file
+    from .summary import print_ingest_report, print_outcomes, print_stats, print_subject_file
     from .synth import run_synth
 
     settings = Settings()
@@ -51,21 +52,28 @@ def demo(
     console().rule(f"1. synthetic delivery: {subjects:,} subjects, seed {seed}")
     manifest = run_synth(config, pack, directory / DEMO_DELIVERY, progress)
     total_rows = sum(f["rows"] for f in manifest["files"])
-    console().rule("2. load into the ledger (validated against the catalogue)")
+    console().rule("2. ingest: every row validated; invalid rows quarantined with reasons")
+    options = IngestOptions(
+        key=settings.pseudonym_key.get_secret_value().encode(),
+        delivered_on=config.as_of,
+        recorded_at=datetime.now().replace(microsecond=0),
+        mode=Mode(settings.uscc_mode),
+        batch_size=settings.bulk_batch_size,
+    )
     with progress() as bar:
-        task = bar.add_task("loading", total=total_rows, rate="")
-        report = load_delivery(
-            directory / DEMO_DELIVERY,
-            engine,
-            pack,
-            key=settings.pseudonym_key.get_secret_value().encode(),
-            recorded_at=datetime.now().replace(microsecond=0),
-            batch_size=settings.bulk_batch_size,
-            mode=Mode(settings.uscc_mode),
-            on_progress=lambda n: bar.update(task, completed=n),
+        task = bar.add_task("ingesting", total=total_rows, rate="")
+        finished: dict[str, int] = {}
+
+        def advance(name: str, done: int, _total: int) -> None:
+            finished[name] = done
+            bar.update(task, completed=sum(finished.values()))
+
+        outcomes = ingest_directory(
+            engine, pack, directory / DEMO_DELIVERY, options=options, on_progress=advance
         )
-        bar.update(task, completed=total_rows)
-    print_load_report(report)
+    print_outcomes(outcomes)
+    with engine.connect() as conn:
+        print_ingest_report(ingest_report(conn, pack), reasons=False)
     console().rule("3. what the ledger holds")
     with engine.connect() as conn:
         print_stats(ledger_stats(conn, pack.catalogue))
@@ -80,6 +88,7 @@ def demo(
         f"ledger: {database}\n"
         f"delivery files: {directory / DEMO_DELIVERY}\n"
         f"try: XINYONG_DATABASE_URL=sqlite:///{database} uv run xinyong stats\n"
+        f"      XINYONG_DATABASE_URL=sqlite:///{database} uv run xinyong quarantine list\n"
         "      uv run xinyong catalogue list\n"
         "The web portal and API are not built yet (issue 5): there is no URL to open."
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.table import Table
 
-from ..ingest.delivery import LoadReport
+from ..ingest.report import SourceReport
+from ..ingest.service import DeliveryOutcome
 from ..ledger import Subject, SubjectFile
 from ..ledger.stats import LedgerStats
 from ..schemes import Pack
@@ -33,37 +36,83 @@ def print_stats(stats: LedgerStats) -> None:
     )
 
 
-def print_load_report(report: LoadReport) -> None:
-    s = report.stats
-    table = Table(title="Delivery loaded")
-    for column in ("", "seen", "new in ledger", "already there", "rejected"):
-        table.add_column(column, justify="right")
-    table.add_row(
-        "subjects",
-        f"{s.subjects_seen:,}",
-        f"{s.subjects_new:,}",
-        f"{s.subjects_seen - s.subjects_new:,}",
-        "",
-    )
-    table.add_row(
-        "links", f"{s.links_seen:,}", f"{s.links_new:,}", f"{s.links_seen - s.links_new:,}", ""
-    )
-    table.add_row(
-        "records",
-        f"{s.records_seen:,}",
-        f"{s.records_new:,}",
-        f"{s.records_duplicate:,}",
-        f"{s.records_rejected:,}",
-    )
+def print_outcomes(outcomes: list[DeliveryOutcome]) -> None:
+    """One line per delivery, totals, and the commonest reasons rows were quarantined."""
+    table = Table(title="Deliveries")
+    for column in ("file", "source", "status", "rows", "accepted", "duplicates", "quarantined"):
+        table.add_column(
+            column, justify="left" if column in ("file", "source", "status") else "right"
+        )
+    for o in outcomes:
+        status = o.status + (f" (resumed at row {o.resumed_at:,})" if o.resumed_at else "")
+        table.add_row(
+            o.file_name,
+            o.source_agency,
+            status,
+            f"{o.rows_total:,}",
+            f"{o.accepted:,}",
+            f"{o.duplicates:,}",
+            f"{o.quarantined:,}",
+        )
+    if len(outcomes) > 1:
+        table.add_row(
+            "[bold]total[/]",
+            "",
+            "",
+            *(
+                f"[bold]{sum(getattr(o, f) for o in outcomes):,}[/]"
+                for f in ("rows_total", "accepted", "duplicates", "quarantined")
+            ),
+        )
     console().print(table)
-    reasons = {**report.other_rejections, **s.rejections}
+    for o in outcomes:
+        if o.status == "held":
+            console().print(f"[yellow]held[/] {o.file_name}: {o.status_reason}")
+        if o.unconsumed_columns:
+            console().print(
+                f"[yellow]unconsumed columns[/] in {o.file_name}: "
+                f"{', '.join(o.unconsumed_columns)} (not loaded; declare a rename "
+                "in the source's `columns` if they carry a field)"
+            )
+    reasons: Counter[str] = Counter()
+    for o in outcomes:
+        reasons.update(o.reasons)
     if reasons:
-        why = Table(title="Rows rejected, by reason (kept out of the ledger)")
+        why = Table(title="Quarantined rows by reason (`xinyong quarantine list` to review)")
         why.add_column("rows", justify="right")
         why.add_column("reason")
-        for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:15]:
+        for reason, n in reasons.most_common(10):
             why.add_row(f"{n:,}", reason)
         console().print(why)
+
+
+def print_ingest_report(reports: list[SourceReport], *, reasons: bool = True) -> None:
+    table = Table(
+        title="Ingest by source agency; on time: published within the deadline in PRC working "
+        "days, of the records checked; late: count (median working days late)"
+    )
+    for column in ("source", "rows", "accepted", "dups", "quarant.", "on time", "late"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for r in reports:
+        t = r.timeliness
+        share = f"{t.on_time_share:.0%}/{t.checked:,}" if t.on_time_share is not None else "–"
+        late = f"{t.late:,} ({t.median_days_late:g})" if t.median_days_late is not None else "0"
+        held = f" ({r.held} held)" if r.held else ""
+        table.add_row(
+            r.source_agency + held,
+            f"{r.rows_delivered:,}",
+            f"{r.accepted:,}",
+            f"{r.duplicates:,}",
+            f"{r.quarantined:,}",
+            share,
+            late,
+        )
+    console().print(table)
+    for r in reports if reasons else []:
+        if r.reasons:
+            console().print(f"[bold]{r.source_agency}[/] quarantine reasons:")
+            for reason, n in r.reasons[:5]:
+                console().print(f"  {n:>7,}  {reason}")
 
 
 def print_subject_file(

@@ -5,7 +5,9 @@ A delivery set is a directory with a ``manifest.json`` and CSV files (UTF-8, hea
 
 - ``subjects``: the registry of a registering authority (who exists);
 - ``links``: who is whose legal representative, operator or employee;
-- ``records``: credit records, each about one subject, of one catalogue item.
+- ``records``: credit records, each about one subject, of one catalogue item;
+- ``decisions``: later decisions about records already delivered (a revocation when the
+  underlying decision was annulled on reconsideration or in court).
 
 Resident identity numbers appear raw in source files; ingest pseudonymises them on read.
 """
@@ -24,6 +26,7 @@ class Content(StrEnum):
     SUBJECTS = "subjects"  # registry rows: kind, code, name
     LINKS = "links"  # organisation → person links
     RECORDS = "records"  # credit records
+    DECISIONS = "decisions"  # decisions about delivered records (revocations)
 
 
 COLUMNS: dict[Content, tuple[str, ...]] = {
@@ -56,7 +59,25 @@ COLUMNS: dict[Content, tuple[str, ...]] = {
         # JSON object of the catalogue item's fields
         "attributes",
     ),
+    Content.DECISIONS: (
+        "source_record_id",
+        # what was decided: `revoked`
+        "decision",
+        "effective_on",
+        "instrument_number",
+        "reason",
+    ),
 }
 
-#: Load order: subjects before the links and records that refer to them.
-CONTENT_ORDER = (Content.SUBJECTS, Content.LINKS, Content.RECORDS)
+#: Columns a row may lack (empty); every other column of its content is required.
+OPTIONAL_FIELDS = frozenset({"published_on", "occurred_on", "region", "attributes", "reason"})
+
+#: Load order: subjects before the links and records that refer to them, decisions last.
+CONTENT_ORDER = (Content.SUBJECTS, Content.LINKS, Content.RECORDS, Content.DECISIONS)
+
+
+def is_delivery_field(name: str) -> bool:
+    """Whether ``name`` is a field of the delivery format (``attributes.x`` included)."""
+    if name.startswith("attributes.") and len(name) > len("attributes."):
+        return True
+    return any(name in columns for columns in COLUMNS.values())

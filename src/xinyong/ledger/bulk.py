@@ -68,7 +68,8 @@ class BulkWriter:
         validator: catalogue checks applied to every record.
         today: delivery date for the date checks.
         recorded_at: observation time stamped on every row.
-        batch_size: records per transaction.
+        batch_size: records per transaction; ``None`` leaves every commit to the caller, who
+            writes the queue inside its own transaction with ``write_pending``.
         on_flush: called with the running ``BulkStats`` after each batch (progress bars).
     """
 
@@ -79,7 +80,7 @@ class BulkWriter:
         *,
         today: date,
         recorded_at: datetime,
-        batch_size: int = 20_000,
+        batch_size: int | None = 20_000,
         delivery_id: str | None = None,
         on_flush: Callable[[BulkStats], None] | None = None,
     ) -> None:
@@ -172,7 +173,7 @@ class BulkWriter:
                 self._stamp,
             )
         )
-        if len(self._records) >= self.batch_size:
+        if self.batch_size is not None and len(self._records) >= self.batch_size:
             self.flush()
         return []
 
@@ -180,17 +181,19 @@ class BulkWriter:
         """Write everything queued in one transaction."""
         if not (self._subjects or self._links or self._records):
             return
+        with self.engine.begin() as conn:
+            self.write_pending(conn)
+        if self.on_flush is not None:
+            self.on_flush(self.stats)
+
+    def write_pending(self, conn: sa.Connection) -> None:
+        """Write everything queued using ``conn``; the caller commits (or rolls back)."""
         try:
-            with self.engine.begin() as conn:
-                self.stats.subjects_new += self._write(
-                    conn, t.subjects, SUBJECT_COLUMNS, self._subjects
-                )
-                self.stats.links_new += self._write(
-                    conn, t.subject_links, LINK_COLUMNS, self._links
-                )
-                self.stats.records_new += self._write(
-                    conn, t.records, RECORD_COLUMNS, self._records
-                )
+            self.stats.subjects_new += self._write(
+                conn, t.subjects, SUBJECT_COLUMNS, self._subjects
+            )
+            self.stats.links_new += self._write(conn, t.subject_links, LINK_COLUMNS, self._links)
+            self.stats.records_new += self._write(conn, t.records, RECORD_COLUMNS, self._records)
         except sa.exc.IntegrityError as exc:
             raise InvalidData(
                 f"a batch refers to a subject that is not registered ({exc.orig}); add every "
@@ -198,8 +201,6 @@ class BulkWriter:
                 code="unregistered-subject",
             ) from None
         self._subjects, self._links, self._records = [], [], []
-        if self.on_flush is not None:
-            self.on_flush(self.stats)
 
     def _write(
         self,

@@ -98,6 +98,13 @@ class FieldSpec(Strict):
     max_length: int | None = Field(default=None, ge=1)
 
 
+class PublicityDeadline(Strict):
+    """Working days within which a decision of this item must be published after it is taken."""
+
+    working_days: int = Field(ge=1, le=60)
+    reference: Reference
+
+
 class CatalogueItem(Strict):
     """One item of the public credit information catalogue: a kind of record that may exist."""
 
@@ -123,6 +130,8 @@ class CatalogueItem(Strict):
     effective_from: date
     effective_to: date | None = None
     description: str | None = None
+    #: publication deadline (double publicity 双公示; enterprise publicity), if any
+    publicity_deadline: PublicityDeadline | None = None
 
 
 class CatalogueFile(Strict):
@@ -141,3 +150,44 @@ class PackFile(Strict):
     #: GB/T 2260 division code of the jurisdiction; ``null`` for national
     division: str | None = None
     description: str | None = None
+
+
+FileFormat = Literal["csv", "jsonl", "parquet", "xlsx"]
+ContentKind = Literal["subjects", "links", "records", "decisions"]
+
+
+class VolumeBounds(Strict):
+    """Rows a delivery is expected to hold; outside them it is held for review, not loaded."""
+
+    min_rows: int = Field(ge=0)
+    max_rows: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VolumeBounds:
+        if self.min_rows > self.max_rows:
+            raise ValueError("min_rows must not exceed max_rows")
+        return self
+
+
+class SourceDeclaration(Strict):
+    """What one source agency may deliver, and how its files are laid out."""
+
+    #: catalogue items its records may be of
+    items: tuple[Code, ...] = ()
+    #: what its files may contain
+    contents: tuple[ContentKind, ...] = ("records", "decisions")
+    formats: tuple[FileFormat, ...] = ("csv", "jsonl", "parquet", "xlsx")
+    volume: VolumeBounds
+    #: source column → delivery field (``subject_code``, ``attributes.fine_yuan`` …) for
+    #: columns not already named as the delivery format names them
+    columns: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _items_for_records(self) -> SourceDeclaration:
+        if "records" in self.contents and not self.items:
+            raise ValueError("a source that delivers records must declare its items")
+        return self
+
+
+class SourcesFile(Strict):
+    sources: dict[Code, SourceDeclaration]

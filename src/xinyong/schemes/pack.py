@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NotFound, RuleError
+from ..ingest.format import is_delivery_field
 from .laws import articles_of, text_names
 from .model import (
     AgenciesFile,
@@ -27,6 +28,8 @@ from .model import (
     LawsFile,
     PackFile,
     Reference,
+    SourceDeclaration,
+    SourcesFile,
 )
 from .prohibited import find_prohibited
 from .yamlio import _line_of, load_model, read_yaml, validate_model
@@ -77,6 +80,8 @@ class Pack:
     agencies: dict[str, Agency]
     catalogue: Catalogue
     parents: tuple[str, ...] = ()
+    #: source agency → what it may deliver (``sources.yaml``)
+    sources: dict[str, SourceDeclaration] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -149,7 +154,12 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
                 )
             _check_item_links(file, item, laws, agencies)
             items[item.code] = item
-    return Pack(meta, path, laws, agencies, Catalogue(items), parents)
+    sources = dict(parent.sources) if meta.parent else {}
+    own_sources = _load_optional(path / "sources.yaml", SourcesFile, "sources")
+    for agency, declaration in own_sources.items():
+        _check_source(path / "sources.yaml", agency, declaration, agencies, items)
+    sources.update(own_sources)
+    return Pack(meta, path, laws, agencies, Catalogue(items), parents, sources)
 
 
 def _load_optional(path: Path, model: Any, key: str) -> dict[str, Any]:
@@ -216,6 +226,38 @@ def _refuse_prohibited(file: Path, line: int | None, code: str, raw: dict[str, A
         )
 
 
+def _check_source(
+    file: Path,
+    agency: str,
+    declaration: SourceDeclaration,
+    agencies: dict[str, Agency],
+    items: dict[str, CatalogueItem],
+) -> None:
+    where = f"{file}: source {agency!r}"
+    if agency not in agencies:
+        raise RuleError(f"{where} is not in agencies.yaml; add it there", code="unknown-agency")
+    for code in declaration.items:
+        if code not in items:
+            raise RuleError(
+                f"{where} declares item {code!r}, which is not in the catalogue",
+                code="unknown-catalogue-item",
+            )
+        if agency not in items[code].providers:
+            raise RuleError(
+                f"{where} declares item {code!r}, but the catalogue names "
+                f"{', '.join(items[code].providers)} as its providers; add {agency!r} to the "
+                "item's providers (with a legal basis) or drop the item",
+                code="source-not-provider",
+            )
+    for column, target in declaration.columns.items():
+        if not is_delivery_field(target):
+            raise RuleError(
+                f"{where} maps column {column!r} to {target!r}, which is not a delivery field "
+                "(see xinyong.ingest.format; attributes go to `attributes.<field>`)",
+                code="bad-column-mapping",
+            )
+
+
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -239,6 +281,8 @@ def _check_item_links(
             )
     for ref in item.legal_basis:
         check_reference(where, ref, laws)
+    if item.publicity_deadline is not None:
+        check_reference(where, item.publicity_deadline.reference, laws)
 
 
 def check_reference(where: str, ref: Reference, laws: dict[str, Instrument]) -> None:

@@ -83,6 +83,7 @@ def write_delivery(
                 "missing_instrument": config.missing_instrument_share,
                 "duplicate": config.duplicate_share,
                 "correction": config.correction_share,
+                "revocation": config.revocation_share,
             },
         },
         "files": [
@@ -99,12 +100,13 @@ def write_delivery(
         ],
         "expected": {
             "subjects_by_kind": dict(sorted(tally.subjects.items())),
-            "persons_unidentifiable": tally.persons_unidentifiable,
+            "persons_only_in_defective_rows": tally.persons_only_in_defective_rows,
             "links": tally.links,
             "records_valid": tally.records_valid,
             "records_defective": dict(sorted(tally.defects.items())),
             "duplicate_rows": tally.duplicates,
             "corrections": tally.corrections,
+            "revocations": tally.revocations,
         },
     }
     (out / MANIFEST_NAME).write_text(

@@ -63,6 +63,8 @@ class SynthConfig:
     duplicate_share: float = 0.01
     #: a corrected version 2 following the row
     correction_share: float = 0.005
+    #: records whose underlying decision is later revoked (a decisions row)
+    revocation_share: float = 0.003
 
 
 @dataclass
@@ -75,8 +77,10 @@ class Tally:
     corrections: int = 0
     duplicates: int = 0
     links: int = 0
-    #: persons whose every row carried a corrupted identifier: they never reach the ledger
-    persons_unidentifiable: int = 0
+    revocations: int = 0
+    #: persons whose every row is defective: quarantined rows apply nothing, so these persons
+    #: never reach the ledger
+    persons_only_in_defective_rows: int = 0
 
 
 @cache
@@ -121,7 +125,7 @@ class Population:
         self.texts: dict[str, list[str]] = profile()["texts"]
         self.bodies: list[tuple[str, str]] = []  # recent (code, kind) of employers
         self.sequence: Counter[str] = Counter()
-        self._readable_rows = 0  # rows whose subject code is intact
+        self._valid_rows = 0  # record rows without a defect
 
     # -- subjects ---------------------------------------------------------------------------
 
@@ -220,10 +224,10 @@ class Population:
                     start.isoformat(),
                 ),
             )
-        readable_before = self._readable_rows
+        valid_before = self._valid_rows
         yield from self._records(kind, number, name, division, None, at_least_one=True)
-        if kind is SubjectKind.NATURAL_PERSON and self._readable_rows == readable_before:
-            self.tally.persons_unidentifiable += 1
+        if kind is SubjectKind.NATURAL_PERSON and self._valid_rows == valid_before:
+            self.tally.persons_only_in_defective_rows += 1
 
     # -- records ----------------------------------------------------------------------------
 
@@ -345,16 +349,29 @@ class Population:
                     row[2] = rng.choice(UNKNOWN_ITEMS)
                 else:
                     row[7] = ""
-                if defect != "bad_check":
-                    self._readable_rows += 1
                 yield Content.RECORDS, agency, tuple(row)
                 return
-        self._readable_rows += 1
+        self._valid_rows += 1
         self.tally.records_valid += 1
         yield Content.RECORDS, agency, tuple(row)
         if rng.random() < config.duplicate_share:
             self.tally.duplicates += 1
             yield Content.RECORDS, agency, tuple(row)
+        if rng.random() < config.revocation_share:
+            self.tally.revocations += 1
+            decided = date.fromisoformat(row[10])
+            effective = min(config.as_of, decided + timedelta(days=rng.randint(10, 120)))
+            yield (
+                Content.DECISIONS,
+                agency,
+                (
+                    row[0],
+                    "revoked",
+                    effective.isoformat(),
+                    f"复〔{effective.year}〕{rng.randint(1, 999)}号",
+                    rng.choice(("行政复议决定撤销原处理决定", "人民法院判决撤销原行政行为")),
+                ),
+            )
         if rng.random() < config.correction_share:
             self.tally.corrections += 1
             self.tally.records_valid += 1

@@ -1,0 +1,104 @@
+"""Per-source ingest report: rows delivered, accepted, quarantined, duplicates, reasons,
+and double publicity timeliness."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..errors import FieldError
+from ..ledger import tables as lt
+from ..schemes import Pack
+from ..workdays import CalendarError
+from . import tables as it
+from .timeliness import working_days_late
+
+
+@dataclass
+class Timeliness:
+    """Publication against the deadline, over records of items that have one."""
+
+    checked: int = 0
+    on_time: int = 0
+    late: int = 0
+    #: records with a date outside the working-day calendar
+    unknown: int = 0
+    #: records of deadline items without a publication date
+    unpublished: int = 0
+    median_days_late: float | None = None
+    max_days_late: int | None = None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.checked if self.checked else None
+
+
+@dataclass
+class SourceReport:
+    source_agency: str
+    deliveries: int = 0
+    held: int = 0
+    rows_delivered: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    #: reason (values masked) → rows, most frequent first
+    reasons: list[tuple[str, int]] = field(default_factory=list)
+    timeliness: Timeliness = field(default_factory=Timeliness)
+
+
+def ingest_report(conn: sa.Connection, pack: Pack, *, top_reasons: int = 10) -> list[SourceReport]:
+    """One report per source agency that has delivered anything."""
+    reports: dict[str, SourceReport] = {}
+    for row in conn.execute(sa.select(it.deliveries)).mappings():
+        report = reports.setdefault(row["source_agency"], SourceReport(row["source_agency"]))
+        report.deliveries += 1
+        report.held += row["status"] == "held"
+        report.rows_delivered += row["rows_total"] if row["status"] != "held" else 0
+        report.accepted += row["accepted"]
+        report.duplicates += row["duplicates"]
+        report.quarantined += row["quarantined"]
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    for source, errors in conn.execute(
+        sa.select(it.quarantine.c.source_agency, it.quarantine.c.errors)
+    ).tuples():
+        for error in errors:
+            reasons[source][FieldError(error["field"], error["message"]).reason] += 1
+    for source, counter in reasons.items():
+        reports[source].reasons = counter.most_common(top_reasons)
+    deadlines = {
+        i.code: i.publicity_deadline.working_days
+        for i in pack.catalogue
+        if i.publicity_deadline is not None
+    }
+    late_days: dict[str, list[int]] = defaultdict(list)
+    r = lt.records.c
+    rows = conn.execute(
+        sa.select(r.source_agency, r.item_code, r.decided_on, r.published_on).where(
+            r.item_code.in_(list(deadlines)), r.version == 1
+        )
+    ).tuples()
+    for source, item, decided, published in rows:
+        if source not in reports:
+            continue
+        t = reports[source].timeliness
+        if published is None:
+            t.unpublished += 1
+            continue
+        try:
+            late = working_days_late(decided, published, deadlines[item])
+        except CalendarError:
+            t.unknown += 1
+            continue
+        t.checked += 1
+        t.on_time += late == 0
+        t.late += late > 0
+        if late:
+            late_days[source].append(late)
+    for source, days in late_days.items():
+        t = reports[source].timeliness
+        t.median_days_late, t.max_days_late = statistics.median(days), max(days)
+    return sorted(reports.values(), key=lambda rep: rep.source_agency)

@@ -1,0 +1,317 @@
+"""From a delivered row to ledger objects: renaming, typing, identifying, validating.
+
+Every function here raises ``InvalidData`` whose ``errors`` list every problem found with
+the row (field, message, fix), so a quarantined row says all that is wrong with it at once.
+Values may arrive as text (CSV) or typed (JSON Lines, Parquet, xlsx); both are accepted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ..errors import FieldError, InvalidData
+from ..ids import Mode
+from ..ledger import EffectiveInstrument, Record, RecordValidator, Subject, SubjectLink
+from ..ledger.subject import identify, make_subject
+from ..schemes import Catalogue, FieldSpec
+from ..schemes.model import SourceDeclaration
+from ..types import LinkRole, SubjectKind
+from .format import COLUMNS, OPTIONAL_FIELDS, Content
+
+
+@dataclass
+class RowContext:
+    """What parsing a row of one delivery needs to know."""
+
+    agency: str
+    content: Content
+    declaration: SourceDeclaration
+    catalogue: Catalogue
+    validator: RecordValidator
+    key: bytes
+    today: date
+    mode: Mode = Mode.STRICT
+    #: identified subjects by (kind, code), so a subject's many rows parse its code once
+    _subjects: dict[tuple[str, str], Subject | InvalidData] = field(default_factory=dict)
+
+    def rename(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """The row under delivery-format names (declared renames applied)."""
+        renames = self.declaration.columns
+        return {renames.get(column, column): value for column, value in raw.items()}
+
+    def subject(self, kind: Any, code: Any, name: Any) -> Subject:
+        """An identified subject (cached per delivery). Raises ``InvalidData``."""
+        cache_key = (_text(kind), _text(code))
+        found = self._subjects.get(cache_key)
+        if found is None:
+            try:
+                found = make_subject(
+                    _kind(kind),
+                    _text(code),
+                    _text(name),
+                    key=self.key,
+                    today=self.today,
+                    source_agency=self.agency,
+                    mode=self.mode,
+                )
+            except InvalidData as exc:
+                found = exc
+            if len(self._subjects) > 200_000:
+                self._subjects.clear()
+            self._subjects[cache_key] = found
+        if isinstance(found, InvalidData):
+            raise found
+        return found
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _kind(value: Any) -> SubjectKind:
+    try:
+        return SubjectKind(_text(value))
+    except ValueError:
+        raise InvalidData(
+            f"subject kind {value!r} is unknown",
+            errors=[
+                FieldError(
+                    "subject_kind", f"is {_text(value)!r}", f"use one of {', '.join(SubjectKind)}"
+                )
+            ],
+        ) from None
+
+
+class _Collector:
+    """Gathers the errors of one row while its fields are parsed."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def date(self, row: Mapping[str, Any], name: str) -> date | None:
+        value = row.get(name)
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = _text(value)
+        if not text:
+            if name not in OPTIONAL_FIELDS:
+                self.errors.append(FieldError(name, "is missing", "give a date YYYY-MM-DD"))
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.errors.append(FieldError(name, f"is {text!r}, not a date", "write YYYY-MM-DD"))
+            return None
+
+    def integer(self, row: Mapping[str, Any], name: str) -> int:
+        text = _text(row.get(name))
+        try:
+            return int(text)
+        except ValueError:
+            self.errors.append(FieldError(name, f"is {text!r}, not a whole number", "e.g. 1"))
+            return 0
+
+    def require(self, row: Mapping[str, Any], *names: str) -> None:
+        for name in names:
+            if not _text(row.get(name)):
+                self.errors.append(FieldError(name, "is missing", f"give {name}"))
+
+    def raise_if_any(self, what: str) -> None:
+        if self.errors:
+            raise InvalidData(
+                f"{what}: " + "; ".join(str(e) for e in self.errors), errors=self.errors
+            )
+
+
+def _coerce(spec: FieldSpec, text: str) -> Any:
+    """A text cell of a flat ``attributes.<field>`` column as its field's type."""
+    if spec.type == "integer":
+        return int(text)
+    if spec.type == "decimal":
+        return float(text)
+    if spec.type == "boolean":
+        lowered = text.lower()
+        if lowered not in ("true", "false", "1", "0", "是", "否"):
+            raise ValueError(text)
+        return lowered in ("true", "1", "是")
+    return text
+
+
+def _attributes(
+    row: Mapping[str, Any], catalogue: Catalogue, errors: list[FieldError]
+) -> dict[str, Any]:
+    raw = row.get("attributes")
+    attributes: dict[str, Any] = {}
+    if isinstance(raw, dict):
+        attributes.update(raw)
+    elif _text(raw):
+        try:
+            loaded = json.loads(_text(raw))
+        except json.JSONDecodeError as exc:
+            errors.append(
+                FieldError(
+                    "attributes",
+                    f"is not valid JSON ({exc.msg})",
+                    'write a JSON object, e.g. {"fine_yuan": 5000}',
+                )
+            )
+            return attributes
+        if not isinstance(loaded, dict):
+            errors.append(FieldError("attributes", "is not a JSON object", "write {…}"))
+            return attributes
+        attributes.update(loaded)
+    code = _text(row.get("item_code"))
+    fields = catalogue.items[code].fields if code in catalogue else {}
+    for column, value in row.items():
+        if not column.startswith("attributes.") or value is None or _text(value) == "":
+            continue
+        name = column.removeprefix("attributes.")
+        spec = fields.get(name)
+        if spec is None or not isinstance(value, str):
+            attributes[name] = value  # unknown fields are reported by the validator
+            continue
+        try:
+            attributes[name] = _coerce(spec, value.strip())
+        except ValueError:
+            errors.append(FieldError(column, f"is {value!r}, not a {spec.type}", "correct it"))
+    return attributes
+
+
+def parse_record(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, Record]:
+    """The subject and the record a records row describes, validated against the catalogue."""
+    c = _Collector()
+    c.require(
+        row,
+        "source_record_id",
+        "item_code",
+        "subject_kind",
+        "subject_code",
+        "subject_name",
+        "instrument_type",
+        "severity",
+    )
+    item_code = _text(row.get("item_code"))
+    if item_code and item_code in ctx.catalogue and item_code not in ctx.declaration.items:
+        c.errors.append(
+            FieldError(
+                "item_code",
+                f"{ctx.agency} is not declared as a source of {item_code}",
+                f"items declared for {ctx.agency}: {', '.join(ctx.declaration.items)}",
+            )
+        )
+    subject: Subject | None = None
+    try:
+        subject = ctx.subject(
+            row.get("subject_kind"), row.get("subject_code"), row.get("subject_name")
+        )
+    except InvalidData as exc:
+        c.errors.extend(exc.errors or [FieldError("subject_code", exc.detail)])
+    version = c.integer(row, "version")
+    decided, published = c.date(row, "decided_on"), c.date(row, "published_on")
+    occurred, issued = c.date(row, "occurred_on"), c.date(row, "instrument_date")
+    attributes = _attributes(row, ctx.catalogue, c.errors)
+    c.raise_if_any("row is invalid")
+    assert subject is not None and decided is not None and issued is not None
+    record = Record(
+        item_code=item_code,
+        subject_id=subject.subject_id,
+        source_agency=ctx.agency,
+        source_record_id=_text(row["source_record_id"]),
+        version=version,
+        instrument=EffectiveInstrument(
+            _text(row.get("instrument_type")),
+            _text(row.get("instrument_number")),
+            _text(row.get("instrument_issuer")),
+            issued,
+        ),
+        decided_on=decided,
+        severity=_text(row.get("severity")),
+        attributes=attributes,
+        published_on=published,
+        occurred_on=occurred,
+        region=_text(row.get("region")) or None,
+    )
+    errors = ctx.validator.errors(record, subject_kind=subject.kind, today=ctx.today)
+    if errors:
+        raise InvalidData("record is invalid", errors=errors)
+    return subject, record
+
+
+def parse_subject(row: Mapping[str, Any], ctx: RowContext) -> Subject:
+    c = _Collector()
+    c.require(row, *COLUMNS[Content.SUBJECTS])
+    c.raise_if_any("row is invalid")
+    return ctx.subject(row["subject_kind"], row["subject_code"], row["subject_name"])
+
+
+def parse_link(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, SubjectLink]:
+    """The person a links row names, and the link from the organisation to them."""
+    c = _Collector()
+    c.require(row, *COLUMNS[Content.LINKS])
+    valid_from = c.date(row, "valid_from")
+    try:
+        role = LinkRole(_text(row.get("role")))
+    except ValueError:
+        c.errors.append(
+            FieldError("role", f"is {row.get('role')!r}", f"use one of {', '.join(LinkRole)}")
+        )
+    c.raise_if_any("row is invalid")
+    assert valid_from is not None
+    organisation = identify(
+        _kind(row["from_kind"]),
+        _text(row["from_code"]),
+        key=ctx.key,
+        today=ctx.today,
+        mode=ctx.mode,
+    )
+    person = ctx.subject(row["to_kind"], row["to_code"], row["to_name"])
+    link = SubjectLink(
+        organisation.subject_id, person.subject_id, role, valid_from, source_agency=ctx.agency
+    )
+    return person, link
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision about records already delivered (today: a revocation)."""
+
+    source_record_id: str
+    decision: str
+    effective_on: date
+    instrument_number: str
+    reason: str | None
+
+
+def parse_decision(row: Mapping[str, Any], ctx: RowContext) -> Decision:
+    c = _Collector()
+    c.require(row, "source_record_id", "decision", "instrument_number")
+    effective = c.date(row, "effective_on")
+    if _text(row.get("decision")) not in ("", "revoked"):
+        c.errors.append(
+            FieldError(
+                "decision",
+                f"is {row.get('decision')!r}",
+                "the only decision delivered by sources is `revoked`",
+            )
+        )
+    if effective is not None and effective > ctx.today:
+        c.errors.append(
+            FieldError(
+                "effective_on", f"is {effective}, after the delivery date", "correct the date"
+            )
+        )
+    c.raise_if_any("row is invalid")
+    assert effective is not None
+    return Decision(
+        _text(row["source_record_id"]),
+        "revoked",
+        effective,
+        _text(row["instrument_number"]),
+        _text(row.get("reason")) or None,
+    )

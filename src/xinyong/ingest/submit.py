@@ -1,0 +1,60 @@
+"""Submitting one record (the per-record path of a source's system, and ``POST /api/records``).
+
+The record goes through exactly the parsing and validation a delivered row does. An invalid
+record is refused with every reason; nothing is quarantined, since the caller is there to
+read the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import InvalidData
+from ..ledger import RecordValidator
+from ..ledger import tables as lt
+from ..ledger.store import insert_ignore, record_row, subject_row
+from ..schemes import Pack
+from .format import Content
+from .rows import RowContext, parse_record
+from .service import IngestOptions, declaration_of
+
+
+@dataclass(frozen=True)
+class Submitted:
+    record_id: str
+    #: ``False`` when the same record (source, source id, version) was already in the ledger
+    new: bool
+
+
+def submit_record(
+    engine: sa.Engine, pack: Pack, *, source: str, row: Mapping[str, Any], options: IngestOptions
+) -> Submitted:
+    """Validate one record in the delivery format and append it.
+
+    Raises:
+        NotFound: the source is not declared.
+        InvalidData: the record is invalid; ``errors`` lists every problem with its fix.
+    """
+    declaration = declaration_of(pack, source)
+    if "records" not in declaration.contents:
+        raise InvalidData(f"{source} does not deliver records", code="content-not-declared")
+    validator = RecordValidator(pack.catalogue)
+    ctx = RowContext(
+        source,
+        Content.RECORDS,
+        declaration,
+        pack.catalogue,
+        validator,
+        options.key,
+        options.delivered_on,
+        options.mode,
+    )
+    subject, record = parse_record(ctx.rename(dict(row)), ctx)
+    with engine.begin() as conn:
+        insert_ignore(conn, lt.subjects, [subject_row(subject, options.recorded_at)])
+        new = insert_ignore(conn, lt.records, [record_row(record, options.recorded_at, None)])
+    return Submitted(record.record_id, new == 1)
