@@ -37,3 +37,13 @@ def test_every_command_is_in_the_readme(command: str) -> None:
 
 def test_quick_start_has_the_two_commands() -> None:
     assert "make demo" in README and "make test" in README
+
+
+def test_the_delivery_format_document_is_generated_from_the_catalogue() -> None:
+    from xinyong.ingest.docs import delivery_format_markdown
+    from xinyong.schemes import load_pack
+
+    committed = (Path(__file__).parent.parent / "docs" / "delivery-format.md").read_text("utf-8")
+    assert committed == delivery_format_markdown(load_pack("cn")) + "\n", (
+        "regenerate: uv run xinyong catalogue format --out docs/delivery-format.md"
+    )

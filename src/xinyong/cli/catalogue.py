@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -70,3 +71,18 @@ def show(
     data = item.model_dump(mode="json")
     data["legal_basis_cited"] = [pack.cite(r) for r in item.legal_basis]
     print_json(data)
+
+
+@app.command("format")
+def delivery_format(
+    jurisdiction: JurisdictionOption = None,
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the delivery format of every file and catalogue item, as Markdown."""
+    from ..ingest.docs import delivery_format_markdown
+
+    text = delivery_format_markdown(_pack(jurisdiction)) + "\n"
+    if out is None:
+        print(text, end="")  # noqa: T201
+    else:
+        out.write_text(text, encoding="utf-8")

@@ -81,3 +81,46 @@ def is_delivery_field(name: str) -> bool:
     if name.startswith("attributes.") and len(name) > len("attributes."):
         return True
     return any(name in columns for columns in COLUMNS.values())
+
+
+#: What each column means, for the generated delivery-format document.
+DESCRIPTIONS: dict[str, str] = {
+    "subject_kind": "kind of subject: "
+    + ", ".join(
+        (
+            "legal_person",
+            "individual_business",
+            "social_organisation",
+            "public_institution",
+            "government_body",
+            "civil_servant",
+            "natural_person",
+        )
+    ),
+    "subject_code": "USCC for organisations; resident identity number for persons "
+    "(pseudonymised on read, never stored)",
+    "subject_name": "registered name of the organisation, or the person's name",
+    "from_kind": "kind of the organisation the link starts from",
+    "from_code": "USCC of that organisation",
+    "role": "legal_representative, principal_person, directly_responsible_person or employer",
+    "to_kind": "kind of the person (natural_person or civil_servant)",
+    "to_code": "the person's resident identity number",
+    "to_name": "the person's name",
+    "valid_from": "date the link began, YYYY-MM-DD",
+    "source_record_id": "the source's own id of the record; stable across versions",
+    "version": "1 for a new record; a correction is the next version of the same id",
+    "item_code": "catalogue item, e.g. market.penalty",
+    "instrument_type": "kind of legally effective instrument (per item, below)",
+    "instrument_number": "document number of the instrument, e.g. 厦市监罚〔2025〕42号",
+    "instrument_issuer": "body that issued the instrument",
+    "instrument_date": "date on the instrument, YYYY-MM-DD",
+    "decided_on": "date of the decision, YYYY-MM-DD",
+    "published_on": "date it was made public, YYYY-MM-DD (optional)",
+    "occurred_on": "date of the conduct, YYYY-MM-DD (optional)",
+    "severity": "severity class (per item, below)",
+    "region": "GB/T 2260 code of the deciding body's division (optional)",
+    "attributes": "JSON object of the item's fields; or one column `attributes.<field>` each",
+    "decision": "`revoked`: the underlying decision was annulled",
+    "effective_on": "date the decision took effect, YYYY-MM-DD",
+    "reason": "why (optional)",
+}

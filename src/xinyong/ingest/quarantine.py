@@ -22,7 +22,7 @@ from ..ledger.store import insert_ignore
 from ..schemes import Pack
 from . import tables as it
 from .format import Content
-from .rows import RowContext, parse_link, parse_record, parse_subject
+from .rows import RowContext, parse_link, parse_subject, parse_valid_record
 from .service import declaration_of
 
 
@@ -237,7 +237,7 @@ def release(
             engine, validator, today=delivered_on, recorded_at=recorded_at, batch_size=None
         )
         if entry.content is Content.RECORDS:
-            subject, record = parse_record(row, ctx)
+            subject, record = parse_valid_record(row, ctx)
             writer.add_subject(subject)
             writer.add_record(record, subject.kind)
             result = record.record_id

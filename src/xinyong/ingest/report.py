@@ -64,7 +64,7 @@ def ingest_report(conn: sa.Connection, pack: Pack, *, top_reasons: int = 10) -> 
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
     for source, errors in conn.execute(
         sa.select(it.quarantine.c.source_agency, it.quarantine.c.errors)
-    ).tuples():
+    ):
         for error in errors:
             reasons[source][FieldError(error["field"], error["message"]).reason] += 1
     for source, counter in reasons.items():
@@ -80,7 +80,7 @@ def ingest_report(conn: sa.Connection, pack: Pack, *, top_reasons: int = 10) -> 
         sa.select(r.source_agency, r.item_code, r.decided_on, r.published_on).where(
             r.item_code.in_(list(deadlines)), r.version == 1
         )
-    ).tuples()
+    )
     for source, item, decided, published in rows:
         if source not in reports:
             continue

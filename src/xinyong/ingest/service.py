@@ -339,10 +339,12 @@ def _take(
     row = ctx.rename(raw)
     if ctx.content is Content.RECORDS:
         subject, record = parse_record(row, ctx)
-        if subject.subject_id not in queued:
+        errors = writer.add_record(record, subject.kind)  # validates against the catalogue
+        if errors:
+            raise InvalidData("record is invalid", errors=errors)
+        if subject.subject_id not in queued:  # only now: a quarantined row applies nothing
             queued.add(subject.subject_id)
             writer.add_subject(subject)
-        writer.add_record(record, subject.kind)
     elif ctx.content is Content.SUBJECTS:
         writer.add_subject(parse_subject(row, ctx))
     elif ctx.content is Content.LINKS:

@@ -19,7 +19,7 @@ from ..ledger import tables as lt
 from ..ledger.store import insert_ignore, record_row, subject_row
 from ..schemes import Pack
 from .format import Content
-from .rows import RowContext, parse_record
+from .rows import RowContext, parse_valid_record
 from .service import IngestOptions, declaration_of
 
 
@@ -53,7 +53,7 @@ def submit_record(
         options.delivered_on,
         options.mode,
     )
-    subject, record = parse_record(ctx.rename(dict(row)), ctx)
+    subject, record = parse_valid_record(ctx.rename(dict(row)), ctx)
     with engine.begin() as conn:
         insert_ignore(conn, lt.subjects, [subject_row(subject, options.recorded_at)])
         new = insert_ignore(conn, lt.records, [record_row(record, options.recorded_at, None)])

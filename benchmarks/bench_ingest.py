@@ -1,0 +1,155 @@
+"""Ingest throughput of one CSV delivery into SQLite, against a bare load of the same file.
+
+Writes a records file of N rows (valid market-regulation penalties about a pool of companies,
+with 1% of rows defective), then in a fresh process each: ingests it with the full pipeline
+(parsing, identification, catalogue validation, quarantine, journal, batched commits) and,
+as the baseline, loads the same file with ``csv.reader`` and a bare ``executemany`` into a
+table of text columns. Prints validated rows/s, the ratio, and each process's peak memory,
+at N/5 and N rows so that memory growth shows.
+
+    uv run python benchmarks/bench_ingest.py --rows 5000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from xinyong.ids import generate_uscc
+from xinyong.ingest.format import COLUMNS, Content
+
+DELIVERED = date(2026, 9, 30)
+
+
+def write_file(path: Path, rows: int) -> None:
+    rng = random.Random(5)
+    companies = [
+        generate_uscc(rng, authority="9", entity_type="1", division="350203")
+        for _ in range(min(100_000, max(1, rows // 10)))
+    ]
+    attributes = json.dumps(
+        {
+            "violation": "发布虚假广告",
+            "penalty_types": "罚款",
+            "fine_yuan": 50000,
+            "procedure": "general",
+        },
+        ensure_ascii=False,
+    )
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS[Content.RECORDS])
+        for n in range(rows):
+            decided = DELIVERED - timedelta(days=n % 1500 + 10)
+            code = companies[n % len(companies)]
+            severity = "catastrophic" if n % 100 == 0 else ("minor", "general", "serious")[n % 3]
+            writer.writerow(
+                [
+                    f"SAMR-{n:012d}",
+                    1,
+                    "market.penalty",
+                    "legal_person",
+                    code,
+                    f"厦门测试{n % 997}有限公司",
+                    "penalty_decision",
+                    f"厦市监罚〔{decided.year}〕{n}号",
+                    "厦门市思明区市场监督管理局",
+                    decided,
+                    decided,
+                    decided + timedelta(days=3),
+                    decided - timedelta(days=30),
+                    severity,
+                    "350203",
+                    attributes,
+                ]
+            )
+
+
+def child(mode: str, path: Path, db: Path) -> None:
+    start = time.perf_counter()
+    if mode == "bare":
+        conn = sqlite3.connect(db)
+        conn.execute("PRAGMA journal_mode=WAL")
+        columns = COLUMNS[Content.RECORDS]
+        conn.execute(f"CREATE TABLE raw ({', '.join(columns)})")
+        marks = ", ".join("?" * len(columns))
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            batch = []
+            for row in reader:
+                batch.append(row)
+                if len(batch) == 20_000:
+                    conn.executemany(f"INSERT INTO raw VALUES ({marks})", batch)
+                    conn.commit()
+                    batch = []
+            conn.executemany(f"INSERT INTO raw VALUES ({marks})", batch)
+            conn.commit()
+        rows = conn.execute("SELECT count(*) FROM raw").fetchone()[0]
+    else:
+        from xinyong.ingest.service import IngestOptions, ingest_file
+        from xinyong.ledger import make_engine, upgrade
+        from xinyong.schemes import load_pack
+
+        engine = make_engine(f"sqlite:///{db}")
+        upgrade(engine)
+        start = time.perf_counter()
+        options = IngestOptions(
+            key=b"bench",
+            delivered_on=DELIVERED,
+            recorded_at=datetime(2026, 10, 1),
+            batch_size=20_000,
+        )
+        outcome = ingest_file(engine, load_pack("cn"), path, source="samr", options=options)
+        rows = outcome.accepted + outcome.quarantined + outcome.duplicates
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": rows, "seconds": seconds, "peak_mib": peak}))
+
+
+def measure(mode: str, path: Path, db: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(path), str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        for rows in (max(1, args.rows // 5), args.rows):
+            path = Path(tmp) / f"records-samr-{rows}.csv"
+            write_file(path, rows)
+            bare = measure("bare", path, Path(tmp) / f"bare-{rows}.db")
+            ours = measure("ingest", path, Path(tmp) / f"ingest-{rows}.db")
+            assert ours["rows"] == bare["rows"] == rows, (ours, bare)
+            ours_rate, bare_rate = rows / ours["seconds"], rows / bare["seconds"]
+            print(
+                f"ingest {rows:>11,} rows | validated {ours_rate:>9,.0f} rows/s (goal >= 200,000) "
+                f"| bare load {bare_rate:>9,.0f} rows/s | ratio {ours_rate / bare_rate:.2f} "
+                f"(goal >= 0.3) | peak memory {ours['peak_mib']:,.0f} MiB"
+            )
+            path.unlink()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The delivery format as a document, generated from the catalogue and source declarations.
+
+``docs/delivery-format.md`` is this module's output for the ``cn`` pack; a test keeps it
+current. Regenerate it with ``xinyong catalogue format --out docs/delivery-format.md``.
+"""
+
+from __future__ import annotations
+
+from ..schemes import Pack
+from .format import COLUMNS, CONTENT_ORDER, DESCRIPTIONS, OPTIONAL_FIELDS
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def delivery_format_markdown(pack: Pack) -> str:
+    """Markdown describing every file layout and every catalogue item's record fields."""
+    out = [
+        f"# Delivery format ({pack.meta.name_en}, pack `{pack.id}` {pack.meta.version})",
+        "",
+        "Generated from the catalogue and source declarations by "
+        "`xinyong catalogue format`; do not edit by hand.",
+        "",
+        "A delivery is a CSV (UTF-8, header row), JSON Lines, Parquet or xlsx file from one "
+        "source agency. A delivery set is a directory of such files with a `manifest.json`. "
+        "The file name's prefix (`subjects-`, `links-`, `records-`, `decisions-`) says what "
+        "it holds. An agency may keep its own column names if its source declaration maps "
+        "them (`columns` in `sources.yaml`).",
+        "",
+    ]
+    for content in CONTENT_ORDER:
+        out += [f"## {content} files", "", "| column | required | meaning |", "|---|---|---|"]
+        for column in COLUMNS[content]:
+            required = "no" if column in OPTIONAL_FIELDS else "yes"
+            out.append(f"| `{column}` | {required} | {_cell(DESCRIPTIONS[column])} |")
+        out.append("")
+    out += ["## Records by catalogue item", ""]
+    sources: dict[str, list[str]] = {}
+    for agency, declaration in pack.sources.items():
+        for code in declaration.items:
+            sources.setdefault(code, []).append(agency)
+    for item in sorted(pack.catalogue, key=lambda i: i.code):
+        deadline = (
+            f"; publish within {item.publicity_deadline.working_days} working days"
+            if item.publicity_deadline
+            else ""
+        )
+        out += [
+            f"### `{item.code}` {item.name_zh} / {item.name_en}",
+            "",
+            f"- sources: {', '.join(f'`{s}`' for s in sorted(sources.get(item.code, [])))}",
+            f"- subject kinds: {', '.join(item.subject_kinds)}",
+            f"- instrument types: {', '.join(item.instrument_types)}",
+            f"- severity classes: {', '.join(item.severity_classes)}",
+            f"- public attribute: {item.public}{deadline}",
+            f"- legal basis: {'; '.join(pack.cite(r) for r in item.legal_basis)}",
+            "",
+        ]
+        if item.fields:
+            out += ["| attribute | type | required | meaning |", "|---|---|---|---|"]
+            for name, spec in item.fields.items():
+                kind = spec.type
+                if spec.values:
+                    kind += ": " + ", ".join(spec.values)
+                if spec.minimum is not None or spec.maximum is not None:
+                    kind += f" [{spec.minimum if spec.minimum is not None else ''}–"
+                    kind += f"{spec.maximum if spec.maximum is not None else ''}]"
+                required = "yes" if spec.required else "no"
+                out.append(f"| `{name}` | {_cell(kind)} | {required} | {_cell(spec.description)} |")
+            out.append("")
+    return "\n".join(out)

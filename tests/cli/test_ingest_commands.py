@@ -1,0 +1,113 @@
+"""``xinyong ingest`` and ``xinyong quarantine`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_commands import xinyong
+from tests.ingest.helpers import row, write_csv
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> dict[str, str]:
+    env = {"XINYONG_DATABASE_URL": f"sqlite:///{tmp_path}/ledger.db"}
+    assert xinyong("init", cwd=tmp_path, **env).returncode == 0
+    return env
+
+
+def test_ingest_loads_reports_and_the_quarantine_is_reviewed(
+    tmp_path: Path, ledger: dict[str, str]
+) -> None:
+    path = write_csv(
+        tmp_path / "records-samr.csv", [row(), row(source_record_id="BAD", severity="catastrophic")]
+    )
+    run = xinyong(
+        "ingest",
+        str(path),
+        "--source",
+        "samr",
+        "--delivered-on",
+        "2026-09-30",
+        "--json",
+        cwd=tmp_path,
+        **ledger,
+    )
+    assert run.returncode == 0, run.stderr
+    (outcome,) = json.loads(run.stdout)
+    assert (outcome["status"], outcome["accepted"], outcome["quarantined"]) == ("loaded", 1, 1)
+
+    listed = json.loads(xinyong("quarantine", "list", "--json", cwd=tmp_path, **ledger).stdout)
+    assert listed["count"] == 1
+    qid = listed["data"][0]["quarantine_id"]
+    shown = xinyong("quarantine", "show", qid[:10], cwd=tmp_path, **ledger).stdout
+    assert "severity: is 'catastrophic'" in shown and "fix: use one of" in shown
+
+    bad = xinyong(
+        "quarantine",
+        "release",
+        qid[:10],
+        "--actor",
+        "李审核",
+        "--set",
+        "severity=worse",
+        cwd=tmp_path,
+        **ledger,
+    )
+    assert bad.returncode == 2 and "severity" in bad.stderr
+    good = xinyong(
+        "quarantine",
+        "release",
+        qid[:10],
+        "--actor",
+        "李审核",
+        "--set",
+        "severity=serious",
+        "--reason",
+        "confirmed with the source",
+        cwd=tmp_path,
+        **ledger,
+    )
+    assert good.returncode == 0 and "released" in good.stdout
+
+    report = json.loads(xinyong("ingest", "report", "--json", cwd=tmp_path, **ledger).stdout)
+    assert [(r["source_agency"], r["accepted"], r["quarantined"]) for r in report] == [
+        ("samr", 1, 1)
+    ]
+
+
+def test_a_held_delivery_exits_one_and_an_unreadable_file_two(
+    tmp_path: Path, ledger: dict[str, str]
+) -> None:
+    packs = tmp_path / "packs" / "cn-testcity"
+    packs.mkdir(parents=True)
+    (packs / "pack.yaml").write_text(
+        "id: cn-testcity\nname_zh: 测试市\nname_en: Test City\nversion: '1'\nparent: cn\n", "utf-8"
+    )
+    (packs / "sources.yaml").write_text(
+        "sources:\n  samr:\n    items: [market.penalty]\n    volume: {min_rows: 5, max_rows: 9}\n",
+        "utf-8",
+    )
+    env = {
+        **ledger,
+        "XINYONG_PACKS_PATH": str(tmp_path / "packs"),
+        "XINYONG_JURISDICTION": "cn-testcity",
+    }
+    path = write_csv(tmp_path / "records-samr.csv", [row()])
+    held = xinyong(
+        "ingest", str(path), "--source", "samr", "--delivered-on", "2026-09-30", cwd=tmp_path, **env
+    )
+    assert held.returncode == 1 and "outside the expected 5–9" in held.stdout
+
+    gbk = tmp_path / "records-samr-gbk.csv"
+    gbk.write_bytes("source_record_id\n厦门".encode("gbk"))
+    unreadable = xinyong("ingest", str(gbk), "--source", "samr", cwd=tmp_path, **env)
+    assert unreadable.returncode == 2 and "is not UTF-8" in unreadable.stderr
+
+
+def test_files_need_a_source(tmp_path: Path, ledger: dict[str, str]) -> None:
+    path = write_csv(tmp_path / "records-samr.csv", [row()])
+    run = xinyong("ingest", str(path), cwd=tmp_path, **ledger)
+    assert run.returncode == 2 and "--source" in run.stderr

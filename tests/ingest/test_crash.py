@@ -1,0 +1,116 @@
+"""Kill a real ingest process with SIGKILL mid-delivery; the rerun ends in the clean state."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from xinyong.ingest import tables as it
+from xinyong.ingest.service import IngestOptions, ingest_file
+from xinyong.ledger import make_engine, upgrade
+from xinyong.ledger import tables as lt
+from xinyong.schemes import Pack
+from xinyong.synth import SynthConfig, write_delivery
+
+KEY = "test-secret-for-pseudonyms"
+BATCH = 250
+
+
+@pytest.fixture(scope="module")
+def big_delivery(tmp_path_factory: pytest.TempPathFactory, cn_pack: Pack) -> Path:
+    out = tmp_path_factory.mktemp("crash") / "delivery"
+    write_delivery(SynthConfig(subjects=30_000, seed=99), cn_pack, out)
+    return out / "records-samr.csv"
+
+
+def state(engine: sa.Engine) -> dict[str, object]:
+    """Everything a delivery leaves behind, comparable across engines."""
+    with engine.connect() as conn:
+        journal = conn.execute(
+            sa.select(
+                it.deliveries.c.rows_total,
+                it.deliveries.c.rows_done,
+                it.deliveries.c.accepted,
+                it.deliveries.c.duplicates,
+                it.deliveries.c.quarantined,
+                it.deliveries.c.status,
+            )
+        ).all()
+        return {
+            "journal": [tuple(r) for r in journal],
+            "records": sorted(conn.execute(sa.select(lt.records.c.record_id)).scalars()),
+            "subjects": sorted(conn.execute(sa.select(lt.subjects.c.subject_id)).scalars()),
+            "quarantine": sorted(conn.execute(sa.select(it.quarantine.c.quarantine_id)).scalars()),
+        }
+
+
+def run_ingest(url: str, path: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
+    env.update(XINYONG_DATABASE_URL=url, XINYONG_PSEUDONYM_KEY=KEY)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "xinyong",
+            "ingest",
+            str(path),
+            "--source",
+            "samr",
+            "--delivered-on",
+            "2026-09-30",
+            "--batch-size",
+            str(BATCH),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def rows_done(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        done = conn.execute(sa.select(it.deliveries.c.rows_done)).scalar_one_or_none()
+    return int(done or 0)
+
+
+def test_a_killed_ingest_reruns_to_the_clean_state(
+    db_url: str, tmp_path: Path, big_delivery: Path, cn_pack: Pack
+) -> None:
+    clean = make_engine(f"sqlite:///{tmp_path / 'clean.db'}")
+    upgrade(clean)
+    options = IngestOptions(
+        key=KEY.encode(),
+        delivered_on=date(2026, 9, 30),
+        recorded_at=datetime(2026, 10, 1),
+        batch_size=BATCH,
+    )
+    ingest_file(clean, cn_pack, big_delivery, source="samr", options=options)
+    expected = state(clean)
+    total = expected["journal"][0][0]  # type: ignore[index]
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    process = run_ingest(db_url, big_delivery)
+    deadline = time.monotonic() + 120
+    while rows_done(engine) < 4 * BATCH and process.poll() is None:
+        assert time.monotonic() < deadline, "the ingest made no progress"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = rows_done(engine)
+    assert process.returncode == -signal.SIGKILL
+    assert 0 < killed_at < total, "the process finished before it could be killed"
+    assert state(engine)["journal"][0][-1] == "loading"  # type: ignore[index]
+
+    rerun = run_ingest(db_url, big_delivery)
+    assert rerun.wait(timeout=300) == 0
+    assert state(engine) == expected
+    engine.dispose()
