@@ -60,7 +60,7 @@ def delivery_format_markdown(pack: Pack) -> str:
         if item.fields:
             out += ["| attribute | type | required | meaning |", "|---|---|---|---|"]
             for name, spec in item.fields.items():
-                kind = spec.type
+                kind: str = spec.type
                 if spec.values:
                     kind += ": " + ", ".join(spec.values)
                 if spec.minimum is not None or spec.maximum is not None:
