@@ -6,6 +6,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 RECORDS ?= 1000000
 SUBJECTS ?= 20000
 BENCH_SUBJECTS ?= 1000000
+INGEST_ROWS ?= 1000000
 
 .PHONY: demo test bench lint typecheck check sync clean
 
@@ -25,6 +26,7 @@ test: sync
 bench: sync
 	$(UV) run python benchmarks/bench_ledger.py --records $(RECORDS)
 	$(UV) run python benchmarks/bench_synth.py --subjects $(BENCH_SUBJECTS)
+	$(UV) run python benchmarks/bench_ingest.py --rows $(INGEST_ROWS)
 
 lint: sync
 	$(UV) run ruff check src tests benchmarks
