@@ -33,9 +33,9 @@ class CalendarError(InvalidData):
 
 @cache
 def _calendar() -> tuple[date, date, list[date]]:
-    years = sorted({d.year for d in chinese_calendar.holidays} | {
-        d.year for d in chinese_calendar.workdays
-    })  # fmt: skip
+    years = sorted(
+        {d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays}
+    )
     first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
     days = chinese_calendar.get_workdays(first, last, include_weekends=True)
     return first, last, days

@@ -34,7 +34,7 @@ GOOD_ROW: dict[str, Any] = {
             "procedure": "general",
         },
         ensure_ascii=False,
-    ),  # fmt: skip
+    ),
 }
 
 

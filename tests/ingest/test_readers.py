@@ -10,8 +10,9 @@ from xinyong.ingest.readers import BAD_LINE, DeliveryFile, UnreadableFile
 
 @pytest.fixture
 def rows_csv(tmp_path: Path) -> Path:
-    return write_csv(tmp_path / "records-samr.csv",
-                     [row(source_record_id=f"R-{i}") for i in range(5)])  # fmt: skip
+    return write_csv(
+        tmp_path / "records-samr.csv", [row(source_record_id=f"R-{i}") for i in range(5)]
+    )
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet", "xlsx"])
@@ -60,5 +61,8 @@ def test_a_malformed_json_line_is_a_bad_row_not_a_bad_file(tmp_path: Path) -> No
     path = tmp_path / "records-samr.jsonl"
     path.write_text('{"source_record_id": "A"}\n{"source_record_id": \n[1, 2]\n', "utf-8")
     rows = list(DeliveryFile(path).rows())
-    assert rows == [{"source_record_id": "A"}, {BAD_LINE: '{"source_record_id": '},
-                    {BAD_LINE: "[1, 2]"}]  # fmt: skip
+    assert rows == [
+        {"source_record_id": "A"},
+        {BAD_LINE: '{"source_record_id": '},
+        {BAD_LINE: "[1, 2]"},
+    ]

@@ -17,13 +17,12 @@ import sqlalchemy as sa
 
 from ..errors import ConflictError, FieldError, InvalidData, NotFound
 from ..ids import Mode
-from ..ledger import BulkWriter, RecordValidator, content_id
+from ..ledger import BulkWriter, content_id
 from ..ledger.store import insert_ignore
 from ..schemes import Pack
 from . import tables as it
 from .format import Content
 from .rows import RowContext, parse_link, parse_subject, parse_valid_record
-from .service import declaration_of
 
 
 class QuarantineStatus(StrEnum):
@@ -221,17 +220,10 @@ def release(
                 it.deliveries.c.delivery_id == entry.delivery_id
             )
         ).scalar_one()
-        validator = RecordValidator(pack.catalogue)
-        ctx = RowContext(
-            entry.source_agency,
-            entry.content,
-            declaration_of(pack, entry.source_agency),
-            pack.catalogue,
-            validator,
-            key,
-            delivered_on,
-            mode,
+        ctx = RowContext.for_source(
+            pack, entry.source_agency, entry.content, key=key, today=delivered_on, mode=mode
         )
+        validator = ctx.validator
         row = ctx.rename({**entry.raw, **changes})
         writer = BulkWriter(
             engine, validator, today=delivered_on, recorded_at=recorded_at, batch_size=None

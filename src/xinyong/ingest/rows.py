@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..errors import FieldError, InvalidData
+from ..errors import FieldError, InvalidData, NotFound
 from ..ids import Mode
 from ..ledger import EffectiveInstrument, Record, RecordValidator, Subject, SubjectLink
 from ..ledger.subject import identify, make_subject
-from ..schemes import Catalogue, FieldSpec
+from ..schemes import Catalogue, FieldSpec, Pack
 from ..schemes.model import SourceDeclaration
 from ..types import LinkRole, SubjectKind
 from .format import COLUMNS, OPTIONAL_FIELDS, Content
@@ -37,6 +37,23 @@ class RowContext:
     mode: Mode = Mode.STRICT
     #: identified subjects by (kind, code), so a subject's many rows parse its code once
     _subjects: dict[tuple[str, str], Subject | InvalidData] = field(default_factory=dict)
+
+    @classmethod
+    def for_source(
+        cls, pack: Pack, agency: str, content: Content, *, key: bytes, today: date, mode: Mode
+    ) -> RowContext:
+        """The context for rows of ``content`` from ``agency`` (``NotFound`` if undeclared)."""
+        catalogue = pack.catalogue
+        return cls(
+            agency,
+            content,
+            declaration_of(pack, agency),
+            catalogue,
+            RecordValidator(catalogue),
+            key,
+            today,
+            mode,
+        )
 
     def rename(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """The row under delivery-format names (declared renames applied)."""
@@ -66,6 +83,18 @@ class RowContext:
         if isinstance(found, InvalidData):
             raise found
         return found
+
+
+def declaration_of(pack: Pack, agency: str) -> SourceDeclaration:
+    """The source declaration of ``agency``. Raises ``NotFound`` listing the declared ones."""
+    try:
+        return pack.sources[agency]
+    except KeyError:
+        raise NotFound(
+            f"source agency {agency!r} is not declared in pack {pack.id}; declared: "
+            f"{', '.join(sorted(pack.sources))}",
+            code="unknown-source",
+        ) from None
 
 
 def _text(value: Any) -> str:

@@ -21,17 +21,23 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import FieldError, InvalidData, NotFound
+from ..errors import FieldError, InvalidData
 from ..ids import Mode
-from ..ledger import BulkWriter, EventKind, RecordEvent, RecordValidator, content_id
+from ..ledger import BulkWriter, EventKind, RecordEvent, content_id
 from ..ledger import tables as lt
-from ..ledger.store import insert_ignore
+from ..ledger.store import event_row, insert_ignore
 from ..schemes import Pack
-from ..schemes.model import SourceDeclaration
 from . import tables as it
 from .format import COLUMNS, Content, is_delivery_field
 from .readers import BAD_LINE, DeliveryFile
-from .rows import RowContext, parse_decision, parse_link, parse_record, parse_subject
+from .rows import (
+    RowContext,
+    declaration_of,
+    parse_decision,
+    parse_link,
+    parse_record,
+    parse_subject,
+)
 
 
 @dataclass(frozen=True)
@@ -75,18 +81,6 @@ def _sha256(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
-
-
-def declaration_of(pack: Pack, agency: str) -> SourceDeclaration:
-    """The source declaration of ``agency``. Raises ``NotFound`` listing the declared ones."""
-    try:
-        return pack.sources[agency]
-    except KeyError:
-        raise NotFound(
-            f"source agency {agency!r} is not declared in pack {pack.id}; declared: "
-            f"{', '.join(sorted(pack.sources))}",
-            code="unknown-source",
-        ) from None
 
 
 def content_of(path: Path) -> Content:
@@ -196,7 +190,7 @@ def ingest_file(
         journal = {"rows_done": 0}
     outcome.rows_total, outcome.unconsumed_columns = rows_total, unconsumed
     outcome.resumed_at = int(journal["rows_done"])
-    _load(engine, pack, file, declaration, outcome, options, on_progress)
+    _load(engine, pack, file, outcome, options, on_progress)
     with engine.connect() as conn:
         final = _journal(conn, delivery_id)
     assert final is not None
@@ -283,22 +277,19 @@ def _load(
     engine: sa.Engine,
     pack: Pack,
     file: DeliveryFile,
-    declaration: SourceDeclaration,
     outcome: DeliveryOutcome,
     options: IngestOptions,
     on_progress: Callable[[int, int], None] | None,
 ) -> None:
-    validator = RecordValidator(pack.catalogue)
-    ctx = RowContext(
+    ctx = RowContext.for_source(
+        pack,
         outcome.source_agency,
         outcome.content,
-        declaration,
-        pack.catalogue,
-        validator,
-        options.key,
-        options.delivered_on,
-        options.mode,
+        key=options.key,
+        today=options.delivered_on,
+        mode=options.mode,
     )
+    validator = ctx.validator
     writer = BulkWriter(
         engine,
         validator,
@@ -425,7 +416,7 @@ def _commit(
     with engine.begin() as conn:
         writer.write_pending(conn)
         quarantined = insert_ignore(conn, it.quarantine, batch.quarantine)
-        events = [_event_row(e, options) for e in batch.events]
+        events = [event_row(e, options.recorded_at) for e in batch.events]
         events_new = insert_ignore(conn, lt.record_events, events)
         accepted, seen = _accepted(
             outcome.content, batch.counters, _counters(writer), batch, events_new
@@ -467,20 +458,6 @@ def _accepted(
     name = unit[content]
     new = after[f"{name}_new"] - before[f"{name}_new"]
     return new, after[f"{name}_seen"] - before[f"{name}_seen"]
-
-
-def _event_row(event: RecordEvent, options: IngestOptions) -> dict[str, Any]:
-    return {
-        "event_id": event.event_id,
-        "record_id": event.record_id,
-        "kind": str(event.kind),
-        "effective_on": event.effective_on,
-        "actor": event.actor,
-        "instrument_number": event.instrument_number,
-        "reason": event.reason,
-        "attributes": {},
-        "recorded_at": options.recorded_at,
-    }
 
 
 def ingest_directory(

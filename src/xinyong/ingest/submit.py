@@ -14,13 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import InvalidData
-from ..ledger import RecordValidator
 from ..ledger import tables as lt
 from ..ledger.store import insert_ignore, record_row, subject_row
 from ..schemes import Pack
 from .format import Content
 from .rows import RowContext, parse_valid_record
-from .service import IngestOptions, declaration_of
+from .service import IngestOptions
 
 
 @dataclass(frozen=True)
@@ -39,20 +38,16 @@ def submit_record(
         NotFound: the source is not declared.
         InvalidData: the record is invalid; ``errors`` lists every problem with its fix.
     """
-    declaration = declaration_of(pack, source)
-    if "records" not in declaration.contents:
-        raise InvalidData(f"{source} does not deliver records", code="content-not-declared")
-    validator = RecordValidator(pack.catalogue)
-    ctx = RowContext(
+    ctx = RowContext.for_source(
+        pack,
         source,
         Content.RECORDS,
-        declaration,
-        pack.catalogue,
-        validator,
-        options.key,
-        options.delivered_on,
-        options.mode,
+        key=options.key,
+        today=options.delivered_on,
+        mode=options.mode,
     )
+    if "records" not in ctx.declaration.contents:
+        raise InvalidData(f"{source} does not deliver records", code="content-not-declared")
     subject, record = parse_valid_record(ctx.rename(dict(row)), ctx)
     with engine.begin() as conn:
         insert_ignore(conn, lt.subjects, [subject_row(subject, options.recorded_at)])

@@ -72,6 +72,20 @@ def record_row(record: Record, recorded_at: datetime, delivery_id: str | None) -
     }
 
 
+def event_row(event: RecordEvent, recorded_at: datetime) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "record_id": event.record_id,
+        "kind": str(event.kind),
+        "effective_on": event.effective_on,
+        "actor": event.actor,
+        "instrument_number": event.instrument_number,
+        "reason": event.reason,
+        "attributes": dict(event.attributes),
+        "recorded_at": recorded_at,
+    }
+
+
 def register_subject(conn: sa.Connection, subject: Subject, *, recorded_at: datetime) -> bool:
     """Add ``subject`` unless its key is already registered; returns whether it was new."""
     return insert_ignore(conn, t.subjects, [subject_row(subject, recorded_at)]) == 1
@@ -148,18 +162,7 @@ def append_event(conn: sa.Connection, event: RecordEvent, *, recorded_at: dateti
             code="invalid-event",
             errors=[FieldError("attributes.changes", "is missing", "give the corrected values")],
         )
-    row = {
-        "event_id": event.event_id,
-        "record_id": event.record_id,
-        "kind": str(event.kind),
-        "effective_on": event.effective_on,
-        "actor": event.actor,
-        "instrument_number": event.instrument_number,
-        "reason": event.reason,
-        "attributes": dict(event.attributes),
-        "recorded_at": recorded_at,
-    }
-    return insert_ignore(conn, t.record_events, [row]) == 1
+    return insert_ignore(conn, t.record_events, [event_row(event, recorded_at)]) == 1
 
 
 def _require_subjects(conn: sa.Connection, subject_ids: Iterable[str]) -> None:
