@@ -80,6 +80,9 @@ class TestLedgerCommands:
         )
         manifest = json.loads((tmp_path / "demo/delivery/manifest.json").read_text("utf-8"))
         assert stats["records_total"] == manifest["expected"]["records_valid"]
+        defective = sum(manifest["expected"]["records_defective"].values())
+        assert stats["ingest"]["quarantine_open"] == defective
+        assert stats["ingest"]["deliveries_loaded"] == len(manifest["files"])
         assert set(stats["records_by_area"]) == {
             "commercial",
             "government_affairs",

@@ -64,7 +64,7 @@ def demo(
         task = bar.add_task("ingesting", total=total_rows, rate="")
         finished: dict[str, int] = {}
 
-        def advance(name: str, done: int, _total: int) -> None:
+        def advance(name: str, done: int, _total: int, _quarantined: int) -> None:
             finished[name] = done
             bar.update(task, completed=sum(finished.values()))
 

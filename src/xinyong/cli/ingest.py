@@ -78,11 +78,12 @@ def ingest(
     with progress() as bar:
         tasks: dict[str, Any] = {}
 
-        def advance(name: str, done: int, total: int) -> None:
+        def advance(name: str, done: int, total: int, quarantined: int) -> None:
             if name not in tasks:
                 tasks[name] = bar.add_task(name, total=total, rate="")
             speed = bar.tasks[tasks[name]].speed
-            bar.update(tasks[name], completed=done, rate=f"{speed:,.0f} rows/s" if speed else "")
+            rate = f"{speed:,.0f} rows/s · " if speed else ""
+            bar.update(tasks[name], completed=done, rate=f"{rate}{quarantined:,} quarantined")
 
         for path in paths:
             if path.is_dir():

@@ -102,3 +102,19 @@ def ingest_report(conn: sa.Connection, pack: Pack, *, top_reasons: int = 10) -> 
         t = reports[source].timeliness
         t.median_days_late, t.max_days_late = statistics.median(days), max(days)
     return sorted(reports.values(), key=lambda rep: rep.source_agency)
+
+
+def ingest_totals(conn: sa.Connection) -> dict[str, int]:
+    """Deliveries by status and quarantined rows by review status, for ``xinyong stats``."""
+    d, q, a = it.deliveries.c, it.quarantine, it.quarantine_actions.c
+    totals = {f"deliveries_{status}": 0 for status in ("loaded", "loading", "held")}
+    for status, n in conn.execute(sa.select(d.status, sa.func.count()).group_by(d.status)):
+        totals[f"deliveries_{status}"] = n
+    quarantined = conn.execute(sa.select(sa.func.count()).select_from(q)).scalar_one()
+    acted: dict[str, int] = dict(
+        conn.execute(sa.select(a.action, sa.func.count()).group_by(a.action)).all()
+    )
+    totals["quarantine_released"] = acted.get("released", 0)
+    totals["quarantine_rejected"] = acted.get("rejected", 0)
+    totals["quarantine_open"] = quarantined - sum(acted.values())
+    return totals

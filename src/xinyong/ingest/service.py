@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -109,13 +110,13 @@ def ingest_file(
     source: str,
     options: IngestOptions,
     content: Content | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: Callable[[int, int, int], None] | None = None,
 ) -> DeliveryOutcome:
     """Ingest one delivery file from ``source``.
 
     Args:
         content: what the file holds; by default read from its name's prefix.
-        on_progress: called with (rows done, rows total) as batches commit.
+        on_progress: called with (rows done, rows total, rows quarantined) as batches commit.
 
     Raises:
         NotFound: the source is not declared.
@@ -279,7 +280,7 @@ def _load(
     file: DeliveryFile,
     outcome: DeliveryOutcome,
     options: IngestOptions,
-    on_progress: Callable[[int, int], None] | None,
+    on_progress: Callable[[int, int, int], None] | None,
 ) -> None:
     ctx = RowContext.for_source(
         pack,
@@ -298,20 +299,22 @@ def _load(
         batch_size=None,
     )
     batch, row_number, queued_subjects = _Batch(writer), outcome.resumed_at, set[str]()
+    quarantined = 0  # in this run, for the progress bar
     for raw in file.rows(skip=outcome.resumed_at):
         row_number += 1
         try:
             _take(raw, ctx, writer, batch, queued_subjects, engine)
         except InvalidData as exc:
             batch.quarantine.append(_quarantine_row(outcome, row_number, raw, exc, options))
+            quarantined += 1
         if row_number % options.batch_size == 0:
             _commit(engine, writer, batch, outcome, row_number, final=False, options=options)
             batch, queued_subjects = _Batch(writer), set()
             if on_progress is not None:
-                on_progress(row_number, outcome.rows_total)
+                on_progress(row_number, outcome.rows_total, quarantined)
     _commit(engine, writer, batch, outcome, row_number, final=True, options=options)
     if on_progress is not None:
-        on_progress(row_number, outcome.rows_total)
+        on_progress(row_number, outcome.rows_total, quarantined)
 
 
 def _take(
@@ -466,7 +469,7 @@ def ingest_directory(
     directory: Path,
     *,
     options: IngestOptions,
-    on_progress: Callable[[str, int, int], None] | None = None,
+    on_progress: Callable[[str, int, int, int], None] | None = None,
 ) -> list[DeliveryOutcome]:
     """Ingest every file a delivery set's ``manifest.json`` lists, in load order."""
     from .format import CONTENT_ORDER
@@ -484,7 +487,7 @@ def ingest_directory(
         progress = None
         if on_progress is not None:
             name = entry["path"]
-            progress = lambda done, total, name=name: on_progress(name, done, total)  # noqa: E731
+            progress = partial(on_progress, name)
         outcomes.append(
             ingest_file(
                 engine,
