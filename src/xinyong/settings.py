@@ -72,6 +72,13 @@ class Settings(BaseSettings):
         description="Rows per transaction on the bulk load path.",
     )
 
+    duckdb_threads: int = Field(
+        default=2, ge=1, le=256, description="Threads DuckDB may use for evaluation."
+    )
+    duckdb_memory_limit: str = Field(
+        default="4GB", description="Memory DuckDB may use for evaluation, e.g. `4GB`."
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.env == "production" and (

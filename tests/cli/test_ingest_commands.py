@@ -111,3 +111,73 @@ def test_files_need_a_source(tmp_path: Path, ledger: dict[str, str]) -> None:
     path = write_csv(tmp_path / "records-samr.csv", [row()])
     run = xinyong("ingest", str(path), cwd=tmp_path, **ledger)
     assert run.returncode == 2 and "--source" in run.stderr
+
+
+def test_evaluate_and_explain(tmp_path: Path, ledger: dict[str, str]) -> None:
+    rows = [
+        row(
+            source_record_id="L-1",
+            item_code="court.dishonest_debtor",
+            subject_kind="natural_person",
+            subject_code="11010519491231002X",
+            subject_name="王秀英",
+            instrument_type="listing_decision",
+            instrument_number="（2025）京0105执1号",
+            instrument_issuer="北京市朝阳区人民法院",
+            severity="serious",
+            attributes=json.dumps(
+                {
+                    "ground": "evades_enforcement",
+                    "case_number": "（2025）京0105执1号",
+                    "basis_document": "京0105民初1号",
+                    "performance": "none",
+                },
+                ensure_ascii=False,
+            ),
+        )
+    ]
+    path = write_csv(tmp_path / "records-court.csv", rows)
+    assert (
+        xinyong(
+            "ingest",
+            str(path),
+            "--source",
+            "court",
+            "--delivered-on",
+            "2026-09-30",
+            cwd=tmp_path,
+            **ledger,
+        ).returncode
+        == 0
+    )
+    run = xinyong("evaluate", "--as-of", "2026-09-30", "--json", cwd=tmp_path, **ledger)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["lists"]["cn.court.dishonest_debtors"] == {
+        "candidate": 0,
+        "noticed": 0,
+        "active": 1,
+        "exited": 0,
+    }
+    explained = xinyong(
+        "explain", "11010519491231002X", "--as-of", "2026-09-30", cwd=tmp_path, **ledger
+    )
+    assert "失信被执行人名单" in explained.stdout and "active from 2025-03-14" in explained.stdout
+    assert "until 2027-03-14" in explained.stdout
+    assert "11010519491231002X" not in explained.stdout
+
+    snapshot = xinyong("snapshot", "export", "--out", "snap", cwd=tmp_path, **ledger)
+    assert snapshot.returncode == 0
+    duck = xinyong(
+        "evaluate",
+        "--as-of",
+        "2026-09-30",
+        "--engine",
+        "duckdb",
+        "--snapshot",
+        "snap",
+        "--json",
+        cwd=tmp_path,
+        **ledger,
+    )
+    assert json.loads(duck.stdout)["lists"] == result["lists"]

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+import xinyong.evaluate.tables  # noqa: F401  (registers the evaluation tables)
 import xinyong.ingest.tables  # noqa: F401  (the ingest tables share the metadata)
 from xinyong.errors import ConfigError
 from xinyong.ledger import current_revision, make_engine, require_current, upgrade

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from ..errors import XinyongError
-from . import catalogue, db, demo, ids, ingest, quarantine, stats, synth
+from . import catalogue, db, demo, evaluate, ids, ingest, quarantine, stats, synth
 
 app = typer.Typer(
     name="xinyong",
@@ -19,10 +19,13 @@ app = typer.Typer(
 app.add_typer(ids.app, name="id")
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(quarantine.app, name="quarantine")
+app.add_typer(evaluate.snapshot_app, name="snapshot")
 app.command("init")(db.init)
 app.command("stats")(stats.stats)
 app.command("synth")(synth.synth)
 app.command("ingest")(ingest.ingest)
+app.command("evaluate")(evaluate.evaluate)
+app.command("explain")(evaluate.explain)
 app.command("demo")(demo.demo)
 
 

@@ -27,6 +27,8 @@ def demo(
     """Initialise a fresh demo ledger, generate a population, load it and print a summary."""
     from datetime import datetime
 
+    from ..evaluate import SqlEngine, evaluate_lists
+    from ..evaluate.run import materialise, sizes
     from ..ids import Mode
     from ..ingest.report import ingest_report
     from ..ingest.service import IngestOptions, ingest_directory
@@ -36,7 +38,13 @@ def demo(
     from ..settings import Settings
     from ..synth import SynthConfig
     from .output import console, progress
-    from .summary import print_ingest_report, print_outcomes, print_stats, print_subject_file
+    from .summary import (
+        print_ingest_report,
+        print_list_sizes,
+        print_outcomes,
+        print_stats,
+        print_subject_file,
+    )
     from .synth import run_synth
 
     settings = Settings()
@@ -74,12 +82,23 @@ def demo(
     print_outcomes(outcomes)
     with engine.connect() as conn:
         print_ingest_report(ingest_report(conn, pack), reasons=False)
-    console().rule("3. what the ledger holds")
+    console().rule("3. evaluate the lists on the delivery date (rules compiled to SQL)")
+    entries = evaluate_lists(SqlEngine(engine), pack, config.as_of)
+    materialise(
+        engine,
+        entries,
+        as_of=config.as_of,
+        pack=pack,
+        engine_name="sql",
+        recorded_at=datetime.now().replace(microsecond=0),
+    )
+    print_list_sizes(sizes(entries), pack, f"Lists on {config.as_of}")
+    console().rule("4. what the ledger holds")
     with engine.connect() as conn:
         print_stats(ledger_stats(conn, pack.catalogue))
         sample = _sample_subject(conn)
         if sample is not None:
-            console().rule("4. one subject's file")
+            console().rule("5. one subject's file")
             file = subject_file(conn, sample, as_of=config.as_of)
             linked = {link.to_subject: get_subject(conn, link.to_subject) for link in file.links}
             print_subject_file(file, pack, linked)
@@ -89,6 +108,8 @@ def demo(
         f"delivery files: {directory / DEMO_DELIVERY}\n"
         f"try: XINYONG_DATABASE_URL=sqlite:///{database} uv run xinyong stats\n"
         f"      XINYONG_DATABASE_URL=sqlite:///{database} uv run xinyong quarantine list\n"
+        f"      XINYONG_DATABASE_URL=sqlite:///{database} uv run xinyong explain "
+        f"{sample or 'USCC'} --as-of {config.as_of}\n"
         "      uv run xinyong catalogue list\n"
         "The web portal and API are not built yet (issue 5): there is no URL to open."
     )

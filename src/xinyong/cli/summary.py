@@ -144,3 +144,15 @@ def print_subject_file(
         other = (linked or {}).get(link.to_subject)
         person = f"{other.name} ({other.id_masked})" if other else link.to_subject
         console().print(f"\n{person} is {link.role} since {link.valid_from}", soft_wrap=True)
+
+
+def print_list_sizes(by_list: dict[str, dict[str, int]], pack: Pack, title: str) -> None:
+    table = Table(title=title)
+    for column in ("list", "candidate", "noticed", "active", "exited"):
+        table.add_column(column, justify="left" if column == "list" else "right")
+    for list_id, counts in by_list.items():
+        table.add_row(
+            f"{pack.lists[list_id].name_zh}\n{list_id}",
+            *(f"{counts[s]:,}" for s in ("candidate", "noticed", "active", "exited")),
+        )
+    console().print(table)

@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import NotFound, RuleError
 from ..ingest.format import is_delivery_field
 from .laws import articles_of, text_names
+from .lists import ListType
 from .model import (
     AgenciesFile,
     Agency,
@@ -82,6 +83,8 @@ class Pack:
     parents: tuple[str, ...] = ()
     #: source agency → what it may deliver (``sources.yaml``)
     sources: dict[str, SourceDeclaration] = field(default_factory=dict)
+    #: list types by id (``lists/*.yaml``)
+    lists: dict[str, ListType] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -159,7 +162,20 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
     for agency, declaration in own_sources.items():
         _check_source(path / "sources.yaml", agency, declaration, agencies, items)
     sources.update(own_sources)
-    return Pack(meta, path, laws, agencies, Catalogue(items), parents, sources)
+    lists = dict(parent.lists) if meta.parent else {}
+    for file in sorted((path / "lists").glob("*.yaml")):
+        data, node = read_yaml(file)
+        list_type = validate_model(file, ListType, data, node)
+        if list_type.id in lists:
+            raise RuleError(
+                f"{file}: list {list_type.id!r} is already defined"
+                + (" by a parent pack" if meta.parent else "")
+                + "; give it a new id",
+                code="duplicate-list",
+            )
+        _check_list(file, list_type, laws, items, local=meta.parent is not None)
+        lists[list_type.id] = list_type
+    return Pack(meta, path, laws, agencies, Catalogue(items), parents, sources, lists)
 
 
 def _load_optional(path: Path, model: Any, key: str) -> dict[str, Any]:
@@ -224,6 +240,56 @@ def _refuse_prohibited(file: Path, line: int | None, code: str, raw: dict[str, A
             item=code,
             category=category.id,
         )
+
+
+#: record columns a list criterion may test besides ``attributes.<field>``
+CRITERIA_COLUMNS = frozenset({"severity", "source_agency", "region", "instrument_type"})
+
+
+def _check_list(
+    file: Path,
+    list_type: ListType,
+    laws: dict[str, Instrument],
+    items: dict[str, CatalogueItem],
+    *,
+    local: bool,
+) -> None:
+    where = f"{file}: list {list_type.id!r}"
+    for ref in list_type.legal_basis:
+        check_reference(where, ref, laws)
+    for name, parameter in list_type.parameters.items():
+        for since, value in parameter.values.items():
+            check_reference(f"{where} parameter {name} from {since}", value.reference, laws)
+    if local and not any(
+        laws[r.instrument].kind == "local_regulation" for r in list_type.legal_basis
+    ):
+        raise RuleError(
+            f"{where}: a list applied in one locality needs a local regulation (地方性法规) among "
+            "its legal bases (2020 No.49; Shenzhen Art 77); cite one",
+            code="local-list-without-local-regulation",
+        )
+    conditions = [*list_type.entry.where, *(list_type.term.applies_when if list_type.term else ())]
+    for code in list_type.entry.items:
+        if code not in items:
+            raise RuleError(
+                f"{where}: entry item {code!r} is not in the catalogue",
+                code="unknown-catalogue-item",
+            )
+        for condition in conditions:
+            name = condition.field
+            if name.startswith("attributes."):
+                if name.removeprefix("attributes.") not in items[code].fields:
+                    raise RuleError(
+                        f"{where}: condition on {name!r}, which item {code} does not have; "
+                        f"its fields: {', '.join(items[code].fields)}",
+                        code="bad-criterion",
+                    )
+            elif name not in CRITERIA_COLUMNS:
+                raise RuleError(
+                    f"{where}: condition on {name!r}; test one of "
+                    f"{', '.join(sorted(CRITERIA_COLUMNS))} or attributes.<field>",
+                    code="bad-criterion",
+                )
 
 
 def _check_source(

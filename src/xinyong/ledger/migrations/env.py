@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import xinyong.evaluate.tables  # noqa: F401  (registers the evaluation tables)
 import xinyong.ingest.tables  # noqa: F401  (registers the ingest tables on the metadata)
 from xinyong.ledger.tables import metadata
 

@@ -1,0 +1,164 @@
+"""``xinyong evaluate``, ``xinyong explain`` and ``xinyong snapshot export``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from ..evaluate import ListEntry
+
+snapshot_app = typer.Typer(help="Parquet snapshots of the ledger, for DuckDB evaluation.")
+
+AsOf = Annotated[str, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD.")]
+Jurisdiction = Annotated[
+    str | None, typer.Option("--jurisdiction", "-j", help="Pack id; default XINYONG_JURISDICTION.")
+]
+
+
+def _context(jurisdiction: str | None) -> tuple[Any, Any, Any]:
+    from ..ledger import make_engine, require_current
+    from ..schemes import load_pack
+    from ..settings import Settings
+
+    settings = Settings()
+    engine = make_engine(settings)
+    require_current(engine)
+    return (
+        settings,
+        engine,
+        load_pack(jurisdiction or settings.jurisdiction, extra_path=settings.packs_path),
+    )
+
+
+def evaluate(
+    as_of: AsOf,
+    jurisdiction: Jurisdiction = None,
+    engine_name: Annotated[
+        str, typer.Option("--engine", help="sql (the ledger) or duckdb.")
+    ] = "sql",
+    snapshot: Annotated[
+        Path | None, typer.Option(help="Snapshot directory for --engine duckdb.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Derive every list's entries on a date and store them; print list sizes by status."""
+    from ..evaluate import DuckDBEngine, SqlEngine, evaluate_lists
+    from ..evaluate.run import materialise, sizes
+    from .output import print_json, progress
+    from .summary import print_list_sizes
+
+    settings, engine, pack = _context(jurisdiction)
+    day = date.fromisoformat(as_of)
+    if engine_name == "duckdb":
+        if snapshot is None:
+            raise typer.BadParameter(
+                "--engine duckdb needs --snapshot DIR", param_hint="--snapshot"
+            )
+        query_engine: Any = DuckDBEngine(
+            snapshot, threads=settings.duckdb_threads, memory_limit=settings.duckdb_memory_limit
+        )
+    elif engine_name == "sql":
+        query_engine = SqlEngine(engine)
+    else:
+        raise typer.BadParameter("use sql or duckdb", param_hint="--engine")
+    with progress() as bar:
+        task = bar.add_task("evaluating", total=len(pack.lists), rate="")
+        entries = evaluate_lists(
+            query_engine, pack, day, on_list=lambda name: bar.update(task, advance=1, rate=name)
+        )
+    evaluation_id = materialise(
+        engine,
+        entries,
+        as_of=day,
+        pack=pack,
+        engine_name=engine_name,
+        recorded_at=datetime.now().replace(microsecond=0),
+    )
+    by_list = sizes(entries)
+    if as_json:
+        print_json(
+            {
+                "as_of": day,
+                "pack": f"{pack.id} {pack.meta.version}",
+                "engine": query_engine.name,
+                "evaluation_id": evaluation_id,
+                "lists": by_list,
+            }
+        )
+        return
+    print_list_sizes(
+        by_list, pack, f"Lists on {day} ({pack.id} {pack.meta.version}, {query_engine.name})"
+    )
+
+
+def explain(
+    subject: Annotated[str, typer.Argument(help="USCC, or a resident ID number (pseudonymised).")],
+    as_of: AsOf,
+    jurisdiction: Jurisdiction = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """For each list the subject is on or has been on: the rule, its legal basis, the records
+    that triggered it, and when it starts and ends."""
+    from ..evaluate import SqlEngine, evaluate_lists
+    from ..ids import is_pseudonym, parse_resident_id, pseudonymise
+    from .output import console, print_json
+
+    settings, engine, pack = _context(jurisdiction)
+    day = date.fromisoformat(as_of)
+    code = subject.strip().upper()
+    if len(code) in (15, 18) and code[:15].isdigit() and not is_pseudonym(subject):
+        number = parse_resident_id(code, today=day).number
+        code = pseudonymise(number, key=settings.pseudonym_key.get_secret_value().encode())
+    entries = evaluate_lists(
+        SqlEngine(engine), pack, day, only=lambda row: row["subject_id"] == code
+    )
+    if as_json:
+        print_json([_entry_dict(e) for e in entries])
+        return
+    if not entries:
+        console().print(f"on {day} the subject is on no list and has left none")
+    for e in entries:
+        x = e.explanation
+        console().print(f"\n[bold]{x['list']}[/] ({e.list_id}) · [bold]{e.status}[/]")
+        console().print(f"  legal basis: {'; '.join(x['legal_basis'])}")
+        console().print(
+            f"  triggered by {e.source_agency} record {e.source_record_id} "
+            f"(ledger ids {', '.join(r[:12] for r in x['triggering_records'])}), "
+            f"decided {e.listed_on}"
+        )
+        dates = [
+            f"noticed {e.noticed_on}" if e.noticed_on else "",
+            f"active from {e.active_from}" if e.active_from else "awaiting prior notice",
+            f"until {e.expires_on}" if e.expires_on else "no fixed term",
+            f"exited {e.exited_on} ({e.exit_reason})" if e.exited_on else "",
+        ]
+        console().print("  " + " · ".join(d for d in dates if d))
+        for name, p in x["parameters"].items():
+            console().print(
+                f"  {name} = {p['value']} since {p.get('since')} ({p.get('reference')})"
+            )
+        console().print(f"  exit: {x['exit_conditions']}")
+        console().print(f"  remedies: {x['remedies']}")
+
+
+def _entry_dict(entry: ListEntry) -> dict[str, Any]:
+    data = dict(entry.__dict__)
+    data["record_ids"] = list(entry.record_ids)
+    return data
+
+
+@snapshot_app.command("export")
+def export(out: Annotated[Path, typer.Option(help="Directory for the Parquet files.")]) -> None:
+    """Write the ledger's records and record events as Parquet, for `evaluate --engine duckdb`."""
+    from ..evaluate.snapshot import export_snapshot
+    from .output import console
+
+    _, engine, _ = _context(None)
+    counts = export_snapshot(engine, out)
+    console().print(
+        f"wrote {counts['records']:,} records and {counts['record_events']:,} events to {out}"
+    )

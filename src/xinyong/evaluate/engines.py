@@ -1,0 +1,79 @@
+"""Where compiled queries run: the operational database (SQLite or PostgreSQL) or DuckDB
+over a Parquet snapshot. Every engine answers with plain Python rows of the same shape."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlglot import exp
+
+from ..errors import ConfigError, NotFound
+from .criteria import Dialect, to_sql
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def normalise(row: dict[str, Any]) -> dict[str, Any]:
+    """Engine-independent values: dates as ``date``, flags and versions as ``int``."""
+    out = dict(row)
+    for key in ("decided_on", "effective_on"):
+        if key in out and out[key] is not None:
+            out[key] = _date(out[key])
+    for key in ("version", "matches", "term_applies"):
+        if key in out and out[key] is not None:
+            out[key] = int(out[key])
+    return out
+
+
+class QueryEngine(Protocol):
+    name: str
+
+    def rows(self, query: exp.Expr) -> list[dict[str, Any]]: ...
+
+
+class SqlEngine:
+    """The ledger database itself."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.dialect: Dialect = "postgres" if engine.dialect.name == "postgresql" else "sqlite"
+        self.name = engine.dialect.name
+
+    def rows(self, query: exp.Expr) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            result = conn.exec_driver_sql(to_sql(query, self.dialect))
+            return [normalise(dict(r)) for r in result.mappings()]
+
+
+class DuckDBEngine:
+    """DuckDB over a snapshot written by ``export_snapshot``."""
+
+    name = "duckdb"
+
+    def __init__(self, snapshot: Path, *, threads: int, memory_limit: str) -> None:
+        import duckdb
+
+        for table in ("records", "record_events"):
+            if not (snapshot / f"{table}.parquet").is_file():
+                raise NotFound(
+                    f"{snapshot} holds no {table}.parquet; write a snapshot with "
+                    "`xinyong snapshot export --out DIR`",
+                    code="no-snapshot",
+                )
+        try:
+            self.conn = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
+        except duckdb.Error as exc:
+            raise ConfigError(f"DuckDB refused its settings: {exc}", code="duckdb-config") from None
+        for table in ("records", "record_events"):
+            path = str(snapshot / f"{table}.parquet").replace("'", "''")
+            self.conn.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+
+    def rows(self, query: exp.Expr) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(to_sql(query, "duckdb"))
+        names = [d[0] for d in cursor.description]
+        return [normalise(dict(zip(names, r, strict=True))) for r in cursor.fetchall()]

@@ -1,0 +1,176 @@
+"""A list entry's state on a date, derived from its records and their events, nothing else.
+
+One entry per list and source record (a subject with two court cases has two entries). For a
+date ``as_of`` an entry is:
+
+- ``candidate``: its record meets the list's criteria, the list requires prior notice, and
+  none has been served;
+- ``noticed``: notice was served and the period to answer has not run out;
+- ``active``: in force (after the notice period, or from the decision where no notice is
+  required), until its term ends or an exit;
+- ``exited``: its term ended, the decision was revoked, the record repaired, or a later
+  version of the record no longer meets the criteria (e.g. the debt was paid).
+
+The function is pure: the same inputs give the same entry, on any engine, on any day.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from ..ledger import EventKind
+from ..schemes import Pack
+from ..schemes.lists import ListType
+from ..workdays import add_working_days
+
+
+class EntryStatus(StrEnum):
+    CANDIDATE = "candidate"  # meets the criteria; prior notice not yet served
+    NOTICED = "noticed"  # notice served; the period to answer is running
+    ACTIVE = "active"  # on the list
+    EXITED = "exited"  # left the list: expired, revoked, repaired or no longer meets criteria
+
+
+class ExitReason(StrEnum):
+    EXPIRED = "expired"  # the term ran out
+    REVOKED = "revoked"  # the underlying decision was annulled
+    REPAIRED = "repaired"  # credit repair granted
+    CRITERIA_NO_LONGER_MET = "criteria_no_longer_met"  # a later version no longer qualifies
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """A subject's entry on a list on a date, with everything that explains it."""
+
+    list_id: str
+    subject_id: str
+    source_agency: str
+    source_record_id: str
+    status: EntryStatus
+    #: decision date of the first version that met the criteria
+    listed_on: date
+    noticed_on: date | None
+    active_from: date | None
+    expires_on: date | None
+    exited_on: date | None
+    exit_reason: ExitReason | None
+    #: every version of the source record up to ``as_of``, oldest first
+    record_ids: tuple[str, ...]
+    #: rule, pack version, legal basis in words, parameter values with their references
+    explanation: dict[str, Any] = field(compare=False)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, clamped to the month's end.
+
+    >>> add_months(date(2024, 2, 29), 12)
+    datetime.date(2025, 2, 28)
+    """
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _parameter(
+    pack: Pack, list_type: ListType, name: str, on: date
+) -> tuple[int | None, dict[str, Any]]:
+    found = list_type.parameters[name].at(on)
+    if found is None:
+        return None, {"value": None, "note": f"no value in force on {on}"}
+    value, since, reference = found
+    cited = pack.cite(reference) + ("" if reference.verified else " (unverified)")
+    return value, {"value": value, "since": since.isoformat(), "reference": cited}
+
+
+def derive_entry(
+    pack: Pack,
+    list_type: ListType,
+    versions: Sequence[dict[str, Any]],
+    events: Sequence[dict[str, Any]],
+    as_of: date,
+) -> ListEntry | None:
+    """The entry one source record gives rise to on ``as_of``; ``None`` if it never qualified.
+
+    Args:
+        versions: rows of ``trigger_query`` for one source record (any order).
+        events: rows of ``events_query`` for those versions.
+    """
+    versions = sorted(versions, key=lambda v: v["version"])
+    matching = [v for v in versions if v["matches"]]
+    if not matching:
+        return None
+    first, latest = matching[0], versions[-1]
+    used: dict[str, Any] = {}
+    kinds: dict[str, list[date]] = {}
+    for event in events:
+        kinds.setdefault(event["kind"], []).append(event["effective_on"])
+    noticed_on = min(kinds.get(EventKind.NOTICE_SERVED, []), default=None)
+    active_from: date | None = first["decided_on"]
+    if list_type.notice.required:
+        active_from = None
+        if noticed_on is not None:
+            period = 0
+            if list_type.notice.period:
+                value, used[list_type.notice.period] = _parameter(
+                    pack, list_type, list_type.notice.period, noticed_on
+                )
+                period = value or 0
+            last_day = add_working_days(noticed_on, period) if period else noticed_on
+            active_from = last_day + timedelta(days=1)
+    expires_on = None
+    if list_type.term and first["term_applies"] and active_from is not None:
+        months, used[list_type.term.months] = _parameter(
+            pack, list_type, list_type.term.months, active_from
+        )
+        if months is not None:
+            expires_on = add_months(active_from, months)
+    exits: list[tuple[date, ExitReason]] = []
+    if expires_on is not None and expires_on <= as_of:
+        exits.append((expires_on, ExitReason.EXPIRED))
+    if list_type.exit_on_revocation and kinds.get(EventKind.REVOKED):
+        exits.append((min(kinds[EventKind.REVOKED]), ExitReason.REVOKED))
+    if list_type.exit_on_repair and kinds.get(EventKind.REPAIRED):
+        exits.append((min(kinds[EventKind.REPAIRED]), ExitReason.REPAIRED))
+    if not latest["matches"]:
+        exits.append((latest["decided_on"], ExitReason.CRITERIA_NO_LONGER_MET))
+    exited_on, exit_reason = min(exits) if exits else (None, None)
+    if exited_on is not None:
+        status = EntryStatus.EXITED
+    elif active_from is None:
+        status = EntryStatus.CANDIDATE
+    elif as_of < active_from:
+        status = EntryStatus.NOTICED
+    else:
+        status = EntryStatus.ACTIVE
+    explanation = {
+        "rule": list_type.id,
+        "pack": f"{pack.id} {pack.meta.version}",
+        "list": f"{list_type.name_zh} / {list_type.name_en}",
+        "legal_basis": [
+            pack.cite(r) + ("" if r.verified else " (unverified)") for r in list_type.legal_basis
+        ],
+        "triggering_records": [v["record_id"] for v in matching],
+        "parameters": used,
+        "exit_conditions": list_type.exit_conditions,
+        "remedies": list_type.remedies,
+    }
+    return ListEntry(
+        list_id=list_type.id,
+        subject_id=first["subject_id"],
+        source_agency=first["source_agency"],
+        source_record_id=first["source_record_id"],
+        status=status,
+        listed_on=first["decided_on"],
+        noticed_on=noticed_on,
+        active_from=active_from,
+        expires_on=expires_on,
+        exited_on=exited_on,
+        exit_reason=exit_reason,
+        record_ids=tuple(v["record_id"] for v in versions),
+        explanation=explanation,
+    )

@@ -1,0 +1,126 @@
+"""Evaluating a pack's lists on a date, on any engine."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..schemes import Pack
+from .criteria import events_query, trigger_query
+from .engines import QueryEngine
+from .lifecycle import ListEntry, derive_entry
+
+
+def evaluate_lists(
+    engine: QueryEngine,
+    pack: Pack,
+    as_of: date,
+    *,
+    only: Callable[[dict[str, Any]], bool] | None = None,
+    on_list: Callable[[str], None] | None = None,
+) -> list[ListEntry]:
+    """Every list entry of every list type in force on ``as_of``, sorted.
+
+    Args:
+        only: keep only trigger rows for which this is true (e.g. one subject, for explain).
+        on_list: called with each list id as it is evaluated (progress).
+    """
+    entries: list[ListEntry] = []
+    for list_type in sorted(pack.lists.values(), key=lambda lt: lt.id):
+        if on_list is not None:
+            on_list(list_type.id)
+        if list_type.effective_from > as_of or (
+            list_type.effective_to is not None and list_type.effective_to < as_of
+        ):
+            continue
+        rows = engine.rows(trigger_query(list_type, as_of))
+        if only is not None:
+            rows = [r for r in rows if only(r)]
+        if not rows:
+            continue
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            groups[(row["source_agency"], row["source_record_id"])].append(row)
+        events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for event in engine.rows(events_query(list_type, as_of)):
+            events[event["record_id"]].append(event)
+        for versions in groups.values():
+            entry = derive_entry(
+                pack,
+                list_type,
+                versions,
+                [e for v in versions for e in events.get(v["record_id"], [])],
+                as_of,
+            )
+            if entry is not None:
+                entries.append(entry)
+    entries.sort(key=lambda e: (e.list_id, e.subject_id, e.source_agency, e.source_record_id))
+    return entries
+
+
+def materialise(
+    engine: sa.Engine,
+    entries: list[ListEntry],
+    *,
+    as_of: date,
+    pack: Pack,
+    engine_name: str,
+    recorded_at: datetime,
+) -> str:
+    """Store one evaluation's entries; returns its id. The ledger is not touched."""
+    from ..ledger import content_id
+    from .tables import evaluations, list_entries
+
+    evaluation_id = content_id(
+        "evaluation", as_of, pack.id, pack.meta.version, engine_name, recorded_at
+    )
+    rows = [
+        {
+            "evaluation_id": evaluation_id,
+            "list_id": e.list_id,
+            "source_agency": e.source_agency,
+            "source_record_id": e.source_record_id,
+            "subject_id": e.subject_id,
+            "status": str(e.status),
+            "listed_on": e.listed_on,
+            "noticed_on": e.noticed_on,
+            "active_from": e.active_from,
+            "expires_on": e.expires_on,
+            "exited_on": e.exited_on,
+            "exit_reason": str(e.exit_reason) if e.exit_reason else None,
+            "record_ids": list(e.record_ids),
+            "explanation": e.explanation,
+        }
+        for e in entries
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(evaluations),
+            [
+                {
+                    "evaluation_id": evaluation_id,
+                    "as_of": as_of,
+                    "pack": f"{pack.id} {pack.meta.version}",
+                    "engine": engine_name,
+                    "entries": len(entries),
+                    "recorded_at": recorded_at,
+                }
+            ],
+        )
+        for start in range(0, len(rows), 10_000):
+            conn.execute(sa.insert(list_entries), rows[start : start + 10_000])
+    return evaluation_id
+
+
+def sizes(entries: list[ListEntry]) -> dict[str, dict[str, int]]:
+    """list id → status → number of entries (every status shown, zeros included)."""
+    from .lifecycle import EntryStatus
+
+    out: dict[str, dict[str, int]] = {}
+    for e in entries:
+        out.setdefault(e.list_id, {str(s): 0 for s in EntryStatus})[str(e.status)] += 1
+    return dict(sorted(out.items()))

@@ -1,0 +1,38 @@
+"""Materialised evaluations: list entries as derived on a date. Derived state, replaceable:
+an evaluation can always be recomputed from the ledger, the pack and its date."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..ledger.tables import Json, metadata
+
+evaluations = sa.Table(
+    "evaluations",
+    metadata,
+    sa.Column("evaluation_id", sa.String(32), primary_key=True),
+    sa.Column("as_of", sa.Date(), nullable=False),
+    sa.Column("pack", sa.String(80), nullable=False),
+    sa.Column("engine", sa.String(16), nullable=False),
+    sa.Column("entries", sa.Integer(), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+)
+
+list_entries = sa.Table(
+    "list_entries",
+    metadata,
+    sa.Column("evaluation_id", sa.ForeignKey("evaluations.evaluation_id"), primary_key=True),
+    sa.Column("list_id", sa.String(80), primary_key=True),
+    sa.Column("source_agency", sa.String(64), primary_key=True),
+    sa.Column("source_record_id", sa.String(128), primary_key=True),
+    sa.Column("subject_id", sa.String(40), nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("listed_on", sa.Date(), nullable=False),
+    sa.Column("noticed_on", sa.Date()),
+    sa.Column("active_from", sa.Date()),
+    sa.Column("expires_on", sa.Date()),
+    sa.Column("exited_on", sa.Date()),
+    sa.Column("exit_reason", sa.String(32)),
+    sa.Column("record_ids", Json, nullable=False),
+    sa.Column("explanation", Json, nullable=False),
+)

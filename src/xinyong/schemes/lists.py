@@ -1,0 +1,120 @@
+"""List types (red, black, key-attention lists) as pack data, with dated parameters.
+
+A list type says who may enter (criteria over ledger records), on what legal basis, after
+what notice, for how long, and how an entry ends. Numbers that change with the law (terms,
+notice periods) are *parameters*: values keyed by the date they take effect, each with the
+reference that sets it (the OpenFisca pattern, stricter: no value without a reference).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ..types import SubjectKind
+from .model import Code, Reference, Strict
+
+
+class DatedValue(Strict):
+    """One value of a parameter from a date on; ``null`` repeals it."""
+
+    value: int | None
+    reference: Reference
+
+
+class Parameter(Strict):
+    """A number the law fixes and may change, keyed by effective date."""
+
+    description: str
+    unit: Literal["month", "working_day", "day", "year"]
+    values: dict[date, DatedValue] = Field(min_length=1)
+
+    def at(self, as_of: date) -> tuple[int | None, date, Reference] | None:
+        """The value in force on ``as_of`` with its start date and reference, or ``None``
+        before the first value. A repealed parameter gives ``(None, …)``."""
+        started = [d for d in self.values if d <= as_of]
+        if not started:
+            return None
+        since = max(started)
+        value = self.values[since]
+        return value.value, since, value.reference
+
+
+Operator = Literal["eq", "ne", "in", "not_in", "gte", "lte"]
+
+
+class Condition(Strict):
+    """A test on one field of a record: a column (``severity``) or ``attributes.<name>``."""
+
+    field: str
+    op: Operator
+    value: str | int | float | list[str] | list[int]
+
+    @model_validator(mode="after")
+    def _list_for_membership(self) -> Condition:
+        if (self.op in ("in", "not_in")) != isinstance(self.value, list):
+            raise ValueError("`in` and `not_in` take a list; the other operators one value")
+        return self
+
+
+class EntryCriteria(Strict):
+    """Which records put their subject on the list: an item, and every condition true."""
+
+    items: tuple[Code, ...] = Field(min_length=1)
+    where: tuple[Condition, ...] = ()
+
+
+class NoticeSpec(Strict):
+    """Prior written notice before an entry takes effect."""
+
+    #: ``False`` where the listing decision is itself served and effective when made
+    required: bool
+    #: parameter (working days) the subject has to answer after notice is served
+    period: str | None = None
+
+
+class TermSpec(Strict):
+    """How long an entry lasts from the day it takes effect."""
+
+    #: parameter (months)
+    months: str
+    #: the term applies only to records meeting these conditions (else: until exit)
+    applies_when: tuple[Condition, ...] = ()
+
+
+class ListType(Strict):
+    """A red, black or key-attention list."""
+
+    id: Code
+    name_zh: str
+    name_en: str
+    #: black: sanctions; red: incentives; key_attention: supervision intensity only
+    polarity: Literal["black", "red", "key_attention"]
+    #: a serious list (严重失信主体名单); only these may carry rights-reducing measures
+    serious: bool
+    legal_basis: tuple[Reference, ...] = Field(min_length=1)
+    subject_kinds: tuple[SubjectKind, ...] = Field(min_length=1)
+    entry: EntryCriteria
+    notice: NoticeSpec
+    term: TermSpec | None = None
+    #: an entry ends when the triggering decision is revoked / the record is repaired
+    exit_on_revocation: bool = True
+    exit_on_repair: bool = True
+    #: exit and remedies, in words, published with the list (Shanghai Art 25)
+    exit_conditions: str
+    remedies: str
+    parameters: dict[Code, Parameter] = Field(default_factory=dict)
+    effective_from: date
+    effective_to: date | None = None
+
+    @model_validator(mode="after")
+    def _parameters_exist(self) -> ListType:
+        named = [self.notice.period, self.term.months if self.term else None]
+        for name in filter(None, named):
+            if name not in self.parameters:
+                raise ValueError(f"parameter {name!r} is used but not defined under `parameters`")
+        if self.polarity != "black" and self.serious:
+            raise ValueError("only a black list can be a serious list")
+        return self
