@@ -159,6 +159,7 @@ def test_evaluate_and_explain(tmp_path: Path, ledger: dict[str, str]) -> None:
         "active": 1,
         "exited": 0,
     }
+    assert "cn.pilot.points_rongcheng" not in result["grades"]
     explained = xinyong(
         "explain", "11010519491231002X", "--as-of", "2026-09-30", cwd=tmp_path, **ledger
     )

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from xinyong.evaluate import DuckDBEngine, EntryStatus, SqlEngine, evaluate_lists
+from xinyong.evaluate.grading import evaluate_grades
 from xinyong.evaluate.snapshot import export_snapshot
 from xinyong.ingest.service import IngestOptions, ingest_directory
 from xinyong.ledger import EventKind, RecordEvent, append_event
@@ -48,6 +49,16 @@ def test_every_engine_gives_the_same_entries(
     for as_of in (date(2024, 6, 30), date(2026, 9, 30)):
         direct = evaluate_lists(SqlEngine(engine), cn_pack, as_of)
         assert direct == evaluate_lists(duck, cn_pack, as_of)
+        grades = evaluate_grades(SqlEngine(engine), cn_pack, as_of, include_pilots=True)
+        assert grades == evaluate_grades(duck, cn_pack, as_of, include_pilots=True)
+        assert [g.contributions for g in grades] == [
+            g.contributions for g in evaluate_grades(duck, cn_pack, as_of, include_pilots=True)
+        ]
+    assert {g.grade for g in grades if g.scheme_id == "cn.public_credit.comprehensive"} >= {
+        "B",
+        "C",
+        "D",
+    }
     statuses = {(e.list_id, e.status) for e in direct}
     assert {s for _, s in statuses} == set(EntryStatus)
     assert {list_id for list_id, _ in statuses} == set(cn_pack.lists)

@@ -82,7 +82,7 @@ def demo(
     print_outcomes(outcomes)
     with engine.connect() as conn:
         print_ingest_report(ingest_report(conn, pack), reasons=False)
-    console().rule("3. evaluate the lists on the delivery date (rules compiled to SQL)")
+    console().rule("3. evaluate lists and grades on the delivery date (rules compiled to SQL)")
     entries = evaluate_lists(SqlEngine(engine), pack, config.as_of)
     materialise(
         engine,

@@ -43,13 +43,19 @@ def evaluate(
     snapshot: Annotated[
         Path | None, typer.Option(help="Snapshot directory for --engine duckdb.")
     ] = None,
+    include_pilots: Annotated[
+        bool,
+        typer.Option("--include-pilots", help="Also grade under pilot schemes (off by default)."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Derive every list's entries on a date and store them; print list sizes by status."""
+    """Derive every list's entries and every subject's grades on a date, and store them; print
+    list sizes by status and grade distributions."""
     from ..evaluate import DuckDBEngine, SqlEngine, evaluate_lists
+    from ..evaluate.grading import distribution, evaluate_grades
     from ..evaluate.run import materialise, sizes
     from .output import print_json, progress
-    from .summary import print_list_sizes
+    from .summary import print_grade_distribution, print_list_sizes
 
     settings, engine, pack = _context(jurisdiction)
     day = date.fromisoformat(as_of)
@@ -70,9 +76,11 @@ def evaluate(
         entries = evaluate_lists(
             query_engine, pack, day, on_list=lambda name: bar.update(task, advance=1, rate=name)
         )
+        grades = evaluate_grades(query_engine, pack, day, include_pilots=include_pilots)
     evaluation_id = materialise(
         engine,
         entries,
+        grades=grades,
         as_of=day,
         pack=pack,
         engine_name=engine_name,
@@ -87,12 +95,14 @@ def evaluate(
                 "engine": query_engine.name,
                 "evaluation_id": evaluation_id,
                 "lists": by_list,
+                "grades": distribution(grades),
             }
         )
         return
     print_list_sizes(
         by_list, pack, f"Lists on {day} ({pack.id} {pack.meta.version}, {query_engine.name})"
     )
+    print_grade_distribution(distribution(grades), pack, f"Grades on {day}")
 
 
 def explain(
@@ -101,9 +111,10 @@ def explain(
     jurisdiction: Jurisdiction = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """For each list the subject is on or has been on: the rule, its legal basis, the records
-    that triggered it, and when it starts and ends."""
+    """For each list the subject is on or has been on, and each grade: the rule, its legal
+    basis, the records behind it, when it starts and ends, each indicator's contribution."""
     from ..evaluate import SqlEngine, evaluate_lists
+    from ..evaluate.grading import evaluate_grades
     from ..ids import is_pseudonym, parse_resident_id, pseudonymise
     from .output import console, print_json
 
@@ -116,11 +127,27 @@ def explain(
     entries = evaluate_lists(
         SqlEngine(engine), pack, day, only=lambda row: row["subject_id"] == code
     )
+    grades = evaluate_grades(
+        SqlEngine(engine), pack, day, only=lambda subject_id: subject_id == code
+    )
     if as_json:
-        print_json([_entry_dict(e) for e in entries])
+        print_json(
+            {"lists": [_entry_dict(e) for e in entries], "grades": [g.__dict__ for g in grades]}
+        )
         return
+    for g in grades:
+        scheme = pack.grades[g.scheme_id]
+        how = f"set directly by {g.direct}" if g.direct else f"score {g.score}"
+        console().print(
+            f"\n[bold]{scheme.name_zh} / {scheme.name_en}[/] · grade [bold]{g.grade}[/] ({how})"
+        )
+        console().print(f"  legal basis: {'; '.join(pack.cite(r) for r in scheme.legal_basis)}")
+        for c in g.contributions.values():
+            console().print(
+                f"  {c['description']}: {c['count']} record(s), {c['points']:+} ({c['reference']})"
+            )
     if not entries:
-        console().print(f"on {day} the subject is on no list and has left none")
+        console().print(f"\non {day} the subject is on no list and has left none")
     for e in entries:
         x = e.explanation
         console().print(f"\n[bold]{x['list']}[/] ({e.list_id}) · [bold]{e.status}[/]")

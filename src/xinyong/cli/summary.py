@@ -156,3 +156,15 @@ def print_list_sizes(by_list: dict[str, dict[str, int]], pack: Pack, title: str)
             *(f"{counts[s]:,}" for s in ("candidate", "noticed", "active", "exited")),
         )
     console().print(table)
+
+
+def print_grade_distribution(by_scheme: dict[str, dict[str, int]], pack: Pack, title: str) -> None:
+    table = Table(title=title)
+    table.add_column("scheme")
+    table.add_column("subjects by grade")
+    for scheme_id, counts in by_scheme.items():
+        scheme = pack.grades[scheme_id]
+        order = [b.grade for b in scheme.bands]
+        shown = "  ".join(f"{g}: {counts.get(g, 0):,}" for g in order)
+        table.add_row(f"{scheme.name_zh}\n{scheme_id}", shown)
+    console().print(table)

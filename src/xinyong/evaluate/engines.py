@@ -13,6 +13,8 @@ from sqlglot import exp
 from ..errors import ConfigError, NotFound
 from .criteria import Dialect, to_sql
 
+SNAPSHOT_TABLES = ("records", "subjects", "record_events")
+
 
 def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
@@ -58,7 +60,7 @@ class DuckDBEngine:
     def __init__(self, snapshot: Path, *, threads: int, memory_limit: str) -> None:
         import duckdb
 
-        for table in ("records", "record_events"):
+        for table in SNAPSHOT_TABLES:
             if not (snapshot / f"{table}.parquet").is_file():
                 raise NotFound(
                     f"{snapshot} holds no {table}.parquet; write a snapshot with "
@@ -69,7 +71,7 @@ class DuckDBEngine:
             self.conn = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
         except duckdb.Error as exc:
             raise ConfigError(f"DuckDB refused its settings: {exc}", code="duckdb-config") from None
-        for table in ("records", "record_events"):
+        for table in SNAPSHOT_TABLES:
             path = str(snapshot / f"{table}.parquet").replace("'", "''")
             self.conn.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..schemes import Pack
 from .criteria import events_query, trigger_query
 from .engines import QueryEngine
+from .grading import Grade
 from .lifecycle import ListEntry, derive_entry
 
 
@@ -66,6 +67,7 @@ def materialise(
     engine: sa.Engine,
     entries: list[ListEntry],
     *,
+    grades: list[Grade] | None = None,
     as_of: date,
     pack: Pack,
     engine_name: str,
@@ -74,6 +76,7 @@ def materialise(
     """Store one evaluation's entries; returns its id. The ledger is not touched."""
     from ..ledger import content_id
     from .tables import evaluations, list_entries
+    from .tables import grades as grade_table
 
     evaluation_id = content_id(
         "evaluation", as_of, pack.id, pack.meta.version, engine_name, recorded_at
@@ -113,6 +116,20 @@ def materialise(
         )
         for start in range(0, len(rows), 10_000):
             conn.execute(sa.insert(list_entries), rows[start : start + 10_000])
+        grade_rows = [
+            {
+                "evaluation_id": evaluation_id,
+                "scheme_id": g.scheme_id,
+                "subject_id": g.subject_id,
+                "grade": g.grade,
+                "score": g.score,
+                "direct": g.direct,
+                "contributions": g.contributions,
+            }
+            for g in grades or []
+        ]
+        for start in range(0, len(grade_rows), 10_000):
+            conn.execute(sa.insert(grade_table), grade_rows[start : start + 10_000])
     return evaluation_id
 
 

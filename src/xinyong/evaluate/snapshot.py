@@ -29,6 +29,7 @@ SCHEMAS = {
             ("attributes", pa.string()),
         ]
     ),
+    "subjects": pa.schema([("subject_id", pa.string()), ("kind", pa.string())]),
     "record_events": pa.schema(
         [
             ("record_id", pa.string()),
@@ -46,11 +47,12 @@ def _value(name: str, value: Any) -> Any:
 
 
 def export_snapshot(engine: sa.Engine, out: Path, *, batch_size: int = 100_000) -> dict[str, int]:
-    """Write ``records.parquet`` and ``record_events.parquet`` to ``out``; returns row counts."""
+    """Write ``records``, ``subjects`` and ``record_events`` as Parquet to ``out``; returns
+    row counts."""
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name, schema in SCHEMAS.items():
-        table = t.records if name == "records" else t.record_events
+        table = {"records": t.records, "subjects": t.subjects}.get(name, t.record_events)
         columns = [table.c[f] for f in schema.names]
         rows = 0
         with engine.connect() as conn, pq.ParquetWriter(out / f"{name}.parquet", schema) as writer:

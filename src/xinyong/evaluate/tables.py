@@ -36,3 +36,15 @@ list_entries = sa.Table(
     sa.Column("record_ids", Json, nullable=False),
     sa.Column("explanation", Json, nullable=False),
 )
+
+grades = sa.Table(
+    "grades",
+    metadata,
+    sa.Column("evaluation_id", sa.ForeignKey("evaluations.evaluation_id"), primary_key=True),
+    sa.Column("scheme_id", sa.String(80), primary_key=True),
+    sa.Column("subject_id", sa.String(40), primary_key=True),
+    sa.Column("grade", sa.String(8), nullable=False),
+    sa.Column("score", sa.Integer(), nullable=False),
+    sa.Column("direct", sa.String(80)),
+    sa.Column("contributions", Json, nullable=False),
+)

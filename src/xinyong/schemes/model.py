@@ -34,8 +34,8 @@ class Instrument(Strict):
     title_en: str
     kind: InstrumentKind
     issuer: str
-    #: date promulgated or adopted
-    promulgated: date
+    #: date promulgated or adopted; ``null`` where not checked
+    promulgated: date | None
     effective: date | None = None
     #: file name of the shipped text in ``schemes/laws/``, if any
     text: str | None = None

@@ -18,8 +18,9 @@ from typing import Any
 
 from ..errors import NotFound, RuleError
 from ..ingest.format import is_delivery_field
+from .grades import GradingScheme
 from .laws import articles_of, text_names
-from .lists import ListType
+from .lists import Condition, ListType
 from .model import (
     AgenciesFile,
     Agency,
@@ -85,6 +86,8 @@ class Pack:
     sources: dict[str, SourceDeclaration] = field(default_factory=dict)
     #: list types by id (``lists/*.yaml``)
     lists: dict[str, ListType] = field(default_factory=dict)
+    #: grading schemes by id (``grades/*.yaml``)
+    grades: dict[str, GradingScheme] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -175,7 +178,18 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
             )
         _check_list(file, list_type, laws, items, local=meta.parent is not None)
         lists[list_type.id] = list_type
-    return Pack(meta, path, laws, agencies, Catalogue(items), parents, sources, lists)
+    grades = dict(parent.grades) if meta.parent else {}
+    for file in sorted((path / "grades").glob("*.yaml")):
+        data, node = read_yaml(file)
+        scheme = validate_model(file, GradingScheme, data, node)
+        if scheme.id in grades:
+            raise RuleError(
+                f"{file}: grading scheme {scheme.id!r} is already defined",
+                code="duplicate-grading-scheme",
+            )
+        _check_grading(file, scheme, laws, items)
+        grades[scheme.id] = scheme
+    return Pack(meta, path, laws, agencies, Catalogue(items), parents, sources, lists, grades)
 
 
 def _load_optional(path: Path, model: Any, key: str) -> dict[str, Any]:
@@ -269,7 +283,16 @@ def _check_list(
             code="local-list-without-local-regulation",
         )
     conditions = [*list_type.entry.where, *(list_type.term.applies_when if list_type.term else ())]
-    for code in list_type.entry.items:
+    _check_conditions(where, list_type.entry.items, conditions, items)
+
+
+def _check_conditions(
+    where: str,
+    codes: tuple[str, ...],
+    conditions: list[Condition],
+    items: dict[str, CatalogueItem],
+) -> None:
+    for code in codes:
         if code not in items:
             raise RuleError(
                 f"{where}: entry item {code!r} is not in the catalogue",
@@ -290,6 +313,24 @@ def _check_list(
                     f"{', '.join(sorted(CRITERIA_COLUMNS))} or attributes.<field>",
                     code="bad-criterion",
                 )
+
+
+def _check_grading(
+    file: Path,
+    scheme: GradingScheme,
+    laws: dict[str, Instrument],
+    items: dict[str, CatalogueItem],
+) -> None:
+    where = f"{file}: grading scheme {scheme.id!r}"
+    for ref in scheme.legal_basis:
+        check_reference(where, ref, laws)
+    for name, parameter in scheme.parameters.items():
+        for since, value in parameter.values.items():
+            check_reference(f"{where} parameter {name} from {since}", value.reference, laws)
+    for indicator in scheme.indicators:
+        _check_conditions(
+            f"{where} indicator {indicator.id!r}", indicator.items, list(indicator.where), items
+        )
 
 
 def _check_source(

@@ -1,0 +1,175 @@
+"""Credit grades on a date: indicator counts compiled to SQL, scores computed from them.
+
+For each indicator the engine counts, per subject, the records of its items that meet its
+conditions, were decided in the window before ``as_of``, are the standing version of their
+source record, and were neither revoked nor repaired by ``as_of``. The score and the grade
+follow from the counts, the scheme's parameters in force on ``as_of`` and its bands: a pure
+function, with each indicator's contribution kept for the explanation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from ..errors import RuleError
+from ..schemes import Pack
+from ..schemes.grades import GradingScheme
+from .criteria import SOURCE_DIALECT, condition_sql
+from .engines import QueryEngine
+from .lifecycle import add_months
+
+
+@dataclass(frozen=True)
+class Grade:
+    scheme_id: str
+    subject_id: str
+    grade: str
+    score: int
+    #: indicator → {count, points, description, reference}
+    contributions: dict[str, dict[str, Any]] = field(compare=False)
+    #: the indicator that set the grade outright, if any
+    direct: str | None = None
+
+
+def _window_start(scheme: GradingScheme, pack: Pack, as_of: date) -> date:
+    months = _value(scheme, pack, scheme.window_months, as_of)[0]
+    return add_months(as_of, -months) + timedelta(days=1)
+
+
+def _value(scheme: GradingScheme, pack: Pack, name: str, as_of: date) -> tuple[int, str]:
+    found = scheme.parameters[name].at(as_of)
+    value = found[0] if found is not None else None
+    if found is None or value is None:
+        raise RuleError(
+            f"{scheme.id}: parameter {name} has no value in force on {as_of}",
+            code="parameter-not-in-force",
+        )
+    reference = found[2]
+    return value, pack.cite(reference) + ("" if reference.verified else " (unverified)")
+
+
+def counts_query(scheme: GradingScheme, window_start: date, as_of: date) -> exp.Expr:
+    """Per subject and indicator, the number of qualifying records."""
+    day, start = exp.Literal.string(as_of.isoformat()), exp.Literal.string(window_start.isoformat())
+    standing = sqlglot.parse_one(
+        "NOT EXISTS (SELECT 1 FROM records AS later WHERE later.source_agency = r.source_agency "
+        "AND later.source_record_id = r.source_record_id AND later.version > r.version "
+        f"AND later.decided_on <= {day.sql(SOURCE_DIALECT)})",
+        read=SOURCE_DIALECT,
+    )
+    ended = sqlglot.parse_one(
+        "r.record_id NOT IN (SELECT record_id FROM record_events WHERE kind IN "
+        f"('revoked', 'repaired') AND effective_on <= {day.sql(SOURCE_DIALECT)})",
+        read=SOURCE_DIALECT,
+    )
+    parts = []
+    for indicator in scheme.indicators:
+        query = (
+            exp.select(
+                exp.column("subject_id", table="r"),
+                exp.alias_(exp.Literal.string(indicator.id), "indicator"),
+                exp.alias_(exp.Count(this=exp.Star()), "n"),
+            )
+            .from_(exp.alias_(exp.to_table("records"), "r"))
+            .where(
+                exp.column("item_code", table="r").isin(
+                    *[exp.Literal.string(i) for i in indicator.items]
+                )
+            )
+            .where(exp.column("decided_on", table="r") <= day)
+            .where(exp.column("decided_on", table="r") >= start)
+            .where(standing)
+            .where(ended)
+            .group_by(exp.column("subject_id", table="r"))
+        )
+        for condition in indicator.where:
+            query = query.where(condition_sql(condition))
+        parts.append(query)
+    union: exp.Expr = parts[0]
+    for part in parts[1:]:
+        union = exp.union(union, part, distinct=False)
+    return union
+
+
+def subjects_query(scheme: GradingScheme) -> exp.Expr:
+    return (
+        exp.select("subject_id")
+        .from_("subjects")
+        .where(exp.column("kind").isin(*[exp.Literal.string(k) for k in scheme.subject_kinds]))
+    )
+
+
+def score_subject(
+    scheme: GradingScheme, pack: Pack, subject_id: str, counts: dict[str, int], as_of: date
+) -> Grade:
+    """The grade of one subject from its indicator counts."""
+    score, _ = _value(scheme, pack, scheme.start_score, as_of)
+    contributions: dict[str, dict[str, Any]] = {}
+    direct = None
+    for indicator in scheme.indicators:
+        n = counts.get(indicator.id, 0)
+        if not n:
+            continue
+        per, reference = _value(scheme, pack, indicator.points, as_of)
+        points = per * n
+        if indicator.cap is not None:
+            cap = _value(scheme, pack, indicator.cap, as_of)[0]
+            points = max(-cap, min(cap, points))
+        score += points
+        contributions[indicator.id] = {
+            "count": n,
+            "points": points,
+            "description": indicator.description,
+            "reference": reference,
+        }
+        if indicator.direct_grade and direct is None:
+            direct = indicator.id
+    score = max(score, 0)
+    if direct is not None:
+        grade = next(i.direct_grade for i in scheme.indicators if i.id == direct)
+        assert grade is not None
+    else:
+        grade = next(b.grade for b in scheme.bands if b.min_score is None or score >= b.min_score)
+    return Grade(scheme.id, subject_id, grade, score, contributions, direct)
+
+
+def evaluate_grades(
+    engine: QueryEngine,
+    pack: Pack,
+    as_of: date,
+    *,
+    include_pilots: bool = False,
+    only: Callable[[str], bool] | None = None,
+) -> list[Grade]:
+    """Every subject's grade under every enabled scheme in force on ``as_of``."""
+    grades = []
+    for scheme in sorted(pack.grades.values(), key=lambda s: s.id):
+        if not (scheme.enabled or (scheme.pilot and include_pilots)):
+            continue
+        if scheme.effective_from > as_of or (scheme.effective_to and scheme.effective_to < as_of):
+            continue
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for row in engine.rows(counts_query(scheme, _window_start(scheme, pack, as_of), as_of)):
+            counts[row["subject_id"]][row["indicator"]] = int(row["n"])
+        for row in engine.rows(subjects_query(scheme)):
+            subject_id = row["subject_id"]
+            if only is None or only(subject_id):
+                grades.append(score_subject(scheme, pack, subject_id, counts[subject_id], as_of))
+    grades.sort(key=lambda g: (g.scheme_id, g.subject_id))
+    return grades
+
+
+def distribution(grades: list[Grade]) -> dict[str, dict[str, int]]:
+    """scheme → grade → number of subjects."""
+    out: dict[str, dict[str, int]] = {}
+    for g in grades:
+        by_grade = out.setdefault(g.scheme_id, {})
+        by_grade[g.grade] = by_grade.get(g.grade, 0) + 1
+    return {k: dict(sorted(v.items())) for k, v in sorted(out.items())}
