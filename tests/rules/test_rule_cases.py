@@ -42,7 +42,7 @@ def _record_row(spec: dict[str, Any]) -> dict[str, Any]:
         "published_on": decided,
         "occurred_on": "",
         "severity": spec["severity"],
-        "region": "",
+        "region": str(spec.get("region", "")),
         "attributes": json.dumps(spec["attributes"], ensure_ascii=False),
     }
 

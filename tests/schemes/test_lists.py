@@ -139,3 +139,29 @@ def test_every_national_list_cites_and_parameters_carry_references(cn_pack: Pack
         assert list_type.legal_basis and list_type.exit_conditions and list_type.remedies
         for parameter in list_type.parameters.values():
             assert all(v.reference.instrument in cn_pack.laws for v in parameter.values.values())
+
+
+def test_a_local_pack_may_narrow_a_deadline_but_not_widen_it(tmp_path: Path) -> None:
+    def procedures(days: int) -> str:
+        return (
+            "parameters:\n  repair_decision_working_days:\n    description: d\n"
+            "    unit: working_day\n    values:\n"
+            f"      2025-07-01: {{value: {days}, reference: {{instrument: shenzhen_credit_2023, "
+            "article: 82}}\n"
+        )
+
+    pack = local_pack(tmp_path / "a", VALID)
+    (pack.path / "procedures.yaml").write_text(procedures(2), "utf-8")
+    narrowed = load_pack("cn-testcity", extra_path=tmp_path / "a")
+    assert narrowed.procedures["repair_decision_working_days"].at(date(2026, 1, 1))[0] == 2  # type: ignore[index]
+    (pack.path / "procedures.yaml").write_text(procedures(5), "utf-8")
+    with pytest.raises(RuleError, match="5 from 2025-07-01 widens the 3 that cn sets"):
+        load_pack("cn-testcity", extra_path=tmp_path / "a")
+
+
+def test_shenzhen_cites_its_regulation_verbatim() -> None:
+    pack = load_pack("cn-shenzhen")
+    local = pack.lists["cn_shenzhen.food_drug_safety"]
+    assert all(r.verified for r in local.legal_basis)
+    assert pack.laws[local.legal_basis[0].instrument].kind == "local_regulation"
+    assert pack.procedures["objection_provider_decision_working_days"].at(date(2026, 1, 1))[0] == 2  # type: ignore[index]

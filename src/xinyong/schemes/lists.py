@@ -118,3 +118,10 @@ class ListType(Strict):
         if self.polarity != "black" and self.serious:
             raise ValueError("only a black list can be a serious list")
         return self
+
+
+class ProceduresFile(Strict):
+    """``procedures.yaml``: deadlines of due process (objections, repair, notices) as
+    parameters. A local pack may narrow a national deadline (shorter), never widen it."""
+
+    parameters: dict[Code, Parameter]

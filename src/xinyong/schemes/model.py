@@ -40,6 +40,8 @@ class Instrument(Strict):
     #: file name of the shipped text in ``schemes/laws/``, if any
     text: str | None = None
     url: str | None = None
+    #: what is not checked about this entry
+    note: str | None = None
 
 
 class LawsFile(Strict):

@@ -20,7 +20,7 @@ from ..errors import NotFound, RuleError
 from ..ingest.format import is_delivery_field
 from .grades import GradingScheme
 from .laws import articles_of, text_names
-from .lists import Condition, ListType
+from .lists import Condition, ListType, Parameter, ProceduresFile
 from .model import (
     AgenciesFile,
     Agency,
@@ -88,6 +88,8 @@ class Pack:
     lists: dict[str, ListType] = field(default_factory=dict)
     #: grading schemes by id (``grades/*.yaml``)
     grades: dict[str, GradingScheme] = field(default_factory=dict)
+    #: due-process deadlines by name (``procedures.yaml``), after local narrowing
+    procedures: dict[str, Parameter] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -137,6 +139,7 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
             "make them the same",
             code="pack-id-mismatch",
         )
+    parent_id = meta.parent
     if meta.parent:
         parent = load_pack(meta.parent, extra_path=extra_path)
         laws, agencies = dict(parent.laws), dict(parent.agencies)
@@ -189,7 +192,27 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
             )
         _check_grading(file, scheme, laws, items)
         grades[scheme.id] = scheme
-    return Pack(meta, path, laws, agencies, Catalogue(items), parents, sources, lists, grades)
+    procedures = dict(parent.procedures) if meta.parent else {}
+    own = _load_optional(path / "procedures.yaml", ProceduresFile, "parameters")
+    for name, parameter in own.items():
+        where = f"{path / 'procedures.yaml'}: {name}"
+        for since, value in parameter.values.items():
+            check_reference(f"{where} from {since}", value.reference, laws)
+            national = procedures[name].at(since) if name in procedures else None
+            if (
+                national is not None
+                and national[0] is not None
+                and (value.value is None or value.value > national[0])
+            ):
+                raise RuleError(
+                    f"{where}: {value.value} from {since} widens the {national[0]} that "
+                    f"{parent_id} sets; a local pack may narrow a deadline, never widen it",
+                    code="widens-parent",
+                )
+        procedures[name] = parameter
+    return Pack(
+        meta, path, laws, agencies, Catalogue(items), parents, sources, lists, grades, procedures
+    )
 
 
 def _load_optional(path: Path, model: Any, key: str) -> dict[str, Any]:
