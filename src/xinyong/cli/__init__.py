@@ -7,7 +7,7 @@ import sys
 import typer
 
 from ..errors import XinyongError
-from . import catalogue, db, demo, evaluate, ids, ingest, quarantine, stats, synth
+from . import catalogue, db, demo, evaluate, ids, ingest, quarantine, schemes, stats, synth
 
 app = typer.Typer(
     name="xinyong",
@@ -20,6 +20,7 @@ app.add_typer(ids.app, name="id")
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(evaluate.snapshot_app, name="snapshot")
+app.add_typer(schemes.app, name="schemes")
 app.command("init")(db.init)
 app.command("stats")(stats.stats)
 app.command("synth")(synth.synth)

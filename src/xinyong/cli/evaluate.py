@@ -43,6 +43,14 @@ def evaluate(
     snapshot: Annotated[
         Path | None, typer.Option(help="Snapshot directory for --engine duckdb.")
     ] = None,
+    diff: Annotated[
+        str | None,
+        typer.Option(
+            "--diff",
+            help="A proposed pack (id, or a pack directory): show who would enter and leave "
+            "each list, without storing anything.",
+        ),
+    ] = None,
     include_pilots: Annotated[
         bool,
         typer.Option("--include-pilots", help="Also grade under pilot schemes (off by default)."),
@@ -71,6 +79,9 @@ def evaluate(
         query_engine = SqlEngine(engine)
     else:
         raise typer.BadParameter("use sql or duckdb", param_hint="--engine")
+    if diff is not None:
+        _print_diff(query_engine, pack, _proposed(diff, settings), day, as_json)
+        return
     with progress() as bar:
         task = bar.add_task("evaluating", total=len(pack.lists), rate="")
         entries = evaluate_lists(
@@ -103,6 +114,39 @@ def evaluate(
         by_list, pack, f"Lists on {day} ({pack.id} {pack.meta.version}, {query_engine.name})"
     )
     print_grade_distribution(distribution(grades), pack, f"Grades on {day}")
+
+
+def _proposed(name: str, settings: Any) -> Any:
+    from ..schemes import load_pack
+
+    path = Path(name)
+    if (path / "pack.yaml").is_file():
+        return load_pack(path.resolve().name, extra_path=path.resolve().parent)
+    return load_pack(name, extra_path=settings.packs_path)
+
+
+def _print_diff(query_engine: Any, current: Any, proposed: Any, day: date, as_json: bool) -> None:
+    from ..evaluate import evaluate_lists
+    from ..evaluate.run import diff_entries
+    from .output import console, print_json
+
+    changes = diff_entries(
+        evaluate_lists(query_engine, current, day), evaluate_lists(query_engine, proposed, day)
+    )
+    if as_json:
+        print_json({"as_of": day, "current": current.id, "proposed": proposed.id, "lists": changes})
+        return
+    console().print(f"On {day}, {proposed.id} ({proposed.path}) against {current.id}:")
+    for list_id, change in changes.items():
+        console().print(
+            f"  {list_id}: {len(change['enter']):,} would enter, "
+            f"{len(change['leave']):,} would leave"
+        )
+        for verb in ("enter", "leave"):
+            for subject in change[verb][:5]:
+                console().print(f"    {verb} {subject}")
+            if len(change[verb]) > 5:
+                console().print(f"    … and {len(change[verb]) - 5:,} more")
 
 
 def explain(

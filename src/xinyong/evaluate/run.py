@@ -141,3 +141,24 @@ def sizes(entries: list[ListEntry]) -> dict[str, dict[str, int]]:
     for e in entries:
         out.setdefault(e.list_id, {str(s): 0 for s in EntryStatus})[str(e.status)] += 1
     return dict(sorted(out.items()))
+
+
+def diff_entries(
+    current: list[ListEntry], proposed: list[ListEntry]
+) -> dict[str, dict[str, list[str]]]:
+    """Per list, the subjects a proposed pack would make active (``enter``) and those it would
+    no longer hold active (``leave``), against the current pack."""
+    from .lifecycle import EntryStatus
+
+    def active(entries: list[ListEntry]) -> set[tuple[str, str]]:
+        return {(e.list_id, e.subject_id) for e in entries if e.status is EntryStatus.ACTIVE}
+
+    now, then = active(current), active(proposed)
+    lists = sorted({list_id for list_id, _ in now | then})
+    return {
+        list_id: {
+            "enter": sorted(s for x, s in then - now if x == list_id),
+            "leave": sorted(s for x, s in now - then if x == list_id),
+        }
+        for list_id in lists
+    }
