@@ -13,6 +13,8 @@ MODULES = [
     "xinyong.ids.resident",
     "xinyong.ids.uscc",
     "xinyong.schemes.laws",
+    "xinyong.workdays",
+    "xinyong.ingest.timeliness",
 ]
 
 

@@ -16,6 +16,7 @@ datetime.date(2026, 10, 8)
 
 from __future__ import annotations
 
+import calendar
 from bisect import bisect_right
 from datetime import date, timedelta
 from functools import cache
@@ -91,3 +92,14 @@ def add_working_days(start: date, n: int) -> date:
     if index >= len(days):
         _check(last + timedelta(days=1))
     return days[index]
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months (may be negative), clamped to the month's end.
+
+    >>> add_months(date(2024, 2, 29), 12)
+    datetime.date(2025, 2, 28)
+    """
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

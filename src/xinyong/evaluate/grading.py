@@ -21,9 +21,9 @@ from sqlglot import exp
 from ..errors import RuleError
 from ..schemes import Pack
 from ..schemes.grades import GradingScheme
+from ..workdays import add_months
 from .criteria import SOURCE_DIALECT, condition_sql
 from .engines import QueryEngine
-from .lifecycle import add_months
 
 
 @dataclass(frozen=True)

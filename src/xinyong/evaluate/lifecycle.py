@@ -16,7 +16,6 @@ The function is pure: the same inputs give the same entry, on any engine, on any
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -26,7 +25,7 @@ from typing import Any
 from ..ledger import EventKind
 from ..schemes import Pack
 from ..schemes.lists import ListType
-from ..workdays import add_working_days
+from ..workdays import add_months, add_working_days
 
 
 class EntryStatus(StrEnum):
@@ -63,17 +62,6 @@ class ListEntry:
     record_ids: tuple[str, ...]
     #: rule, pack version, legal basis in words, parameter values with their references
     explanation: dict[str, Any] = field(compare=False)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, clamped to the month's end.
-
-    >>> add_months(date(2024, 2, 29), 12)
-    datetime.date(2025, 2, 28)
-    """
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _parameter(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from .model import (
     SourcesFile,
 )
 from .prohibited import find_prohibited
+from .publicity import PublicityFile, PublicityRegime
 from .yamlio import _line_of, load_model, read_yaml, validate_model
 
 
@@ -90,6 +92,8 @@ class Pack:
     grades: dict[str, GradingScheme] = field(default_factory=dict)
     #: due-process deadlines by name (``procedures.yaml``), after local narrowing
     procedures: dict[str, Parameter] = field(default_factory=dict)
+    #: publicity regimes for penalty information (``publicity.yaml``), oldest first
+    publicity: tuple[PublicityRegime, ...] = ()
 
     @property
     def id(self) -> str:
@@ -210,8 +214,26 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
                     code="widens-parent",
                 )
         procedures[name] = parameter
+    publicity = parent.publicity if meta.parent else ()
+    if (path / "publicity.yaml").is_file():
+        loaded = load_model(path / "publicity.yaml", PublicityFile)
+        for regime in loaded.regimes:
+            check_reference(f"{path / 'publicity.yaml'}: {regime.id}", regime.reference, laws)
+        publicity = tuple(
+            sorted((*publicity, *loaded.regimes), key=lambda r: r.effective_from or date.min)
+        )
     return Pack(
-        meta, path, laws, agencies, Catalogue(items), parents, sources, lists, grades, procedures
+        meta,
+        path,
+        laws,
+        agencies,
+        Catalogue(items),
+        parents,
+        sources,
+        lists,
+        grades,
+        procedures,
+        publicity,
     )
 
 
