@@ -7,6 +7,8 @@ RECORDS ?= 1000000
 SUBJECTS ?= 20000
 BENCH_SUBJECTS ?= 1000000
 INGEST_ROWS ?= 1000000
+EVAL_SUBJECTS ?= 100000
+EVAL_RECORDS ?= 1000000
 
 .PHONY: demo test bench lint typecheck check sync clean
 
@@ -27,6 +29,7 @@ bench: sync
 	$(UV) run python benchmarks/bench_ledger.py --records $(RECORDS)
 	$(UV) run python benchmarks/bench_synth.py --subjects $(BENCH_SUBJECTS)
 	$(UV) run python benchmarks/bench_ingest.py --rows $(INGEST_ROWS)
+	$(UV) run python benchmarks/bench_evaluate.py --subjects $(EVAL_SUBJECTS) --records $(EVAL_RECORDS)
 
 lint: sync
 	$(UV) run ruff check src tests benchmarks

@@ -68,6 +68,10 @@ def _flag(conditions: tuple[Condition, ...], name: str) -> exp.Expr:
 def trigger_query(list_type: ListType, as_of: date) -> exp.Select:
     """The query selecting the versions that may put subjects on ``list_type`` by ``as_of``."""
     term = list_type.term.applies_when if list_type.term else ()
+    streak: list[exp.Expr] = []
+    if list_type.entry.streak is not None:
+        probe = Condition(field=list_type.entry.streak.field, op="gte", value=0)
+        streak = [exp.alias_(_field(probe), "streak_value")]
     return (
         exp.select(
             "record_id",
@@ -79,6 +83,7 @@ def trigger_query(list_type: ListType, as_of: date) -> exp.Select:
             "decided_on",
             _flag(list_type.entry.where, "matches"),
             _flag(term, "term_applies"),
+            *streak,
         )
         .from_("records")
         .where(

@@ -106,21 +106,35 @@ def subjects_query(scheme: GradingScheme) -> exp.Expr:
     )
 
 
+def resolve(scheme: GradingScheme, pack: Pack, as_of: date) -> dict[str, tuple[int, str]]:
+    """Every parameter of ``scheme`` in force on ``as_of``: value and reference in words."""
+    return {name: _value(scheme, pack, name, as_of) for name in scheme.parameters}
+
+
 def score_subject(
     scheme: GradingScheme, pack: Pack, subject_id: str, counts: dict[str, int], as_of: date
 ) -> Grade:
     """The grade of one subject from its indicator counts."""
-    score, _ = _value(scheme, pack, scheme.start_score, as_of)
+    return _score(scheme, resolve(scheme, pack, as_of), subject_id, counts)
+
+
+def _score(
+    scheme: GradingScheme,
+    params: dict[str, tuple[int, str]],
+    subject_id: str,
+    counts: dict[str, int],
+) -> Grade:
+    score = params[scheme.start_score][0]
     contributions: dict[str, dict[str, Any]] = {}
     direct = None
     for indicator in scheme.indicators:
         n = counts.get(indicator.id, 0)
         if not n:
             continue
-        per, reference = _value(scheme, pack, indicator.points, as_of)
+        per, reference = params[indicator.points]
         points = per * n
         if indicator.cap is not None:
-            cap = _value(scheme, pack, indicator.cap, as_of)[0]
+            cap = params[indicator.cap][0]
             points = max(-cap, min(cap, points))
         score += points
         contributions[indicator.id] = {
@@ -158,10 +172,18 @@ def evaluate_grades(
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         for row in engine.rows(counts_query(scheme, _window_start(scheme, pack, as_of), as_of)):
             counts[row["subject_id"]][row["indicator"]] = int(row["n"])
+        params = resolve(scheme, pack, as_of)
+        default = _score(scheme, params, "", {})
         for row in engine.rows(subjects_query(scheme)):
             subject_id = row["subject_id"]
-            if only is None or only(subject_id):
-                grades.append(score_subject(scheme, pack, subject_id, counts[subject_id], as_of))
+            if only is not None and not only(subject_id):
+                continue
+            found = counts.get(subject_id)
+            grades.append(
+                _score(scheme, params, subject_id, found)
+                if found
+                else Grade(scheme.id, subject_id, default.grade, default.score, {}, None)
+            )
     grades.sort(key=lambda g: (g.scheme_id, g.subject_id))
     return grades
 

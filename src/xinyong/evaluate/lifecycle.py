@@ -7,7 +7,7 @@ date ``as_of`` an entry is:
   none has been served;
 - ``noticed``: notice was served and the period to answer has not run out;
 - ``active``: in force (after the notice period, or from the decision where no notice is
-  required), until its term ends or an exit;
+  required, and never before the list itself took effect), until its term ends or an exit;
 - ``exited``: its term ended, the decision was revoked, the record repaired, or a later
   version of the record no longer meets the criteria (e.g. the debt was paid).
 
@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..ledger import EventKind
-from ..schemes import Pack
+from ..schemes import Pack, Reference
 from ..schemes.lists import ListType
 from ..workdays import add_months, add_working_days
 
@@ -64,15 +64,21 @@ class ListEntry:
     explanation: dict[str, Any] = field(compare=False)
 
 
+def citations(pack: Pack, list_type: ListType) -> dict[Reference, str]:
+    """Every reference of ``list_type`` in words, computed once per evaluation."""
+    refs = [*list_type.legal_basis]
+    refs += [v.reference for p in list_type.parameters.values() for v in p.values.values()]
+    return {r: pack.cite(r) + ("" if r.verified else " (unverified)") for r in refs}
+
+
 def _parameter(
-    pack: Pack, list_type: ListType, name: str, on: date
+    list_type: ListType, cited: dict[Reference, str], name: str, on: date
 ) -> tuple[int | None, dict[str, Any]]:
     found = list_type.parameters[name].at(on)
     if found is None:
         return None, {"value": None, "note": f"no value in force on {on}"}
     value, since, reference = found
-    cited = pack.cite(reference) + ("" if reference.verified else " (unverified)")
-    return value, {"value": value, "since": since.isoformat(), "reference": cited}
+    return value, {"value": value, "since": since.isoformat(), "reference": cited[reference]}
 
 
 def derive_entry(
@@ -81,13 +87,16 @@ def derive_entry(
     versions: Sequence[dict[str, Any]],
     events: Sequence[dict[str, Any]],
     as_of: date,
+    cited: dict[Reference, str] | None = None,
 ) -> ListEntry | None:
     """The entry one source record gives rise to on ``as_of``; ``None`` if it never qualified.
 
     Args:
         versions: rows of ``trigger_query`` for one source record (any order).
         events: rows of ``events_query`` for those versions.
+        cited: ``citations(pack, list_type)``, passed in when many entries are derived.
     """
+    cited = cited if cited is not None else citations(pack, list_type)
     versions = sorted(versions, key=lambda v: v["version"])
     matching = [v for v in versions if v["matches"]]
     if not matching:
@@ -98,22 +107,23 @@ def derive_entry(
     for event in events:
         kinds.setdefault(event["kind"], []).append(event["effective_on"])
     noticed_on = min(kinds.get(EventKind.NOTICE_SERVED, []), default=None)
-    active_from: date | None = first["decided_on"]
+    # no consequence before the rule exists: nothing takes effect before the list does
+    active_from: date | None = max(first["decided_on"], list_type.effective_from)
     if list_type.notice.required:
         active_from = None
         if noticed_on is not None:
             period = 0
             if list_type.notice.period:
                 value, used[list_type.notice.period] = _parameter(
-                    pack, list_type, list_type.notice.period, noticed_on
+                    list_type, cited, list_type.notice.period, noticed_on
                 )
                 period = value or 0
             last_day = add_working_days(noticed_on, period) if period else noticed_on
-            active_from = last_day + timedelta(days=1)
+            active_from = max(last_day + timedelta(days=1), list_type.effective_from)
     expires_on = None
     if list_type.term and first["term_applies"] and active_from is not None:
         months, used[list_type.term.months] = _parameter(
-            pack, list_type, list_type.term.months, active_from
+            list_type, cited, list_type.term.months, active_from
         )
         if months is not None:
             expires_on = add_months(active_from, months)
@@ -139,9 +149,7 @@ def derive_entry(
         "rule": list_type.id,
         "pack": f"{pack.id} {pack.meta.version}",
         "list": f"{list_type.name_zh} / {list_type.name_en}",
-        "legal_basis": [
-            pack.cite(r) + ("" if r.verified else " (unverified)") for r in list_type.legal_basis
-        ],
+        "legal_basis": [cited[r] for r in list_type.legal_basis],
         "triggering_records": [v["record_id"] for v in matching],
         "parameters": used,
         "exit_conditions": list_type.exit_conditions,
@@ -160,5 +168,86 @@ def derive_entry(
         exited_on=exited_on,
         exit_reason=exit_reason,
         record_ids=tuple(v["record_id"] for v in versions),
+        explanation=explanation,
+    )
+
+
+def derive_streak_entry(
+    pack: Pack,
+    list_type: ListType,
+    rows: Sequence[dict[str, Any]],
+    events: Sequence[dict[str, Any]],
+    _as_of: date,  # rows and events are already cut at the date; kept to match derive_entry
+    cited: dict[Reference, str] | None = None,
+) -> ListEntry | None:
+    """A subject-level entry (``entry.streak``): the subject's latest ``count`` consecutive
+    values of the streak field all meet the criteria. ``rows`` are one subject's trigger rows.
+
+    Only the standing version of each record counts, and revoked or repaired records do not.
+    When a newer value breaks a streak that held, the entry is ``exited`` on that record's date.
+    """
+    streak = list_type.entry.streak
+    assert streak is not None
+    cited = cited if cited is not None else citations(pack, list_type)
+    ended = {e["record_id"] for e in events if e["kind"] in (EventKind.REVOKED, EventKind.REPAIRED)}
+    standing: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["source_agency"], row["source_record_id"])
+        if key not in standing or row["version"] > standing[key]["version"]:
+            standing[key] = row
+    by_value: dict[int, dict[str, Any]] = {}
+    for row in standing.values():
+        value = row.get("streak_value")
+        if value is None or row["record_id"] in ended:
+            continue
+        if value not in by_value or row["decided_on"] > by_value[value]["decided_on"]:
+            by_value[value] = row
+    if not by_value:
+        return None
+
+    def run_ending(at: int) -> list[dict[str, Any]]:
+        run = []
+        while at in by_value and by_value[at]["matches"]:
+            run.append(by_value[at])
+            at -= 1
+        return run
+
+    latest = max(by_value)
+    run = run_ending(latest)
+    exited_on, exit_reason = None, None
+    if len(run) < streak.count:
+        run = run_ending(latest - 1)
+        if len(run) < streak.count:
+            return None
+        exited_on, exit_reason = by_value[latest]["decided_on"], ExitReason.CRITERIA_NO_LONGER_MET
+    qualifying = run[: streak.count]
+    completing = max(qualifying, key=lambda r: r["decided_on"])
+    active_from = max(completing["decided_on"], list_type.effective_from)
+    explanation = {
+        "rule": list_type.id,
+        "pack": f"{pack.id} {pack.meta.version}",
+        "list": f"{list_type.name_zh} / {list_type.name_en}",
+        "legal_basis": [cited[r] for r in list_type.legal_basis],
+        "triggering_records": [r["record_id"] for r in qualifying],
+        "streak": {"field": streak.field, "values": sorted(r["streak_value"] for r in qualifying)},
+        "parameters": {},
+        "exit_conditions": list_type.exit_conditions,
+        "remedies": list_type.remedies,
+    }
+    return ListEntry(
+        list_id=list_type.id,
+        subject_id=completing["subject_id"],
+        source_agency=completing["source_agency"],
+        source_record_id=completing["source_record_id"],
+        status=EntryStatus.EXITED if exited_on else EntryStatus.ACTIVE,
+        listed_on=active_from,
+        noticed_on=None,
+        active_from=active_from,
+        expires_on=None,
+        exited_on=exited_on,
+        exit_reason=exit_reason,
+        record_ids=tuple(
+            r["record_id"] for r in sorted(qualifying, key=lambda r: r["streak_value"])
+        ),
         explanation=explanation,
     )

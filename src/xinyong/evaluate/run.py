@@ -13,7 +13,7 @@ from ..schemes import Pack
 from .criteria import events_query, trigger_query
 from .engines import QueryEngine
 from .grading import Grade
-from .lifecycle import ListEntry, derive_entry
+from .lifecycle import ListEntry, citations, derive_entry, derive_streak_entry
 
 
 def evaluate_lists(
@@ -43,19 +43,28 @@ def evaluate_lists(
             rows = [r for r in rows if only(r)]
         if not rows:
             continue
-        groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        per_subject = list_type.entry.streak is not None
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
-            groups[(row["source_agency"], row["source_record_id"])].append(row)
+            key = (
+                (row["subject_id"],)
+                if per_subject
+                else (row["source_agency"], row["source_record_id"])
+            )
+            groups[key].append(row)
         events: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for event in engine.rows(events_query(list_type, as_of)):
             events[event["record_id"]].append(event)
+        cited = citations(pack, list_type)
+        derive = derive_streak_entry if per_subject else derive_entry
         for versions in groups.values():
-            entry = derive_entry(
+            entry = derive(
                 pack,
                 list_type,
                 versions,
                 [e for v in versions for e in events.get(v["record_id"], [])],
                 as_of,
+                cited,
             )
             if entry is not None:
                 entries.append(entry)

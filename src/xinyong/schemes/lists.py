@@ -59,11 +59,24 @@ class Condition(Strict):
         return self
 
 
+class Streak(Strict):
+    """A subject-level test: the subject's records for the latest ``count`` consecutive
+    values of ``field`` (e.g. evaluation years) all meet the entry conditions."""
+
+    field: str
+    count: int = Field(ge=2, le=20)
+
+
 class EntryCriteria(Strict):
-    """Which records put their subject on the list: an item, and every condition true."""
+    """Which records put their subject on the list: an item, and every condition true.
+
+    With a ``streak`` the entry is per subject (e.g. A grade three years running) rather than
+    per record.
+    """
 
     items: tuple[Code, ...] = Field(min_length=1)
     where: tuple[Condition, ...] = ()
+    streak: Streak | None = None
 
 
 class NoticeSpec(Strict):

@@ -9,7 +9,6 @@ searched first, and its packs load through this same code.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,10 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NotFound, RuleError
-from ..ingest.format import is_delivery_field
+from .checks import (
+    CatalogueRefused,
+    check_grading,
+    check_item_links,
+    check_list,
+    check_reference,
+    check_source,
+    refuse_prohibited,
+)
 from .grades import GradingScheme
-from .laws import articles_of, text_names
-from .lists import Condition, ListType, Parameter, ProceduresFile
+from .lists import ListType, Parameter, ProceduresFile
 from .model import (
     AgenciesFile,
     Agency,
@@ -34,15 +40,8 @@ from .model import (
     SourceDeclaration,
     SourcesFile,
 )
-from .prohibited import find_prohibited
 from .publicity import PublicityFile, PublicityRegime
 from .yamlio import _line_of, load_model, read_yaml, validate_model
-
-
-class CatalogueRefused(RuleError):
-    """A catalogue item breaks invariant 1: no legal basis, or a prohibited category."""
-
-    default_code = "catalogue-refused"
 
 
 @dataclass
@@ -165,12 +164,12 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
                     "give the item a new code",
                     code="duplicate-item",
                 )
-            _check_item_links(file, item, laws, agencies)
+            check_item_links(file, item, laws, agencies)
             items[item.code] = item
     sources = dict(parent.sources) if meta.parent else {}
     own_sources = _load_optional(path / "sources.yaml", SourcesFile, "sources")
     for agency, declaration in own_sources.items():
-        _check_source(path / "sources.yaml", agency, declaration, agencies, items)
+        check_source(path / "sources.yaml", agency, declaration, agencies, items)
     sources.update(own_sources)
     lists = dict(parent.lists) if meta.parent else {}
     for file in sorted((path / "lists").glob("*.yaml")):
@@ -183,7 +182,7 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
                 + "; give it a new id",
                 code="duplicate-list",
             )
-        _check_list(file, list_type, laws, items, local=meta.parent is not None)
+        check_list(file, list_type, laws, items, local=meta.parent is not None)
         lists[list_type.id] = list_type
     grades = dict(parent.grades) if meta.parent else {}
     for file in sorted((path / "grades").glob("*.yaml")):
@@ -194,7 +193,7 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
                 f"{file}: grading scheme {scheme.id!r} is already defined",
                 code="duplicate-grading-scheme",
             )
-        _check_grading(file, scheme, laws, items)
+        check_grading(file, scheme, laws, items)
         grades[scheme.id] = scheme
     procedures = dict(parent.procedures) if meta.parent else {}
     own = _load_optional(path / "procedures.yaml", ProceduresFile, "parameters")
@@ -272,208 +271,5 @@ def _load_catalogue_file(file: Path) -> list[CatalogueItem]:
                 code="no-legal-basis",
                 item=code,
             )
-        _refuse_prohibited(file, line, code, raw)
+        refuse_prohibited(file, line, code, raw)
     return list(validate_model(file, CatalogueFile, data, node).items)
-
-
-def _texts_of(raw: dict[str, Any]) -> list[str]:
-    texts = [str(raw.get(k, "")) for k in ("code", "name_zh", "name_en", "sector", "description")]
-    fields = raw.get("fields")
-    if isinstance(fields, dict):
-        for name, spec in fields.items():
-            texts.append(str(name))
-            if isinstance(spec, dict):
-                texts.append(str(spec.get("description", "")))
-    return texts
-
-
-def _refuse_prohibited(file: Path, line: int | None, code: str, raw: dict[str, Any]) -> None:
-    found = find_prohibited(_texts_of(raw))
-    if found:
-        category, term = found[0]
-        raise CatalogueRefused(
-            f"{file}:{line}: catalogue item {code!r} touches the prohibited category "
-            f"'{category.name}' (matched {term!r}). Refused: {category.reason}. No pack can "
-            "record it; remove the item or the field",
-            code="prohibited-category",
-            item=code,
-            category=category.id,
-        )
-
-
-#: record columns a list criterion may test besides ``attributes.<field>``
-CRITERIA_COLUMNS = frozenset({"severity", "source_agency", "region", "instrument_type"})
-
-
-def _check_list(
-    file: Path,
-    list_type: ListType,
-    laws: dict[str, Instrument],
-    items: dict[str, CatalogueItem],
-    *,
-    local: bool,
-) -> None:
-    where = f"{file}: list {list_type.id!r}"
-    for ref in list_type.legal_basis:
-        check_reference(where, ref, laws)
-    for name, parameter in list_type.parameters.items():
-        for since, value in parameter.values.items():
-            check_reference(f"{where} parameter {name} from {since}", value.reference, laws)
-    if local and not any(
-        laws[r.instrument].kind == "local_regulation" for r in list_type.legal_basis
-    ):
-        raise RuleError(
-            f"{where}: a list applied in one locality needs a local regulation (地方性法规) among "
-            "its legal bases (2020 No.49; Shenzhen Art 77); cite one",
-            code="local-list-without-local-regulation",
-        )
-    conditions = [*list_type.entry.where, *(list_type.term.applies_when if list_type.term else ())]
-    _check_conditions(where, list_type.entry.items, conditions, items)
-
-
-def _check_conditions(
-    where: str,
-    codes: tuple[str, ...],
-    conditions: list[Condition],
-    items: dict[str, CatalogueItem],
-) -> None:
-    for code in codes:
-        if code not in items:
-            raise RuleError(
-                f"{where}: entry item {code!r} is not in the catalogue",
-                code="unknown-catalogue-item",
-            )
-        for condition in conditions:
-            name = condition.field
-            if name.startswith("attributes."):
-                if name.removeprefix("attributes.") not in items[code].fields:
-                    raise RuleError(
-                        f"{where}: condition on {name!r}, which item {code} does not have; "
-                        f"its fields: {', '.join(items[code].fields)}",
-                        code="bad-criterion",
-                    )
-            elif name not in CRITERIA_COLUMNS:
-                raise RuleError(
-                    f"{where}: condition on {name!r}; test one of "
-                    f"{', '.join(sorted(CRITERIA_COLUMNS))} or attributes.<field>",
-                    code="bad-criterion",
-                )
-
-
-def _check_grading(
-    file: Path,
-    scheme: GradingScheme,
-    laws: dict[str, Instrument],
-    items: dict[str, CatalogueItem],
-) -> None:
-    where = f"{file}: grading scheme {scheme.id!r}"
-    for ref in scheme.legal_basis:
-        check_reference(where, ref, laws)
-    for name, parameter in scheme.parameters.items():
-        for since, value in parameter.values.items():
-            check_reference(f"{where} parameter {name} from {since}", value.reference, laws)
-    for indicator in scheme.indicators:
-        _check_conditions(
-            f"{where} indicator {indicator.id!r}", indicator.items, list(indicator.where), items
-        )
-
-
-def _check_source(
-    file: Path,
-    agency: str,
-    declaration: SourceDeclaration,
-    agencies: dict[str, Agency],
-    items: dict[str, CatalogueItem],
-) -> None:
-    where = f"{file}: source {agency!r}"
-    if agency not in agencies:
-        raise RuleError(f"{where} is not in agencies.yaml; add it there", code="unknown-agency")
-    for code in declaration.items:
-        if code not in items:
-            raise RuleError(
-                f"{where} declares item {code!r}, which is not in the catalogue",
-                code="unknown-catalogue-item",
-            )
-        if agency not in items[code].providers:
-            raise RuleError(
-                f"{where} declares item {code!r}, but the catalogue names "
-                f"{', '.join(items[code].providers)} as its providers; add {agency!r} to the "
-                "item's providers (with a legal basis) or drop the item",
-                code="source-not-provider",
-            )
-    for column, target in declaration.columns.items():
-        if not is_delivery_field(target):
-            raise RuleError(
-                f"{where} maps column {column!r} to {target!r}, which is not a delivery field "
-                "(see xinyong.ingest.format; attributes go to `attributes.<field>`)",
-                code="bad-column-mapping",
-            )
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _check_item_links(
-    file: Path, item: CatalogueItem, laws: dict[str, Instrument], agencies: dict[str, Agency]
-) -> None:
-    where = f"{file}: catalogue item {item.code!r}"
-    for provider in item.providers:
-        if provider not in agencies:
-            raise RuleError(
-                f"{where}: provider {provider!r} is not in agencies.yaml; add the agency or "
-                "correct the code",
-                code="unknown-agency",
-            )
-    for name, spec in item.fields.items():
-        if (spec.type == "enum") != bool(spec.values):
-            raise RuleError(
-                f"{where}: field {name!r} must have `values` if and only if its type is enum",
-                code="bad-field-spec",
-            )
-    for ref in item.legal_basis:
-        check_reference(where, ref, laws)
-    if item.publicity_deadline is not None:
-        check_reference(where, item.publicity_deadline.reference, laws)
-
-
-def check_reference(where: str, ref: Reference, laws: dict[str, Instrument]) -> None:
-    """Check a citation: known instrument; if verified, the article and quote are in its text.
-
-    Raises:
-        RuleError: naming the citation and what to fix.
-    """
-    instrument = laws.get(ref.instrument)
-    if instrument is None:
-        raise RuleError(
-            f"{where}: legal basis cites instrument {ref.instrument!r}, which laws.yaml does "
-            "not register; add it there",
-            code="unknown-instrument",
-        )
-    if not ref.verified:
-        return
-    if ref.article is None:
-        raise RuleError(
-            f"{where}: a verified citation of {ref.instrument} must name an article",
-            code="unverifiable-citation",
-        )
-    if instrument.text is None or instrument.text not in text_names():
-        raise RuleError(
-            f"{where}: citation of {ref.instrument} Art {ref.article} is marked verified but "
-            "xinyong ships no text of that instrument to verify it against; set "
-            "`verified: false` or add the text to schemes/laws/",
-            code="unverifiable-citation",
-        )
-    articles = articles_of(instrument.text)
-    if ref.article not in articles:
-        raise RuleError(
-            f"{where}: {instrument.title_zh} has no Art {ref.article} "
-            f"(it has Arts 1–{max(articles)}); correct the article number",
-            code="no-such-article",
-        )
-    if ref.quote and _normalise(ref.quote) not in _normalise(articles[ref.article]):
-        raise RuleError(
-            f"{where}: the quote {ref.quote!r} is not in {instrument.title_zh} Art "
-            f"{ref.article}; quote the article's own words",
-            code="quote-not-found",
-        )

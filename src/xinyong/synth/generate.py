@@ -26,6 +26,8 @@ from ..schemes import CatalogueItem, FieldSpec, Pack
 from ..types import LinkRole, SubjectKind
 from . import names
 
+#: marks an attribute a synthetic series leaves out
+_OMIT = object()
 #: Default reference date, fixed so that output does not depend on the day it is made.
 DEFAULT_AS_OF = date(2026, 9, 30)
 #: Item codes a careless source might send; none is in the catalogue.
@@ -250,8 +252,22 @@ class Population:
             chosen.append(rng.choices([i for i, _ in items], [r for _, r in items])[0])
         for item in chosen:
             agency = rng.choice(item.providers)
-            row = self._record_row(item, agency, kind, code, name, division, extra or {})
-            yield from self._deliver(agency, row, item)
+            annual = profile().get("annual", {}).get(item.code)
+            if annual is None:
+                row = self._record_row(item, agency, kind, code, name, division, extra or {})
+                yield from self._deliver(agency, row, item)
+                continue
+            for back in range(annual["years"]):
+                year = self.config.as_of.year - 1 - back
+                decided = date(year + 1, 4, rng.randint(10, 28))
+                if decided > self.config.as_of:
+                    continue
+                fixed: dict[str, Any] = {"year": year, "_decided": decided}
+                fixed.update(dict.fromkeys(annual.get("omit", []), _OMIT))
+                for field_name, weights in annual.get("weights", {}).items():
+                    fixed[field_name] = rng.choices(list(weights), list(weights.values()))[0]
+                row = self._record_row(item, agency, kind, code, name, division, fixed)
+                yield from self._deliver(agency, row, item)
 
     def _record_row(
         self,
@@ -269,6 +285,8 @@ class Population:
             date.fromisoformat(extra.get("established_on", "2000-01-01")),
         )
         decided = earliest + timedelta(days=rng.randint(0, max(0, (as_of - earliest).days - 1)))
+        if "_decided" in extra:  # an annual item: decided in the spring after its year
+            decided = extra["_decided"]
         published = min(as_of, decided + timedelta(days=rng.randint(0, 20)))
         occurred = (
             decided - timedelta(days=rng.randint(1, 180)) if item.polarity == "negative" else None
@@ -282,6 +300,8 @@ class Population:
             for field_name, spec in item.fields.items()
             if spec.required or field_name in extra or rng.random() < 0.7
         }
+        attributes.pop("_decided", None)
+        attributes = {k: v for k, v in attributes.items() if v is not _OMIT}
         agency_name = self.pack.agencies[agency].name_zh
         return [
             f"{agency.upper()}-{seq:010d}",

@@ -1,0 +1,227 @@
+"""Checks the pack loader applies to what it reads: legal bases and citations against the
+shipped texts, prohibited categories, criteria over real fields, source declarations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import RuleError
+from ..ingest.format import is_delivery_field
+from .grades import GradingScheme
+from .laws import articles_of, text_names
+from .lists import Condition, ListType
+from .model import Agency, CatalogueItem, Instrument, Reference, SourceDeclaration
+from .prohibited import find_prohibited
+
+
+class CatalogueRefused(RuleError):
+    """A catalogue item breaks invariant 1: no legal basis, or a prohibited category."""
+
+    default_code = "catalogue-refused"
+
+
+def texts_of(raw: dict[str, Any]) -> list[str]:
+    texts = [str(raw.get(k, "")) for k in ("code", "name_zh", "name_en", "sector", "description")]
+    fields = raw.get("fields")
+    if isinstance(fields, dict):
+        for name, spec in fields.items():
+            texts.append(str(name))
+            if isinstance(spec, dict):
+                texts.append(str(spec.get("description", "")))
+    return texts
+
+
+def refuse_prohibited(file: Path, line: int | None, code: str, raw: dict[str, Any]) -> None:
+    found = find_prohibited(texts_of(raw))
+    if found:
+        category, term = found[0]
+        raise CatalogueRefused(
+            f"{file}:{line}: catalogue item {code!r} touches the prohibited category "
+            f"'{category.name}' (matched {term!r}). Refused: {category.reason}. No pack can "
+            "record it; remove the item or the field",
+            code="prohibited-category",
+            item=code,
+            category=category.id,
+        )
+
+
+#: record columns a list criterion may test besides ``attributes.<field>``
+CRITERIA_COLUMNS = frozenset({"severity", "source_agency", "region", "instrument_type"})
+
+
+def check_list(
+    file: Path,
+    list_type: ListType,
+    laws: dict[str, Instrument],
+    items: dict[str, CatalogueItem],
+    *,
+    local: bool,
+) -> None:
+    where = f"{file}: list {list_type.id!r}"
+    for ref in list_type.legal_basis:
+        check_reference(where, ref, laws)
+    for name, parameter in list_type.parameters.items():
+        for since, value in parameter.values.items():
+            check_reference(f"{where} parameter {name} from {since}", value.reference, laws)
+    if local and not any(
+        laws[r.instrument].kind == "local_regulation" for r in list_type.legal_basis
+    ):
+        raise RuleError(
+            f"{where}: a list applied in one locality needs a local regulation (地方性法规) among "
+            "its legal bases (2020 No.49; Shenzhen Art 77); cite one",
+            code="local-list-without-local-regulation",
+        )
+    conditions = [*list_type.entry.where, *(list_type.term.applies_when if list_type.term else ())]
+    if list_type.entry.streak is not None:
+        conditions.append(Condition(field=list_type.entry.streak.field, op="gte", value=0))
+    _check_conditions(where, list_type.entry.items, conditions, items)
+
+
+def _check_conditions(
+    where: str,
+    codes: tuple[str, ...],
+    conditions: list[Condition],
+    items: dict[str, CatalogueItem],
+) -> None:
+    for code in codes:
+        if code not in items:
+            raise RuleError(
+                f"{where}: entry item {code!r} is not in the catalogue",
+                code="unknown-catalogue-item",
+            )
+        for condition in conditions:
+            name = condition.field
+            if name.startswith("attributes."):
+                if name.removeprefix("attributes.") not in items[code].fields:
+                    raise RuleError(
+                        f"{where}: condition on {name!r}, which item {code} does not have; "
+                        f"its fields: {', '.join(items[code].fields)}",
+                        code="bad-criterion",
+                    )
+            elif name not in CRITERIA_COLUMNS:
+                raise RuleError(
+                    f"{where}: condition on {name!r}; test one of "
+                    f"{', '.join(sorted(CRITERIA_COLUMNS))} or attributes.<field>",
+                    code="bad-criterion",
+                )
+
+
+def check_grading(
+    file: Path,
+    scheme: GradingScheme,
+    laws: dict[str, Instrument],
+    items: dict[str, CatalogueItem],
+) -> None:
+    where = f"{file}: grading scheme {scheme.id!r}"
+    for ref in scheme.legal_basis:
+        check_reference(where, ref, laws)
+    for name, parameter in scheme.parameters.items():
+        for since, value in parameter.values.items():
+            check_reference(f"{where} parameter {name} from {since}", value.reference, laws)
+    for indicator in scheme.indicators:
+        _check_conditions(
+            f"{where} indicator {indicator.id!r}", indicator.items, list(indicator.where), items
+        )
+
+
+def check_source(
+    file: Path,
+    agency: str,
+    declaration: SourceDeclaration,
+    agencies: dict[str, Agency],
+    items: dict[str, CatalogueItem],
+) -> None:
+    where = f"{file}: source {agency!r}"
+    if agency not in agencies:
+        raise RuleError(f"{where} is not in agencies.yaml; add it there", code="unknown-agency")
+    for code in declaration.items:
+        if code not in items:
+            raise RuleError(
+                f"{where} declares item {code!r}, which is not in the catalogue",
+                code="unknown-catalogue-item",
+            )
+        if agency not in items[code].providers:
+            raise RuleError(
+                f"{where} declares item {code!r}, but the catalogue names "
+                f"{', '.join(items[code].providers)} as its providers; add {agency!r} to the "
+                "item's providers (with a legal basis) or drop the item",
+                code="source-not-provider",
+            )
+    for column, target in declaration.columns.items():
+        if not is_delivery_field(target):
+            raise RuleError(
+                f"{where} maps column {column!r} to {target!r}, which is not a delivery field "
+                "(see xinyong.ingest.format; attributes go to `attributes.<field>`)",
+                code="bad-column-mapping",
+            )
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def check_item_links(
+    file: Path, item: CatalogueItem, laws: dict[str, Instrument], agencies: dict[str, Agency]
+) -> None:
+    where = f"{file}: catalogue item {item.code!r}"
+    for provider in item.providers:
+        if provider not in agencies:
+            raise RuleError(
+                f"{where}: provider {provider!r} is not in agencies.yaml; add the agency or "
+                "correct the code",
+                code="unknown-agency",
+            )
+    for name, spec in item.fields.items():
+        if (spec.type == "enum") != bool(spec.values):
+            raise RuleError(
+                f"{where}: field {name!r} must have `values` if and only if its type is enum",
+                code="bad-field-spec",
+            )
+    for ref in item.legal_basis:
+        check_reference(where, ref, laws)
+    if item.publicity_deadline is not None:
+        check_reference(where, item.publicity_deadline.reference, laws)
+
+
+def check_reference(where: str, ref: Reference, laws: dict[str, Instrument]) -> None:
+    """Check a citation: known instrument; if verified, the article and quote are in its text.
+
+    Raises:
+        RuleError: naming the citation and what to fix.
+    """
+    instrument = laws.get(ref.instrument)
+    if instrument is None:
+        raise RuleError(
+            f"{where}: legal basis cites instrument {ref.instrument!r}, which laws.yaml does "
+            "not register; add it there",
+            code="unknown-instrument",
+        )
+    if not ref.verified:
+        return
+    if ref.article is None:
+        raise RuleError(
+            f"{where}: a verified citation of {ref.instrument} must name an article",
+            code="unverifiable-citation",
+        )
+    if instrument.text is None or instrument.text not in text_names():
+        raise RuleError(
+            f"{where}: citation of {ref.instrument} Art {ref.article} is marked verified but "
+            "xinyong ships no text of that instrument to verify it against; set "
+            "`verified: false` or add the text to schemes/laws/",
+            code="unverifiable-citation",
+        )
+    articles = articles_of(instrument.text)
+    if ref.article not in articles:
+        raise RuleError(
+            f"{where}: {instrument.title_zh} has no Art {ref.article} "
+            f"(it has Arts 1–{max(articles)}); correct the article number",
+            code="no-such-article",
+        )
+    if ref.quote and _normalise(ref.quote) not in _normalise(articles[ref.article]):
+        raise RuleError(
+            f"{where}: the quote {ref.quote!r} is not in {instrument.title_zh} Art "
+            f"{ref.article}; quote the article's own words",
+            code="quote-not-found",
+        )
