@@ -77,7 +77,8 @@ def generate(out: Path, subjects: int, records: int) -> None:
              WHEN item_code = 'market.penalty' THEN '{{"procedure":"general"}}'
              ELSE '{{}}' END AS attributes
       FROM typed) TO '{out}/records.parquet' (FORMAT parquet)""")
-    con.execute(f"""COPY (SELECT record_id, 'revoked' AS kind, decided_on + 30 AS effective_on
+    con.execute(f"""COPY (SELECT record_id, 'revoked' AS kind, decided_on + 30 AS effective_on,
+      '{{}}' AS attributes
       FROM read_parquet('{out}/records.parquet')
       WHERE item_code = 'court.dishonest_debtor' AND hash(record_id) % 50 = 0
       ) TO '{out}/record_events.parquet' (FORMAT parquet)""")

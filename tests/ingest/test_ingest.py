@@ -117,6 +117,50 @@ class TestRows:
         assert outcome.unconsumed_columns == ["备注"]
 
 
+def test_a_minor_is_never_recorded_as_a_dishonest_debtor(
+    engine: sa.Engine, cn_pack: Pack, tmp_path: Path
+) -> None:
+    import random
+
+    from xinyong.ids import generate_resident_id
+
+    def debtor(key: str, born: date) -> dict[str, str]:
+        number = generate_resident_id(random.Random(1), region="110105", birth_date=born, male=True)
+        attributes = {
+            "ground": "evades_enforcement",
+            "case_number": "（2025）京0105执9号",
+            "basis_document": "京0105民初9号",
+            "performance": "none",
+        }
+        return row(
+            source_record_id=key,
+            item_code="court.dishonest_debtor",
+            subject_kind="natural_person",
+            subject_code=number,
+            subject_name="李明",
+            instrument_type="listing_decision",
+            instrument_number="（2025）京0105执9号",
+            instrument_issuer="北京市朝阳区人民法院",
+            severity="serious",
+            attributes=json.dumps(attributes, ensure_ascii=False),
+        )
+
+    rows = [debtor("MINOR", date(2007, 3, 15)), debtor("ADULT", date(2007, 3, 14))]
+    outcome = ingest_file(
+        engine,
+        cn_pack,
+        write_csv(tmp_path / "records-court.csv", rows),
+        source="court",
+        options=OPTIONS,
+    )
+    assert (outcome.accepted, outcome.quarantined) == (1, 1)
+    with engine.connect() as conn:
+        (errors,) = conn.execute(sa.select(it.quarantine.c.errors)).scalars().all()
+    assert errors[0]["message"] == (
+        "the person was under 18 on 2025-03-14; this item may not record them"
+    )
+
+
 class TestDeliveries:
     def test_the_same_delivery_again_changes_nothing(
         self, engine: sa.Engine, cn_pack: Pack, tmp_path: Path

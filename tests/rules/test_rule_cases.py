@@ -67,7 +67,11 @@ def _load(engine: sa.Engine, case: dict[str, Any]) -> None:
                 append_event(
                     conn,
                     RecordEvent(
-                        record_id, EventKind(spec["kind"]), spec["effective_on"], spec["source"]
+                        record_id,
+                        EventKind(spec["kind"]),
+                        spec["effective_on"],
+                        spec["source"],
+                        attributes=spec.get("attributes", {}),
                     ),
                     recorded_at=OPTIONS.recorded_at,
                 )

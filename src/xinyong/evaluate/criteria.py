@@ -68,10 +68,14 @@ def _flag(conditions: tuple[Condition, ...], name: str) -> exp.Expr:
 def trigger_query(list_type: ListType, as_of: date) -> exp.Select:
     """The query selecting the versions that may put subjects on ``list_type`` by ``as_of``."""
     term = list_type.term.applies_when if list_type.term else ()
-    streak: list[exp.Expr] = []
+    subject_level: list[exp.Expr] = []  # fields the subject-level tests read
     if list_type.entry.streak is not None:
         probe = Condition(field=list_type.entry.streak.field, op="gte", value=0)
-        streak = [exp.alias_(_field(probe), "streak_value")]
+        subject_level = [exp.alias_(_field(probe), "streak_value")]
+    absence = list_type.entry.absence
+    if absence is not None and absence.since is not None:
+        probe = Condition(field=absence.since, op="eq", value="")
+        subject_level = [exp.alias_(_field(probe), "since_value")]
     return (
         exp.select(
             "record_id",
@@ -83,7 +87,7 @@ def trigger_query(list_type: ListType, as_of: date) -> exp.Select:
             "decided_on",
             _flag(list_type.entry.where, "matches"),
             _flag(term, "term_applies"),
-            *streak,
+            *subject_level,
         )
         .from_("records")
         .where(
@@ -97,7 +101,7 @@ def events_query(list_type: ListType, as_of: date) -> exp.Select:
     """Events effective by ``as_of`` about the records ``trigger_query`` selects."""
     triggers = trigger_query(list_type, as_of).select("record_id", append=False)
     return (
-        exp.select("record_id", "kind", "effective_on")
+        exp.select("record_id", "kind", "effective_on", "attributes")
         .from_("record_events")
         .where(exp.column("record_id").isin(query=triggers))
         .where(exp.column("effective_on") <= exp.Literal.string(as_of.isoformat()))
@@ -107,3 +111,40 @@ def events_query(list_type: ListType, as_of: date) -> exp.Select:
 def to_sql(query: exp.Expr, dialect: Dialect) -> str:
     """``query`` in ``dialect``."""
     return query.sql(dialect=dialect)
+
+
+def standing(as_of: date, alias: str = "r") -> exp.Expr:
+    """The record aliased ``alias`` is the latest version of its source record by ``as_of``."""
+    day = exp.Literal.string(as_of.isoformat()).sql(SOURCE_DIALECT)
+    return sqlglot.parse_one(
+        f"NOT EXISTS (SELECT 1 FROM records AS later WHERE later.source_agency = "
+        f"{alias}.source_agency AND later.source_record_id = {alias}.source_record_id "
+        f"AND later.version > {alias}.version AND later.decided_on <= {day})",
+        read=SOURCE_DIALECT,
+    )
+
+
+def not_ended(as_of: date, alias: str = "r") -> exp.Expr:
+    """The record aliased ``alias`` was neither revoked nor repaired by ``as_of``."""
+    day = exp.Literal.string(as_of.isoformat()).sql(SOURCE_DIALECT)
+    return sqlglot.parse_one(
+        f"{alias}.record_id NOT IN (SELECT record_id FROM record_events WHERE kind IN "
+        f"('revoked', 'repaired') AND effective_on <= {day})",
+        read=SOURCE_DIALECT,
+    )
+
+
+def last_record_query(items: list[str], as_of: date) -> exp.Expr:
+    """Per subject, the decision date of its latest standing, unrevoked record of ``items``."""
+    return (
+        exp.select(
+            exp.column("subject_id", table="r"),
+            exp.alias_(exp.Max(this=exp.column("decided_on", table="r")), "last_on"),
+        )
+        .from_(exp.alias_(exp.to_table("records"), "r"))
+        .where(exp.column("item_code", table="r").isin(*[exp.Literal.string(i) for i in items]))
+        .where(exp.column("decided_on", table="r") <= exp.Literal.string(as_of.isoformat()))
+        .where(standing(as_of))
+        .where(not_ended(as_of))
+        .group_by(exp.column("subject_id", table="r"))
+    )

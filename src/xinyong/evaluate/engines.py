@@ -23,7 +23,7 @@ def _date(value: Any) -> date:
 def normalise(row: dict[str, Any]) -> dict[str, Any]:
     """Engine-independent values: dates as ``date``, flags and versions as ``int``."""
     out = dict(row)
-    for key in ("decided_on", "effective_on"):
+    for key in ("decided_on", "effective_on", "last_on", "since_value"):
         if key in out and out[key] is not None:
             out[key] = _date(out[key])
     for key in ("version", "matches", "term_applies", "streak_value"):

@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import sqlglot
 from sqlglot import exp
 
 from ..errors import RuleError
 from ..schemes import Pack
 from ..schemes.grades import GradingScheme
 from ..workdays import add_months
-from .criteria import SOURCE_DIALECT, condition_sql
+from .criteria import condition_sql, not_ended, standing
 from .engines import QueryEngine
 
 
@@ -58,17 +57,6 @@ def _value(scheme: GradingScheme, pack: Pack, name: str, as_of: date) -> tuple[i
 def counts_query(scheme: GradingScheme, window_start: date, as_of: date) -> exp.Expr:
     """Per subject and indicator, the number of qualifying records."""
     day, start = exp.Literal.string(as_of.isoformat()), exp.Literal.string(window_start.isoformat())
-    standing = sqlglot.parse_one(
-        "NOT EXISTS (SELECT 1 FROM records AS later WHERE later.source_agency = r.source_agency "
-        "AND later.source_record_id = r.source_record_id AND later.version > r.version "
-        f"AND later.decided_on <= {day.sql(SOURCE_DIALECT)})",
-        read=SOURCE_DIALECT,
-    )
-    ended = sqlglot.parse_one(
-        "r.record_id NOT IN (SELECT record_id FROM record_events WHERE kind IN "
-        f"('revoked', 'repaired') AND effective_on <= {day.sql(SOURCE_DIALECT)})",
-        read=SOURCE_DIALECT,
-    )
     parts = []
     for indicator in scheme.indicators:
         query = (
@@ -85,8 +73,8 @@ def counts_query(scheme: GradingScheme, window_start: date, as_of: date) -> exp.
             )
             .where(exp.column("decided_on", table="r") <= day)
             .where(exp.column("decided_on", table="r") >= start)
-            .where(standing)
-            .where(ended)
+            .where(standing(as_of))
+            .where(not_ended(as_of))
             .group_by(exp.column("subject_id", table="r"))
         )
         for condition in indicator.where:

@@ -16,6 +16,7 @@ The function is pure: the same inputs give the same entry, on any engine, on any
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -81,6 +82,13 @@ def _parameter(
     return value, {"value": value, "since": since.isoformat(), "reference": cited[reference]}
 
 
+def _months(event: dict[str, Any]) -> int:
+    attributes = event.get("attributes") or {}
+    if isinstance(attributes, str):
+        attributes = json.loads(attributes)
+    return int(attributes.get("months", 0))
+
+
 def derive_entry(
     pack: Pack,
     list_type: ListType,
@@ -109,6 +117,15 @@ def derive_entry(
     noticed_on = min(kinds.get(EventKind.NOTICE_SERVED, []), default=None)
     # no consequence before the rule exists: nothing takes effect before the list does
     active_from: date | None = max(first["decided_on"], list_type.effective_from)
+    if list_type.waits is not None:
+        waited, used[list_type.waits] = _parameter(
+            list_type, cited, list_type.waits, first["decided_on"]
+        )
+        if waited is None:
+            return None
+        active_from = max(add_months(first["decided_on"], waited), list_type.effective_from)
+        if active_from > as_of:
+            return None  # not yet: an entry appears only once the record has stood long enough
     if list_type.notice.required:
         active_from = None
         if noticed_on is not None:
@@ -127,6 +144,17 @@ def derive_entry(
         )
         if months is not None:
             expires_on = add_months(active_from, months)
+    if expires_on is not None and list_type.extension is not None:
+        added = sum(
+            _months(e)
+            for e in events
+            if e["kind"] == EventKind.EXTENDED and e["effective_on"] < expires_on
+        )
+        if added:
+            limit, used[list_type.extension.max_months] = _parameter(
+                list_type, cited, list_type.extension.max_months, expires_on
+            )
+            expires_on = add_months(expires_on, min(added, limit or 0))
     exits: list[tuple[date, ExitReason]] = []
     if expires_on is not None and expires_on <= as_of:
         exits.append((expires_on, ExitReason.EXPIRED))
@@ -137,6 +165,8 @@ def derive_entry(
     if not latest["matches"]:
         exits.append((latest["decided_on"], ExitReason.CRITERIA_NO_LONGER_MET))
     exited_on, exit_reason = min(exits) if exits else (None, None)
+    if list_type.waits and exited_on is not None and active_from and exited_on <= active_from:
+        return None  # its record left before the wait was over: the entry never existed
     if exited_on is not None:
         status = EntryStatus.EXITED
     elif active_from is None:
@@ -249,5 +279,63 @@ def derive_streak_entry(
         record_ids=tuple(
             r["record_id"] for r in sorted(qualifying, key=lambda r: r["streak_value"])
         ),
+        explanation=explanation,
+    )
+
+
+def derive_absence_entry(
+    pack: Pack,
+    list_type: ListType,
+    rows: Sequence[dict[str, Any]],
+    last_negative: date | None,
+    as_of: date,
+    cited: dict[Reference, str] | None = None,
+) -> ListEntry | None:
+    """A subject-level entry (``entry.absence``): on the list once the subject has existed
+    for the period and its last negative record is at least that old."""
+    absence = list_type.entry.absence
+    assert absence is not None
+    cited = cited if cited is not None else citations(pack, list_type)
+    matching = [r for r in rows if r["matches"]]
+    if not matching:
+        return None
+    first = min(matching, key=lambda r: (r.get("since_value") or r["decided_on"], r["version"]))
+    since: date = first.get("since_value") or first["decided_on"]
+    months, used = _parameter(list_type, cited, absence.months, as_of)
+    if months is None:
+        return None
+    starts = [add_months(since, months), list_type.effective_from]
+    if last_negative is not None:
+        starts.append(add_months(last_negative, months))
+    active_from = max(starts)
+    if active_from > as_of:
+        return None
+    explanation = {
+        "rule": list_type.id,
+        "pack": f"{pack.id} {pack.meta.version}",
+        "list": f"{list_type.name_zh} / {list_type.name_en}",
+        "legal_basis": [cited[r] for r in list_type.legal_basis],
+        "triggering_records": [first["record_id"]],
+        "absence": {
+            "since": since.isoformat(),
+            "last_negative_record": last_negative.isoformat() if last_negative else None,
+        },
+        "parameters": {absence.months: used},
+        "exit_conditions": list_type.exit_conditions,
+        "remedies": list_type.remedies,
+    }
+    return ListEntry(
+        list_id=list_type.id,
+        subject_id=first["subject_id"],
+        source_agency=first["source_agency"],
+        source_record_id=first["source_record_id"],
+        status=EntryStatus.ACTIVE,
+        listed_on=active_from,
+        noticed_on=None,
+        active_from=active_from,
+        expires_on=None,
+        exited_on=None,
+        exit_reason=None,
+        record_ids=(first["record_id"],),
         explanation=explanation,
     )

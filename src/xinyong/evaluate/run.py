@@ -10,10 +10,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..schemes import Pack
-from .criteria import events_query, trigger_query
+from .criteria import events_query, last_record_query, trigger_query
 from .engines import QueryEngine
 from .grading import Grade
-from .lifecycle import ListEntry, citations, derive_entry, derive_streak_entry
+from .lifecycle import (
+    ListEntry,
+    citations,
+    derive_absence_entry,
+    derive_entry,
+    derive_streak_entry,
+)
 
 
 def evaluate_lists(
@@ -43,7 +49,7 @@ def evaluate_lists(
             rows = [r for r in rows if only(r)]
         if not rows:
             continue
-        per_subject = list_type.entry.streak is not None
+        per_subject = list_type.entry.streak is not None or list_type.entry.absence is not None
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
             key = (
@@ -56,6 +62,19 @@ def evaluate_lists(
         for event in engine.rows(events_query(list_type, as_of)):
             events[event["record_id"]].append(event)
         cited = citations(pack, list_type)
+        if list_type.entry.absence is not None:
+            negative = sorted(i.code for i in pack.catalogue if i.polarity == "negative")
+            last = {
+                r["subject_id"]: r["last_on"]
+                for r in engine.rows(last_record_query(negative, as_of))
+            }
+            for (subject_id,), subject_rows in groups.items():
+                entry = derive_absence_entry(
+                    pack, list_type, subject_rows, last.get(subject_id), as_of, cited
+                )
+                if entry is not None:
+                    entries.append(entry)
+            continue
         derive = derive_streak_entry if per_subject else derive_entry
         for versions in groups.values():
             entry = derive(

@@ -35,6 +35,7 @@ SCHEMAS = {
             ("record_id", pa.string()),
             ("kind", pa.string()),
             ("effective_on", pa.date32()),
+            ("attributes", pa.string()),
         ]
     ),
 }

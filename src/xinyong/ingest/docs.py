@@ -54,6 +54,11 @@ def delivery_format_markdown(pack: Pack) -> str:
             f"- instrument types: {', '.join(item.instrument_types)}",
             f"- severity classes: {', '.join(item.severity_classes)}",
             f"- public attribute: {item.public}{deadline}",
+            *(
+                [f"- persons under {item.min_subject_age} on the decision date are refused"]
+                if item.min_subject_age
+                else []
+            ),
             f"- legal basis: {'; '.join(pack.cite(r) for r in item.legal_basis)}",
             "",
         ]

@@ -14,12 +14,13 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import FieldError, InvalidData, NotFound
-from ..ids import Mode
+from ..ids import Mode, parse_resident_id
 from ..ledger import EffectiveInstrument, Record, RecordValidator, Subject, SubjectLink
 from ..ledger.subject import identify, make_subject
 from ..schemes import Catalogue, FieldSpec, Pack
 from ..schemes.model import SourceDeclaration
 from ..types import LinkRole, SubjectKind
+from ..workdays import add_months
 from .format import COLUMNS, OPTIONAL_FIELDS, Content
 
 
@@ -249,6 +250,9 @@ def parse_record(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, Reco
     decided, published = c.date(row, "decided_on"), c.date(row, "published_on")
     occurred, issued = c.date(row, "occurred_on"), c.date(row, "instrument_date")
     attributes = _attributes(row, ctx.catalogue, c.errors)
+    item = ctx.catalogue.items.get(item_code)
+    if item is not None and item.min_subject_age and subject is not None and decided is not None:
+        c.errors.extend(_age_errors(item.min_subject_age, row, subject, decided, ctx))
     c.raise_if_any("row is invalid")
     assert subject is not None and decided is not None and issued is not None
     record = Record(
@@ -271,6 +275,26 @@ def parse_record(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, Reco
         region=_text(row.get("region")) or None,
     )
     return subject, record
+
+
+def _age_errors(
+    minimum: int, row: Mapping[str, Any], subject: Subject, decided: date, ctx: RowContext
+) -> list[FieldError]:
+    """An error if a person is younger than ``minimum`` on ``decided`` (the raw number is read
+    here and not kept)."""
+    if not subject.kind.is_person:
+        return []
+    born = parse_resident_id(_text(row.get("subject_code")), today=ctx.today).birth_date
+    adult = add_months(born, 12 * minimum)
+    if decided >= adult:
+        return []
+    return [
+        FieldError(
+            "subject_code",
+            f"the person was under {minimum} on {decided}; this item may not record them",
+            "do not deliver records this item's legal basis excludes (minors are never listed)",
+        )
+    ]
 
 
 def parse_valid_record(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, Record]:

@@ -105,6 +105,7 @@ class EventKind(StrEnum):
     REPAIRED = "repaired"  # credit repair granted: publicity stops, lists exit
     NOTICE_SERVED = "notice_served"  # a written prior notice was served on the subject
     STATEMENT_ATTACHED = "statement_attached"  # the subject's own statement is attached
+    EXTENDED = "extended"  # a listing's term was extended by decision; `attributes.months`
 
 
 @dataclass(frozen=True)

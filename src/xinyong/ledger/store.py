@@ -156,6 +156,15 @@ def append_event(conn: sa.Connection, event: RecordEvent, *, recorded_at: dateti
     ).first()
     if exists is None:
         raise NotFound(f"record {event.record_id!r} is not in the ledger", code="unknown-record")
+    months = event.attributes.get("months")
+    if event.kind is EventKind.EXTENDED and (
+        isinstance(months, bool) or not isinstance(months, int) or months < 1
+    ):
+        raise InvalidData(
+            "an extended event needs attributes.months: a whole number of months",
+            code="invalid-event",
+            errors=[FieldError("attributes.months", f"is {months!r}", "give the months added")],
+        )
     if event.kind is EventKind.CORRECTED and not isinstance(event.attributes.get("changes"), dict):
         raise InvalidData(
             "a corrected event needs attributes.changes: {field: corrected value}",

@@ -76,6 +76,8 @@ def check_list(
     conditions = [*list_type.entry.where, *(list_type.term.applies_when if list_type.term else ())]
     if list_type.entry.streak is not None:
         conditions.append(Condition(field=list_type.entry.streak.field, op="gte", value=0))
+    if list_type.entry.absence is not None and list_type.entry.absence.since is not None:
+        conditions.append(Condition(field=list_type.entry.absence.since, op="eq", value=""))
     _check_conditions(where, list_type.entry.items, conditions, items)
 
 
@@ -181,6 +183,8 @@ def check_item_links(
             )
     for ref in item.legal_basis:
         check_reference(where, ref, laws)
+    if item.min_age_reference is not None:
+        check_reference(where, item.min_age_reference, laws)
     if item.publicity_deadline is not None:
         check_reference(where, item.publicity_deadline.reference, laws)
 

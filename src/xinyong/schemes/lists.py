@@ -67,6 +67,17 @@ class Streak(Strict):
     count: int = Field(ge=2, le=20)
 
 
+class Absence(Strict):
+    """A subject-level test: the subject has stood for ``months`` since its record of the
+    entry items (``since``: a date field, else the decision date) and has had no standing,
+    unrevoked negative record in the last ``months``."""
+
+    #: parameter (months)
+    months: str
+    #: date field of the entry record that says since when the subject exists
+    since: str | None = None
+
+
 class EntryCriteria(Strict):
     """Which records put their subject on the list: an item, and every condition true.
 
@@ -77,6 +88,13 @@ class EntryCriteria(Strict):
     items: tuple[Code, ...] = Field(min_length=1)
     where: tuple[Condition, ...] = ()
     streak: Streak | None = None
+    absence: Absence | None = None
+
+    @model_validator(mode="after")
+    def _one_subject_test(self) -> EntryCriteria:
+        if self.streak is not None and self.absence is not None:
+            raise ValueError("give `streak` or `absence`, not both")
+        return self
 
 
 class NoticeSpec(Strict):
@@ -97,6 +115,13 @@ class TermSpec(Strict):
     applies_when: tuple[Condition, ...] = ()
 
 
+class ExtensionSpec(Strict):
+    """A term may be extended by decision (an ``extended`` event), up to a maximum."""
+
+    #: parameter (months): the most all extensions together may add
+    max_months: str
+
+
 class ListType(Strict):
     """A red, black or key-attention list."""
 
@@ -112,6 +137,10 @@ class ListType(Strict):
     entry: EntryCriteria
     notice: NoticeSpec
     term: TermSpec | None = None
+    extension: ExtensionSpec | None = None
+    #: parameter (months): the entry takes effect only once its record has stood this long
+    #: (e.g. three years on the abnormal operations list moves an enterprise to the serious list)
+    waits: str | None = None
     #: an entry ends when the triggering decision is revoked / the record is repaired
     exit_on_revocation: bool = True
     exit_on_repair: bool = True
@@ -124,7 +153,13 @@ class ListType(Strict):
 
     @model_validator(mode="after")
     def _parameters_exist(self) -> ListType:
-        named = [self.notice.period, self.term.months if self.term else None]
+        named = [
+            self.notice.period,
+            self.term.months if self.term else None,
+            self.extension.max_months if self.extension else None,
+            self.waits,
+            self.entry.absence.months if self.entry.absence else None,
+        ]
         for name in filter(None, named):
             if name not in self.parameters:
                 raise ValueError(f"parameter {name!r} is used but not defined under `parameters`")

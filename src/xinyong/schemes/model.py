@@ -134,6 +134,17 @@ class CatalogueItem(Strict):
     description: str | None = None
     #: publication deadline (double publicity 双公示; enterprise publicity), if any
     publicity_deadline: PublicityDeadline | None = None
+    #: persons younger than this on the decision date may not be recorded under this item
+    #: (e.g. minors are never listed as dishonest judgment debtors); checked at ingest from
+    #: the identity number, which is not kept
+    min_subject_age: int | None = Field(default=None, ge=1, le=100)
+    min_age_reference: Reference | None = None
+
+    @model_validator(mode="after")
+    def _age_has_basis(self) -> CatalogueItem:
+        if (self.min_subject_age is None) != (self.min_age_reference is None):
+            raise ValueError("`min_subject_age` needs a `min_age_reference`, and only with it")
+        return self
 
 
 class CatalogueFile(Strict):

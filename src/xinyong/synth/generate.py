@@ -24,6 +24,7 @@ from ..ids.uscc import ALPHABET
 from ..ingest.format import Content
 from ..schemes import CatalogueItem, FieldSpec, Pack
 from ..types import LinkRole, SubjectKind
+from ..workdays import add_months
 from . import names
 
 #: marks an attribute a synthetic series leaves out
@@ -284,6 +285,9 @@ class Population:
             as_of - timedelta(days=5 * 365),
             date.fromisoformat(extra.get("established_on", "2000-01-01")),
         )
+        if item.min_subject_age and kind.is_person:  # e.g. minors are never listed
+            born = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+            earliest = max(earliest, add_months(born, 12 * item.min_subject_age))
         decided = earliest + timedelta(days=rng.randint(0, max(0, (as_of - earliest).days - 1)))
         if "_decided" in extra:  # an annual item: decided in the spring after its year
             decided = extra["_decided"]
