@@ -79,3 +79,58 @@ def test_the_points_pilot_is_off_by_default(cn_pack: Pack) -> None:
     assert scheme.pilot and not scheme.enabled
     assert grade(cn_pack, "cn.pilot.points_rongcheng") == ("A", 1000)
     assert grade(cn_pack, "cn.pilot.points_rongcheng", commendations=2) == ("AAA", 1060)
+
+
+class TestDirectGrades:
+    def test_a_new_enterprise_is_m_from_70_points(self, cn_pack: Pack) -> None:
+        assert grade(cn_pack, "cn.tax.credit_grade", new_enterprise=1) == ("M", 100)
+        assert grade(cn_pack, "cn.tax.credit_grade", new_enterprise=1, tax_arrears=6) == ("M", 70)
+        assert grade(cn_pack, "cn.tax.credit_grade", new_enterprise=1, tax_arrears=7) == ("C", 65)
+
+    def test_d_for_a_major_violation_comes_first(self, cn_pack: Pack) -> None:
+        assert grade(cn_pack, "cn.tax.credit_grade", new_enterprise=1, major_violation=1) == (
+            "D",
+            100,
+        )
+
+
+def test_m_grade_end_to_end_on_each_engine(engine: object, cn_pack: Pack) -> None:
+    from tests.rules.test_rule_cases import OPTIONS, _record_row
+    from xinyong.evaluate import SqlEngine
+    from xinyong.evaluate.grading import evaluate_grades
+    from xinyong.ingest.submit import submit_record
+
+    for code, established in (
+        ("91350200776049653A", "2026-03-02"),
+        ("91440101MA5CJQ4N59", "2019-03-02"),
+    ):
+        submit_record(
+            engine,
+            cn_pack,
+            source="samr",
+            options=OPTIONS,
+            row=_record_row(
+                {  # type: ignore[arg-type]
+                    "source_record_id": f"REG-{code}",
+                    "version": 1,
+                    "item_code": "market.registration",
+                    "subject_kind": "legal_person",
+                    "subject_code": code,
+                    "subject_name": "某公司",
+                    "decided_on": established,
+                    "severity": "not_applicable",
+                    "instrument_type": "business_licence",
+                    "attributes": {"established_on": established, "status": "active"},
+                }
+            ),
+        )
+    grades = {
+        g.subject_id: g.grade
+        for g in evaluate_grades(
+            SqlEngine(engine),
+            cn_pack,  # type: ignore[arg-type]
+            date(2026, 9, 30),
+        )
+        if g.scheme_id == "cn.tax.credit_grade"
+    }
+    assert grades == {"91350200776049653A": "M", "91440101MA5CJQ4N59": "A"}

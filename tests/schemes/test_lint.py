@@ -43,7 +43,8 @@ def test_a_black_list_on_positive_records_is_an_error(tmp_path: Path) -> None:
     path = pack / "lists" / "gov_dishonest_bodies.yaml"
     text = path.read_text("utf-8").replace("polarity: key_attention", "polarity: black")
     text = text.replace(
-        "items: [gov.judgment_unperformed, gov.contract_default]", "items: [award.commendation]"
+        "items: [gov.judgment_unperformed, gov.contract_default, gov.sme_payment_arrears]",
+        "items: [award.commendation]",
     )
     text = text.replace(
         "subject_kinds: [government_body, public_institution]",

@@ -43,10 +43,14 @@ def _field(condition: Condition) -> exp.Expr:
     return extracted
 
 
-def condition_sql(condition: Condition) -> exp.Expr:
-    """One condition as a SQL boolean expression."""
+def condition_sql(condition: Condition, window_start: date | None = None) -> exp.Expr:
+    """One condition as a SQL boolean expression (``window_start`` for ``in_window``)."""
     field = _field(condition)
     value = condition.value
+    if condition.op == "in_window":
+        if window_start is None:
+            raise ValueError("`in_window` needs the window of a grading scheme")
+        return exp.GTE(this=field, expression=exp.Literal.string(window_start.isoformat()))
     if condition.op in ("in", "not_in"):
         assert isinstance(value, list)
         test: exp.Expr = field.isin(*[_literal(v) for v in value])
@@ -71,11 +75,14 @@ def trigger_query(list_type: ListType, as_of: date) -> exp.Select:
     subject_level: list[exp.Expr] = []  # fields the subject-level tests read
     if list_type.entry.streak is not None:
         probe = Condition(field=list_type.entry.streak.field, op="gte", value=0)
-        subject_level = [exp.alias_(_field(probe), "streak_value")]
+        subject_level.append(exp.alias_(_field(probe), "streak_value"))
+    if list_type.term is not None and list_type.term.months_field is not None:
+        probe = Condition(field=list_type.term.months_field, op="gte", value=0)
+        subject_level.append(exp.alias_(_field(probe), "term_months"))
     absence = list_type.entry.absence
     if absence is not None and absence.since is not None:
         probe = Condition(field=absence.since, op="eq", value="")
-        subject_level = [exp.alias_(_field(probe), "since_value")]
+        subject_level.append(exp.alias_(_field(probe), "since_value"))
     return (
         exp.select(
             "record_id",

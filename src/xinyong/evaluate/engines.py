@@ -26,7 +26,7 @@ def normalise(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("decided_on", "effective_on", "last_on", "since_value"):
         if key in out and out[key] is not None:
             out[key] = _date(out[key])
-    for key in ("version", "matches", "term_applies", "streak_value"):
+    for key in ("version", "matches", "term_applies", "streak_value", "term_months"):
         if key in out and out[key] is not None:
             out[key] = int(out[key])
     return out

@@ -78,7 +78,7 @@ def counts_query(scheme: GradingScheme, window_start: date, as_of: date) -> exp.
             .group_by(exp.column("subject_id", table="r"))
         )
         for condition in indicator.where:
-            query = query.where(condition_sql(condition))
+            query = query.where(condition_sql(condition, window_start))
         parts.append(query)
     union: exp.Expr = parts[0]
     for part in parts[1:]:
@@ -114,7 +114,6 @@ def _score(
 ) -> Grade:
     score = params[scheme.start_score][0]
     contributions: dict[str, dict[str, Any]] = {}
-    direct = None
     for indicator in scheme.indicators:
         n = counts.get(indicator.id, 0)
         if not n:
@@ -131,12 +130,21 @@ def _score(
             "description": indicator.description,
             "reference": reference,
         }
-        if indicator.direct_grade and direct is None:
-            direct = indicator.id
     score = max(score, 0)
-    if direct is not None:
-        grade = next(i.direct_grade for i in scheme.indicators if i.id == direct)
-        assert grade is not None
+    # the first indicator (in the scheme's order) whose direct grade applies sets the grade
+    chosen = next(
+        (
+            i
+            for i in scheme.indicators
+            if i.direct_grade
+            and counts.get(i.id)
+            and (i.direct_grade_min_score is None or score >= i.direct_grade_min_score)
+        ),
+        None,
+    )
+    direct = chosen.id if chosen is not None else None
+    if chosen is not None and chosen.direct_grade is not None:
+        grade = chosen.direct_grade
     else:
         grade = next(b.grade for b in scheme.bands if b.min_score is None or score >= b.min_score)
     return Grade(scheme.id, subject_id, grade, score, contributions, direct)

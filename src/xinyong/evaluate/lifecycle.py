@@ -38,6 +38,7 @@ class EntryStatus(StrEnum):
 
 class ExitReason(StrEnum):
     EXPIRED = "expired"  # the term ran out
+    EARLY_EXIT = "early_exit"  # early removal granted after the minimum time
     REVOKED = "revoked"  # the underlying decision was annulled
     REPAIRED = "repaired"  # credit repair granted
     CRITERIA_NO_LONGER_MET = "criteria_no_longer_met"  # a later version no longer qualifies
@@ -142,6 +143,10 @@ def derive_entry(
         months, used[list_type.term.months] = _parameter(
             list_type, cited, list_type.term.months, active_from
         )
+        own = first.get("term_months")
+        if list_type.term.months_field is not None and own is not None and months is not None:
+            months = min(own, months)  # the record's own term, within the legal maximum
+            used["term_from_record"] = {"value": own, "field": list_type.term.months_field}
         if months is not None:
             expires_on = add_months(active_from, months)
     if expires_on is not None and list_type.extension is not None:
@@ -162,6 +167,18 @@ def derive_entry(
         exits.append((min(kinds[EventKind.REVOKED]), ExitReason.REVOKED))
     if list_type.exit_on_repair and kinds.get(EventKind.REPAIRED):
         exits.append((min(kinds[EventKind.REPAIRED]), ExitReason.REPAIRED))
+    if (
+        list_type.early_exit is not None
+        and active_from is not None
+        and kinds.get(EventKind.EARLY_EXIT)
+    ):
+        minimum, used[list_type.early_exit.after_months] = _parameter(
+            list_type, cited, list_type.early_exit.after_months, active_from
+        )
+        earliest = add_months(active_from, minimum or 0)
+        granted = [d for d in kinds[EventKind.EARLY_EXIT] if d >= earliest]
+        if granted:
+            exits.append((min(granted), ExitReason.EARLY_EXIT))
     if not latest["matches"]:
         exits.append((latest["decided_on"], ExitReason.CRITERIA_NO_LONGER_MET))
     exited_on, exit_reason = min(exits) if exits else (None, None)
@@ -185,6 +202,12 @@ def derive_entry(
         "exit_conditions": list_type.exit_conditions,
         "remedies": list_type.remedies,
     }
+    if exited_on is not None and list_type.removal_working_days is not None:
+        days, used[list_type.removal_working_days] = _parameter(
+            list_type, cited, list_type.removal_working_days, exited_on
+        )
+        if days:
+            explanation["remove_by"] = add_working_days(exited_on, days).isoformat()
     return ListEntry(
         list_id=list_type.id,
         subject_id=first["subject_id"],

@@ -106,6 +106,7 @@ class EventKind(StrEnum):
     NOTICE_SERVED = "notice_served"  # a written prior notice was served on the subject
     STATEMENT_ATTACHED = "statement_attached"  # the subject's own statement is attached
     EXTENDED = "extended"  # a listing's term was extended by decision; `attributes.months`
+    EARLY_EXIT = "early_exit"  # the listing authority granted early removal from a list
 
 
 @dataclass(frozen=True)

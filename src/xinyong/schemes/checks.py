@@ -74,8 +74,12 @@ def check_list(
             code="local-list-without-local-regulation",
         )
     conditions = [*list_type.entry.where, *(list_type.term.applies_when if list_type.term else ())]
+    if any(c.op == "in_window" for c in conditions):
+        raise RuleError(f"{where}: `in_window` is for grading schemes only", code="bad-criterion")
     if list_type.entry.streak is not None:
         conditions.append(Condition(field=list_type.entry.streak.field, op="gte", value=0))
+    if list_type.term is not None and list_type.term.months_field is not None:
+        conditions.append(Condition(field=list_type.term.months_field, op="gte", value=0))
     if list_type.entry.absence is not None and list_type.entry.absence.since is not None:
         conditions.append(Condition(field=list_type.entry.absence.since, op="eq", value=""))
     _check_conditions(where, list_type.entry.items, conditions, items)

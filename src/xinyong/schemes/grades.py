@@ -29,6 +29,8 @@ class Indicator(Strict):
     cap: Code | None = None
     #: a grade given outright when the indicator counts at least one record
     direct_grade: str | None = None
+    #: the direct grade applies only from this score up (e.g. M for new enterprises ≥ 70)
+    direct_grade_min_score: int | None = None
 
 
 class Band(Strict):

@@ -42,7 +42,9 @@ class Parameter(Strict):
         return value.value, since, value.reference
 
 
-Operator = Literal["eq", "ne", "in", "not_in", "gte", "lte"]
+#: ``in_window``: a date field on or after the start of a grading scheme's window (its value
+#: is ignored; grading schemes only)
+Operator = Literal["eq", "ne", "in", "not_in", "gte", "lte", "in_window"]
 
 
 class Condition(Strict):
@@ -107,10 +109,13 @@ class NoticeSpec(Strict):
 
 
 class TermSpec(Strict):
-    """How long an entry lasts from the day it takes effect."""
+    """How long an entry lasts from the day it takes effect: a parameter, or a field of the
+    record (e.g. the ban period a procurement decision sets), capped by the parameter."""
 
-    #: parameter (months)
+    #: parameter (months): the term, or the most a record's own term may be
     months: str
+    #: a field of the record giving its own term in months (``attributes.ban_months``)
+    months_field: str | None = None
     #: the term applies only to records meeting these conditions (else: until exit)
     applies_when: tuple[Condition, ...] = ()
 
@@ -120,6 +125,14 @@ class ExtensionSpec(Strict):
 
     #: parameter (months): the most all extensions together may add
     max_months: str
+
+
+class EarlyExitSpec(Strict):
+    """The listing authority may grant early removal (an ``early_exit`` event) once the entry
+    has been active for a minimum time."""
+
+    #: parameter (months) the entry must have been active before an early exit takes effect
+    after_months: str
 
 
 class ListType(Strict):
@@ -138,6 +151,9 @@ class ListType(Strict):
     notice: NoticeSpec
     term: TermSpec | None = None
     extension: ExtensionSpec | None = None
+    early_exit: EarlyExitSpec | None = None
+    #: parameter (working days): how soon an entry must be taken down after it ends
+    removal_working_days: str | None = None
     #: parameter (months): the entry takes effect only once its record has stood this long
     #: (e.g. three years on the abnormal operations list moves an enterprise to the serious list)
     waits: str | None = None
@@ -159,6 +175,8 @@ class ListType(Strict):
             self.extension.max_months if self.extension else None,
             self.waits,
             self.entry.absence.months if self.entry.absence else None,
+            self.early_exit.after_months if self.early_exit else None,
+            self.removal_working_days,
         ]
         for name in filter(None, named):
             if name not in self.parameters:
