@@ -332,3 +332,70 @@ class TestRevocations:
             before = subject_file(conn, "91350200776049653A", as_of=date(2025, 8, 31)).entries
             after = subject_file(conn, "91350200776049653A", as_of=date(2025, 9, 1)).entries
         assert (before[0].status, after[0].status) == (RecordStatus.ACTIVE, RecordStatus.REVOKED)
+
+
+def test_notice_extension_and_early_exit_arrive_as_decisions(
+    engine: sa.Engine, cn_pack: Pack, tmp_path: Path
+) -> None:
+    listing = row(
+        source_record_id="C-9",
+        item_code="court.dishonest_debtor",
+        instrument_type="listing_decision",
+        severity="serious",
+        attributes=json.dumps(
+            {
+                "ground": "evades_enforcement",
+                "case_number": "x",
+                "basis_document": "y",
+                "performance": "none",
+            }
+        ),
+    )
+    ingest_file(
+        engine,
+        cn_pack,
+        write_csv(tmp_path / "records-court.csv", [listing]),
+        source="court",
+        options=OPTIONS,
+    )
+    decisions = [
+        {
+            "source_record_id": "C-9",
+            "decision": "extended",
+            "effective_on": "2026-01-05",
+            "instrument_number": "（2026）闽0203执延1号",
+            "reason": "",
+            "attributes": '{"months": 12}',
+        },
+        {
+            "source_record_id": "C-9",
+            "decision": "extended",
+            "effective_on": "2026-01-06",
+            "instrument_number": "（2026）闽0203执延2号",
+            "reason": "",
+            "attributes": "",
+        },
+        {
+            "source_record_id": "C-9",
+            "decision": "forgiven",
+            "effective_on": "2026-01-06",
+            "instrument_number": "N",
+            "reason": "",
+            "attributes": "",
+        },
+    ]
+    path = write_csv(tmp_path / "decisions-court.csv", decisions, list(COLUMNS[Content.DECISIONS]))
+    outcome = ingest_file(engine, cn_pack, path, source="court", options=OPTIONS)
+    assert (outcome.accepted, outcome.quarantined) == (1, 2)
+    with engine.connect() as conn:
+        fields = sorted(
+            f
+            for raw, errors in conn.execute(
+                sa.select(it.quarantine.c.raw, it.quarantine.c.errors)
+            ).all()
+            for f in [e["field"] for e in errors]
+        )
+        (entry,) = subject_file(conn, "91350200776049653A", as_of=date(2026, 9, 30)).entries
+    assert fields == ["attributes.months", "decision"]
+    assert [e.kind for e in entry.events] == ["extended"]
+    assert entry.events[0].attributes == {"months": 12}

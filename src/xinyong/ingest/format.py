@@ -61,11 +61,13 @@ COLUMNS: dict[Content, tuple[str, ...]] = {
     ),
     Content.DECISIONS: (
         "source_record_id",
-        # what was decided: `revoked`
+        # what was decided: revoked, notice_served, extended or early_exit
         "decision",
         "effective_on",
         "instrument_number",
         "reason",
+        # JSON object; `{"months": n}` for an extension
+        "attributes",
     ),
 }
 
@@ -119,8 +121,11 @@ DESCRIPTIONS: dict[str, str] = {
     "occurred_on": "date of the conduct, YYYY-MM-DD (optional)",
     "severity": "severity class (per item, below)",
     "region": "GB/T 2260 code of the deciding body's division (optional)",
-    "attributes": "JSON object of the item's fields; or one column `attributes.<field>` each",
-    "decision": "`revoked`: the underlying decision was annulled",
+    "attributes": "JSON object of the item's fields (records; or one column "
+    "`attributes.<field>` each), or of the decision's details (decisions)",
+    "decision": "`revoked` (the underlying decision was annulled), `notice_served` (prior "
+    "notice before listing), `extended` (a listing extended; needs attributes.months) or "
+    "`early_exit` (early removal granted)",
     "effective_on": "date the decision took effect, YYYY-MM-DD",
     "reason": "why (optional)",
 }

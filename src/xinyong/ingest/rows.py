@@ -340,28 +340,39 @@ def parse_link(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, Subjec
     return person, link
 
 
+#: decisions a source delivers about its own records, and what each becomes in the ledger
+DECISIONS = {"revoked", "notice_served", "extended", "early_exit"}
+
+
 @dataclass(frozen=True)
 class Decision:
-    """A decision about records already delivered (today: a revocation)."""
+    """A decision about records already delivered."""
 
     source_record_id: str
+    #: one of ``DECISIONS`` (the ledger's event kind of the same name)
     decision: str
     effective_on: date
     instrument_number: str
     reason: str | None
+    attributes: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_decision(row: Mapping[str, Any], ctx: RowContext) -> Decision:
     c = _Collector()
     c.require(row, "source_record_id", "decision", "instrument_number")
     effective = c.date(row, "effective_on")
-    if _text(row.get("decision")) not in ("", "revoked"):
+    decision = _text(row.get("decision"))
+    if decision and decision not in DECISIONS:
         c.errors.append(
-            FieldError(
-                "decision",
-                f"is {row.get('decision')!r}",
-                "the only decision delivered by sources is `revoked`",
-            )
+            FieldError("decision", f"is {decision!r}", f"use one of {', '.join(sorted(DECISIONS))}")
+        )
+    attributes = _attributes({"attributes": row.get("attributes")}, ctx.catalogue, c.errors)
+    months = attributes.get("months")
+    if decision == "extended" and (
+        isinstance(months, bool) or not isinstance(months, int) or months < 1
+    ):
+        c.errors.append(
+            FieldError("attributes.months", f"is {months!r}", 'an extension gives {"months": n}')
         )
     if effective is not None and effective > ctx.today:
         c.errors.append(
@@ -373,8 +384,9 @@ def parse_decision(row: Mapping[str, Any], ctx: RowContext) -> Decision:
     assert effective is not None
     return Decision(
         _text(row["source_record_id"]),
-        "revoked",
+        decision,
         effective,
         _text(row["instrument_number"]),
         _text(row.get("reason")) or None,
+        attributes,
     )

@@ -373,11 +373,12 @@ def _take(
         batch.events.extend(
             RecordEvent(
                 rid,
-                EventKind.REVOKED,
+                EventKind(decision.decision),
                 decision.effective_on,
                 ctx.agency,
                 decision.instrument_number,
                 decision.reason,
+                decision.attributes,
             )
             for rid in record_ids
         )
