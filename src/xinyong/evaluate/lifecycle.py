@@ -73,7 +73,7 @@ def citations(pack: Pack, list_type: ListType) -> dict[Reference, str]:
     return {r: pack.cite(r) + ("" if r.verified else " (unverified)") for r in refs}
 
 
-def _parameter(
+def parameter_used(
     list_type: ListType, cited: dict[Reference, str], name: str, on: date
 ) -> tuple[int | None, dict[str, Any]]:
     found = list_type.parameters[name].at(on)
@@ -81,6 +81,26 @@ def _parameter(
         return None, {"value": None, "note": f"no value in force on {on}"}
     value, since, reference = found
     return value, {"value": value, "since": since.isoformat(), "reference": cited[reference]}
+
+
+def entry_explanation(
+    pack: Pack,
+    list_type: ListType,
+    cited: dict[Reference, str],
+    triggering: Sequence[dict[str, Any]],
+    parameters: dict[str, Any],
+) -> dict[str, Any]:
+    """What every entry says about itself: rule, pack, basis, records, parameters, remedies."""
+    return {
+        "rule": list_type.id,
+        "pack": f"{pack.id} {pack.meta.version}",
+        "list": f"{list_type.name_zh} / {list_type.name_en}",
+        "legal_basis": [cited[r] for r in list_type.legal_basis],
+        "triggering_records": [r["record_id"] for r in triggering],
+        "parameters": parameters,
+        "exit_conditions": list_type.exit_conditions,
+        "remedies": list_type.remedies,
+    }
 
 
 def _months(event: dict[str, Any]) -> int:
@@ -119,7 +139,7 @@ def derive_entry(
     # no consequence before the rule exists: nothing takes effect before the list does
     active_from: date | None = max(first["decided_on"], list_type.effective_from)
     if list_type.waits is not None:
-        waited, used[list_type.waits] = _parameter(
+        waited, used[list_type.waits] = parameter_used(
             list_type, cited, list_type.waits, first["decided_on"]
         )
         if waited is None:
@@ -132,7 +152,7 @@ def derive_entry(
         if noticed_on is not None:
             period = 0
             if list_type.notice.period:
-                value, used[list_type.notice.period] = _parameter(
+                value, used[list_type.notice.period] = parameter_used(
                     list_type, cited, list_type.notice.period, noticed_on
                 )
                 period = value or 0
@@ -140,7 +160,7 @@ def derive_entry(
             active_from = max(last_day + timedelta(days=1), list_type.effective_from)
     expires_on = None
     if list_type.term and first["term_applies"] and active_from is not None:
-        months, used[list_type.term.months] = _parameter(
+        months, used[list_type.term.months] = parameter_used(
             list_type, cited, list_type.term.months, active_from
         )
         own = first.get("term_months")
@@ -156,7 +176,7 @@ def derive_entry(
             if e["kind"] == EventKind.EXTENDED and e["effective_on"] < expires_on
         )
         if added:
-            limit, used[list_type.extension.max_months] = _parameter(
+            limit, used[list_type.extension.max_months] = parameter_used(
                 list_type, cited, list_type.extension.max_months, expires_on
             )
             expires_on = add_months(expires_on, min(added, limit or 0))
@@ -172,7 +192,7 @@ def derive_entry(
         and active_from is not None
         and kinds.get(EventKind.EARLY_EXIT)
     ):
-        minimum, used[list_type.early_exit.after_months] = _parameter(
+        minimum, used[list_type.early_exit.after_months] = parameter_used(
             list_type, cited, list_type.early_exit.after_months, active_from
         )
         earliest = add_months(active_from, minimum or 0)
@@ -192,18 +212,9 @@ def derive_entry(
         status = EntryStatus.NOTICED
     else:
         status = EntryStatus.ACTIVE
-    explanation = {
-        "rule": list_type.id,
-        "pack": f"{pack.id} {pack.meta.version}",
-        "list": f"{list_type.name_zh} / {list_type.name_en}",
-        "legal_basis": [cited[r] for r in list_type.legal_basis],
-        "triggering_records": [v["record_id"] for v in matching],
-        "parameters": used,
-        "exit_conditions": list_type.exit_conditions,
-        "remedies": list_type.remedies,
-    }
+    explanation = entry_explanation(pack, list_type, cited, matching, used)
     if exited_on is not None and list_type.removal_working_days is not None:
-        days, used[list_type.removal_working_days] = _parameter(
+        days, used[list_type.removal_working_days] = parameter_used(
             list_type, cited, list_type.removal_working_days, exited_on
         )
         if days:
@@ -221,144 +232,5 @@ def derive_entry(
         exited_on=exited_on,
         exit_reason=exit_reason,
         record_ids=tuple(v["record_id"] for v in versions),
-        explanation=explanation,
-    )
-
-
-def derive_streak_entry(
-    pack: Pack,
-    list_type: ListType,
-    rows: Sequence[dict[str, Any]],
-    events: Sequence[dict[str, Any]],
-    _as_of: date,  # rows and events are already cut at the date; kept to match derive_entry
-    cited: dict[Reference, str] | None = None,
-) -> ListEntry | None:
-    """A subject-level entry (``entry.streak``): the subject's latest ``count`` consecutive
-    values of the streak field all meet the criteria. ``rows`` are one subject's trigger rows.
-
-    Only the standing version of each record counts, and revoked or repaired records do not.
-    When a newer value breaks a streak that held, the entry is ``exited`` on that record's date.
-    """
-    streak = list_type.entry.streak
-    assert streak is not None
-    cited = cited if cited is not None else citations(pack, list_type)
-    ended = {e["record_id"] for e in events if e["kind"] in (EventKind.REVOKED, EventKind.REPAIRED)}
-    standing: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in rows:
-        key = (row["source_agency"], row["source_record_id"])
-        if key not in standing or row["version"] > standing[key]["version"]:
-            standing[key] = row
-    by_value: dict[int, dict[str, Any]] = {}
-    for row in standing.values():
-        value = row.get("streak_value")
-        if value is None or row["record_id"] in ended:
-            continue
-        if value not in by_value or row["decided_on"] > by_value[value]["decided_on"]:
-            by_value[value] = row
-    if not by_value:
-        return None
-
-    def run_ending(at: int) -> list[dict[str, Any]]:
-        run = []
-        while at in by_value and by_value[at]["matches"]:
-            run.append(by_value[at])
-            at -= 1
-        return run
-
-    latest = max(by_value)
-    run = run_ending(latest)
-    exited_on, exit_reason = None, None
-    if len(run) < streak.count:
-        run = run_ending(latest - 1)
-        if len(run) < streak.count:
-            return None
-        exited_on, exit_reason = by_value[latest]["decided_on"], ExitReason.CRITERIA_NO_LONGER_MET
-    qualifying = run[: streak.count]
-    completing = max(qualifying, key=lambda r: r["decided_on"])
-    active_from = max(completing["decided_on"], list_type.effective_from)
-    explanation = {
-        "rule": list_type.id,
-        "pack": f"{pack.id} {pack.meta.version}",
-        "list": f"{list_type.name_zh} / {list_type.name_en}",
-        "legal_basis": [cited[r] for r in list_type.legal_basis],
-        "triggering_records": [r["record_id"] for r in qualifying],
-        "streak": {"field": streak.field, "values": sorted(r["streak_value"] for r in qualifying)},
-        "parameters": {},
-        "exit_conditions": list_type.exit_conditions,
-        "remedies": list_type.remedies,
-    }
-    return ListEntry(
-        list_id=list_type.id,
-        subject_id=completing["subject_id"],
-        source_agency=completing["source_agency"],
-        source_record_id=completing["source_record_id"],
-        status=EntryStatus.EXITED if exited_on else EntryStatus.ACTIVE,
-        listed_on=active_from,
-        noticed_on=None,
-        active_from=active_from,
-        expires_on=None,
-        exited_on=exited_on,
-        exit_reason=exit_reason,
-        record_ids=tuple(
-            r["record_id"] for r in sorted(qualifying, key=lambda r: r["streak_value"])
-        ),
-        explanation=explanation,
-    )
-
-
-def derive_absence_entry(
-    pack: Pack,
-    list_type: ListType,
-    rows: Sequence[dict[str, Any]],
-    last_negative: date | None,
-    as_of: date,
-    cited: dict[Reference, str] | None = None,
-) -> ListEntry | None:
-    """A subject-level entry (``entry.absence``): on the list once the subject has existed
-    for the period and its last negative record is at least that old."""
-    absence = list_type.entry.absence
-    assert absence is not None
-    cited = cited if cited is not None else citations(pack, list_type)
-    matching = [r for r in rows if r["matches"]]
-    if not matching:
-        return None
-    first = min(matching, key=lambda r: (r.get("since_value") or r["decided_on"], r["version"]))
-    since: date = first.get("since_value") or first["decided_on"]
-    months, used = _parameter(list_type, cited, absence.months, as_of)
-    if months is None:
-        return None
-    starts = [add_months(since, months), list_type.effective_from]
-    if last_negative is not None:
-        starts.append(add_months(last_negative, months))
-    active_from = max(starts)
-    if active_from > as_of:
-        return None
-    explanation = {
-        "rule": list_type.id,
-        "pack": f"{pack.id} {pack.meta.version}",
-        "list": f"{list_type.name_zh} / {list_type.name_en}",
-        "legal_basis": [cited[r] for r in list_type.legal_basis],
-        "triggering_records": [first["record_id"]],
-        "absence": {
-            "since": since.isoformat(),
-            "last_negative_record": last_negative.isoformat() if last_negative else None,
-        },
-        "parameters": {absence.months: used},
-        "exit_conditions": list_type.exit_conditions,
-        "remedies": list_type.remedies,
-    }
-    return ListEntry(
-        list_id=list_type.id,
-        subject_id=first["subject_id"],
-        source_agency=first["source_agency"],
-        source_record_id=first["source_record_id"],
-        status=EntryStatus.ACTIVE,
-        listed_on=active_from,
-        noticed_on=None,
-        active_from=active_from,
-        expires_on=None,
-        exited_on=None,
-        exit_reason=None,
-        record_ids=(first["record_id"],),
         explanation=explanation,
     )

@@ -13,13 +13,8 @@ from ..schemes import Pack
 from .criteria import events_query, last_record_query, trigger_query
 from .engines import QueryEngine
 from .grading import Grade
-from .lifecycle import (
-    ListEntry,
-    citations,
-    derive_absence_entry,
-    derive_entry,
-    derive_streak_entry,
-)
+from .lifecycle import ListEntry, citations, derive_entry
+from .subject_level import derive_absence_entry, derive_streak_entry
 
 
 def evaluate_lists(

@@ -11,7 +11,7 @@ from ..errors import RuleError
 from ..ingest.format import is_delivery_field
 from .grades import GradingScheme
 from .laws import articles_of, text_names
-from .lists import Condition, ListType
+from .lists import Condition, ListType, Parameter
 from .model import Agency, CatalogueItem, Instrument, Reference, SourceDeclaration
 from .prohibited import find_prohibited
 
@@ -60,11 +60,7 @@ def check_list(
     local: bool,
 ) -> None:
     where = f"{file}: list {list_type.id!r}"
-    for ref in list_type.legal_basis:
-        check_reference(where, ref, laws)
-    for name, parameter in list_type.parameters.items():
-        for since, value in parameter.values.items():
-            check_reference(f"{where} parameter {name} from {since}", value.reference, laws)
+    check_citations(where, list_type.legal_basis, list_type.parameters, laws)
     if local and not any(
         laws[r.instrument].kind == "local_regulation" for r in list_type.legal_basis
     ):
@@ -121,11 +117,7 @@ def check_grading(
     items: dict[str, CatalogueItem],
 ) -> None:
     where = f"{file}: grading scheme {scheme.id!r}"
-    for ref in scheme.legal_basis:
-        check_reference(where, ref, laws)
-    for name, parameter in scheme.parameters.items():
-        for since, value in parameter.values.items():
-            check_reference(f"{where} parameter {name} from {since}", value.reference, laws)
+    check_citations(where, scheme.legal_basis, scheme.parameters, laws)
     for indicator in scheme.indicators:
         _check_conditions(
             f"{where} indicator {indicator.id!r}", indicator.items, list(indicator.where), items
@@ -191,6 +183,20 @@ def check_item_links(
         check_reference(where, item.min_age_reference, laws)
     if item.publicity_deadline is not None:
         check_reference(where, item.publicity_deadline.reference, laws)
+
+
+def check_citations(
+    where: str,
+    legal_basis: tuple[Reference, ...],
+    parameters: dict[str, Parameter],
+    laws: dict[str, Instrument],
+) -> None:
+    """Check a rule's legal basis and the reference of every dated value of its parameters."""
+    for ref in legal_basis:
+        check_reference(where, ref, laws)
+    for name, parameter in parameters.items():
+        for since, value in parameter.values.items():
+            check_reference(f"{where} parameter {name} from {since}", value.reference, laws)
 
 
 def check_reference(where: str, ref: Reference, laws: dict[str, Instrument]) -> None:

@@ -9,12 +9,12 @@ searched first, and its packs load through this same code.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import NotFound, RuleError
 from .checks import (
@@ -171,30 +171,18 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
     for agency, declaration in own_sources.items():
         check_source(path / "sources.yaml", agency, declaration, agencies, items)
     sources.update(own_sources)
-    lists = dict(parent.lists) if meta.parent else {}
-    for file in sorted((path / "lists").glob("*.yaml")):
-        data, node = read_yaml(file)
-        list_type = validate_model(file, ListType, data, node)
-        if list_type.id in lists:
-            raise RuleError(
-                f"{file}: list {list_type.id!r} is already defined"
-                + (" by a parent pack" if meta.parent else "")
-                + "; give it a new id",
-                code="duplicate-list",
-            )
-        check_list(file, list_type, laws, items, local=meta.parent is not None)
-        lists[list_type.id] = list_type
-    grades = dict(parent.grades) if meta.parent else {}
-    for file in sorted((path / "grades").glob("*.yaml")):
-        data, node = read_yaml(file)
-        scheme = validate_model(file, GradingScheme, data, node)
-        if scheme.id in grades:
-            raise RuleError(
-                f"{file}: grading scheme {scheme.id!r} is already defined",
-                code="duplicate-grading-scheme",
-            )
-        check_grading(file, scheme, laws, items)
-        grades[scheme.id] = scheme
+    lists = _load_rules(
+        path / "lists",
+        ListType,
+        dict(parent.lists) if meta.parent else {},
+        lambda f, lt: check_list(f, lt, laws, items, local=meta.parent is not None),
+    )
+    grades = _load_rules(
+        path / "grades",
+        GradingScheme,
+        dict(parent.grades) if meta.parent else {},
+        lambda f, gs: check_grading(f, gs, laws, items),
+    )
     procedures = dict(parent.procedures) if meta.parent else {}
     own = _load_optional(path / "procedures.yaml", ProceduresFile, "parameters")
     for name, parameter in own.items():
@@ -234,6 +222,28 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
         procedures,
         publicity,
     )
+
+
+R = TypeVar("R", ListType, GradingScheme)
+
+
+def _load_rules(
+    directory: Path, model: type[R], inherited: dict[str, R], check: Callable[[Path, R], None]
+) -> dict[str, R]:
+    """Load every ``*.yaml`` rule in ``directory`` on top of the inherited ones, by id."""
+    rules = inherited
+    for file in sorted(directory.glob("*.yaml")):
+        data, node = read_yaml(file)
+        rule = validate_model(file, model, data, node)
+        if rule.id in rules:
+            raise RuleError(
+                f"{file}: {rule.id!r} is already defined (here or by a parent pack); "
+                "give it a new id",
+                code="duplicate-rule",
+            )
+        check(file, rule)
+        rules[rule.id] = rule
+    return rules
 
 
 def _load_optional(path: Path, model: Any, key: str) -> dict[str, Any]:
