@@ -75,6 +75,7 @@ class TestLedgerCommands:
         assert demo.returncode == 0, demo.stderr
         assert "Deliveries" in demo.stdout and "credit file as of 2026-09-30" in demo.stdout
         assert "Quarantined rows by reason" in demo.stdout
+        assert "Lists on 2026-09-30" in demo.stdout and "Grades on 2026-09-30" in demo.stdout
         stats = json.loads(
             xinyong("stats", "--json", cwd=tmp_path, XINYONG_DATABASE_URL=url).stdout
         )

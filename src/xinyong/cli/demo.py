@@ -28,6 +28,7 @@ def demo(
     from datetime import datetime
 
     from ..evaluate import SqlEngine, evaluate_lists
+    from ..evaluate.grading import distribution, evaluate_grades
     from ..evaluate.run import materialise, sizes
     from ..ids import Mode
     from ..ingest.report import ingest_report
@@ -39,6 +40,7 @@ def demo(
     from ..synth import SynthConfig
     from .output import console, progress
     from .summary import (
+        print_grade_distribution,
         print_ingest_report,
         print_list_sizes,
         print_outcomes,
@@ -84,15 +86,18 @@ def demo(
         print_ingest_report(ingest_report(conn, pack), reasons=False)
     console().rule("3. evaluate lists and grades on the delivery date (rules compiled to SQL)")
     entries = evaluate_lists(SqlEngine(engine), pack, config.as_of)
+    grades = evaluate_grades(SqlEngine(engine), pack, config.as_of)
     materialise(
         engine,
         entries,
+        grades=grades,
         as_of=config.as_of,
         pack=pack,
         engine_name="sql",
         recorded_at=datetime.now().replace(microsecond=0),
     )
     print_list_sizes(sizes(entries), pack, f"Lists on {config.as_of}")
+    print_grade_distribution(distribution(grades), pack, f"Grades on {config.as_of}")
     console().rule("4. what the ledger holds")
     with engine.connect() as conn:
         print_stats(ledger_stats(conn, pack.catalogue))

@@ -165,6 +165,7 @@ def print_grade_distribution(by_scheme: dict[str, dict[str, int]], pack: Pack, t
     for scheme_id, counts in by_scheme.items():
         scheme = pack.grades[scheme_id]
         order = [b.grade for b in scheme.bands]
+        order += sorted(set(counts) - set(order))  # direct grades outside the bands (e.g. M)
         shown = "  ".join(f"{g}: {counts.get(g, 0):,}" for g in order)
         table.add_row(f"{scheme.name_zh}\n{scheme_id}", shown)
     console().print(table)
