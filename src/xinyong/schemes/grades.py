@@ -71,7 +71,8 @@ class GradingScheme(Strict):
         mins = [b.min_score for b in self.bands]
         if mins[-1] is not None or None in mins[:-1]:
             raise ValueError("only the last band has `min_score: null`")
-        if mins[:-1] != sorted(mins[:-1], reverse=True):  # type: ignore[type-var]
+        scores = [m for m in mins[:-1] if m is not None]  # all, after the check above
+        if scores != sorted(scores, reverse=True):
             raise ValueError("bands go from the highest score down")
         if self.pilot and self.enabled:
             raise ValueError("a pilot scheme is off by default: set `enabled: false`")
