@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_commands import xinyong
-from tests.ingest.helpers import row, write_csv
+from tests.ingest.helpers import debtor_row, row, write_csv
 
 
 @pytest.fixture
@@ -114,28 +114,7 @@ def test_files_need_a_source(tmp_path: Path, ledger: dict[str, str]) -> None:
 
 
 def test_evaluate_and_explain(tmp_path: Path, ledger: dict[str, str]) -> None:
-    rows = [
-        row(
-            source_record_id="L-1",
-            item_code="court.dishonest_debtor",
-            subject_kind="natural_person",
-            subject_code="11010519491231002X",
-            subject_name="王秀英",
-            instrument_type="listing_decision",
-            instrument_number="（2025）京0105执1号",
-            instrument_issuer="北京市朝阳区人民法院",
-            severity="serious",
-            attributes=json.dumps(
-                {
-                    "ground": "evades_enforcement",
-                    "case_number": "（2025）京0105执1号",
-                    "basis_document": "京0105民初1号",
-                    "performance": "none",
-                },
-                ensure_ascii=False,
-            ),
-        )
-    ]
+    rows = [debtor_row(source_record_id="L-1")]
     path = write_csv(tmp_path / "records-court.csv", rows)
     assert (
         xinyong(

@@ -74,3 +74,26 @@ def convert(csv_path: Path, fmt: str) -> Path:
             sheet.append([r[c] for c in columns])
         book.save(out)
     return out
+
+
+def debtor_row(**changes: Any) -> dict[str, Any]:
+    """A court listing of a dishonest judgment debtor (a Beijing resident by default)."""
+    attributes = {
+        "ground": "evades_enforcement",
+        "case_number": "（2025）京0105执1号",
+        "basis_document": "京0105民初1号",
+        "performance": "none",
+    }
+    attributes.update(changes.pop("attributes", {}))
+    fields: dict[str, Any] = {
+        "item_code": "court.dishonest_debtor",
+        "subject_kind": "natural_person",
+        "subject_code": "11010519491231002X",
+        "subject_name": "王秀英",
+        "instrument_type": "listing_decision",
+        "instrument_number": "（2025）京0105执1号",
+        "instrument_issuer": "北京市朝阳区人民法院",
+        "severity": "serious",
+        "attributes": json.dumps(attributes, ensure_ascii=False),
+    }
+    return row(**{**fields, **changes})

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.ingest.helpers import convert, row, write_csv
+from tests.ingest.helpers import convert, debtor_row, row, write_csv
 from xinyong.errors import InvalidData, NotFound
 from xinyong.ingest import tables as it
 from xinyong.ingest.format import COLUMNS, Content
@@ -126,24 +126,7 @@ def test_a_minor_is_never_recorded_as_a_dishonest_debtor(
 
     def debtor(key: str, born: date) -> dict[str, str]:
         number = generate_resident_id(random.Random(1), region="110105", birth_date=born, male=True)
-        attributes = {
-            "ground": "evades_enforcement",
-            "case_number": "（2025）京0105执9号",
-            "basis_document": "京0105民初9号",
-            "performance": "none",
-        }
-        return row(
-            source_record_id=key,
-            item_code="court.dishonest_debtor",
-            subject_kind="natural_person",
-            subject_code=number,
-            subject_name="李明",
-            instrument_type="listing_decision",
-            instrument_number="（2025）京0105执9号",
-            instrument_issuer="北京市朝阳区人民法院",
-            severity="serious",
-            attributes=json.dumps(attributes, ensure_ascii=False),
-        )
+        return debtor_row(source_record_id=key, subject_code=number, subject_name="李明")
 
     rows = [debtor("MINOR", date(2007, 3, 15)), debtor("ADULT", date(2007, 3, 14))]
     outcome = ingest_file(
@@ -337,19 +320,11 @@ class TestRevocations:
 def test_notice_extension_and_early_exit_arrive_as_decisions(
     engine: sa.Engine, cn_pack: Pack, tmp_path: Path
 ) -> None:
-    listing = row(
+    listing = debtor_row(
         source_record_id="C-9",
-        item_code="court.dishonest_debtor",
-        instrument_type="listing_decision",
-        severity="serious",
-        attributes=json.dumps(
-            {
-                "ground": "evades_enforcement",
-                "case_number": "x",
-                "basis_document": "y",
-                "performance": "none",
-            }
-        ),
+        subject_kind="legal_person",
+        subject_code="91350200776049653A",
+        subject_name="厦门鹭江海鲜贸易有限公司",
     )
     ingest_file(
         engine,
