@@ -29,7 +29,7 @@ from ..ledger import tables as lt
 from ..ledger.store import event_row, insert_ignore
 from ..schemes import Pack
 from . import tables as it
-from .format import COLUMNS, Content, is_delivery_field
+from .format import COLUMNS, OPTIONAL_FIELDS, Content, is_delivery_field
 from .readers import BAD_LINE, DeliveryFile
 from .rows import (
     RowContext,
@@ -199,8 +199,6 @@ def ingest_file(
 
 
 def _required(content: Content) -> list[str]:
-    from .format import OPTIONAL_FIELDS
-
     return [c for c in COLUMNS[content] if c not in OPTIONAL_FIELDS]
 
 
@@ -300,18 +298,21 @@ def _load(
     )
     batch, row_number, queued_subjects = _Batch(writer), outcome.resumed_at, set[str]()
     quarantined = 0  # in this run, for the progress bar
-    for raw in file.rows(skip=outcome.resumed_at):
-        row_number += 1
-        try:
-            _take(raw, ctx, writer, batch, queued_subjects, engine)
-        except InvalidData as exc:
-            batch.quarantine.append(_quarantine_row(outcome, row_number, raw, exc, options))
-            quarantined += 1
-        if row_number % options.batch_size == 0:
-            _commit(engine, writer, batch, outcome, row_number, final=False, options=options)
-            batch, queued_subjects = _Batch(writer), set()
-            if on_progress is not None:
-                on_progress(row_number, outcome.rows_total, quarantined)
+    # decisions look up the records they are about: one read connection for the delivery
+    with engine.connect() as lookup:
+        for raw in file.rows(skip=outcome.resumed_at):
+            row_number += 1
+            try:
+                _take(raw, ctx, writer, batch, queued_subjects, lookup)
+            except InvalidData as exc:
+                batch.quarantine.append(_quarantine_row(outcome, row_number, raw, exc, options))
+                quarantined += 1
+            if row_number % options.batch_size == 0:
+                _commit(engine, writer, batch, outcome, row_number, final=False, options=options)
+                lookup.rollback()  # end the read transaction so the next one sees the commit
+                batch, queued_subjects = _Batch(writer), set()
+                if on_progress is not None:
+                    on_progress(row_number, outcome.rows_total, quarantined)
     _commit(engine, writer, batch, outcome, row_number, final=True, options=options)
     if on_progress is not None:
         on_progress(row_number, outcome.rows_total, quarantined)
@@ -323,7 +324,7 @@ def _take(
     writer: BulkWriter,
     batch: _Batch,
     queued: set[str],
-    engine: sa.Engine,
+    lookup: sa.Connection,
 ) -> None:
     if BAD_LINE in raw:
         raise InvalidData(
@@ -347,17 +348,16 @@ def _take(
         writer.add_link(link)
     else:
         decision = parse_decision(row, ctx)
-        with engine.connect() as conn:
-            record_ids = (
-                conn.execute(
-                    sa.select(lt.records.c.record_id).where(
-                        lt.records.c.source_agency == ctx.agency,
-                        lt.records.c.source_record_id == decision.source_record_id,
-                    )
+        record_ids = (
+            lookup.execute(
+                sa.select(lt.records.c.record_id).where(
+                    lt.records.c.source_agency == ctx.agency,
+                    lt.records.c.source_record_id == decision.source_record_id,
                 )
-                .scalars()
-                .all()
             )
+            .scalars()
+            .all()
+        )
         if not record_ids:
             raise InvalidData(
                 "no such record",
