@@ -97,3 +97,19 @@ def debtor_row(**changes: Any) -> dict[str, Any]:
         "attributes": json.dumps(attributes, ensure_ascii=False),
     }
     return row(**{**fields, **changes})
+
+
+def deliver(
+    engine: Any,
+    pack: Any,
+    path: Any,
+    rows: list[dict[str, Any]],
+    *,
+    options: Any,
+    source: str = "samr",
+    columns: list[str] | None = None,
+) -> Any:
+    """Write ``rows`` to ``path`` and ingest it from ``source``; the delivery's outcome."""
+    from xinyong.ingest.service import ingest_file
+
+    return ingest_file(engine, pack, write_csv(path, rows, columns), source=source, options=options)

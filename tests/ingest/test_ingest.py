@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.ingest.helpers import convert, debtor_row, row, write_csv
+from tests.ingest.helpers import convert, debtor_row, deliver, row, write_csv
 from xinyong.errors import InvalidData, NotFound
 from xinyong.ingest import tables as it
 from xinyong.ingest.format import COLUMNS, Content
@@ -77,13 +77,7 @@ class TestRows:
     ) -> None:
         rows = [row(source_record_id="GOOD-1"), row(source_record_id="GOOD-2", version="2")]
         rows += [row(source_record_id=key, **changes) for key, (changes, _) in DEFECTS.items()]
-        outcome = ingest_file(
-            engine,
-            cn_pack,
-            write_csv(tmp_path / "records-samr.csv", rows),
-            source="samr",
-            options=OPTIONS,
-        )
+        outcome = deliver(engine, cn_pack, tmp_path / "records-samr.csv", rows, options=OPTIONS)
         assert (outcome.status, outcome.accepted, outcome.quarantined) == ("loaded", 2, 14)
         fields = quarantined_fields(engine)
         assert sorted(fields) == sorted(DEFECTS)
@@ -95,13 +89,7 @@ class TestRows:
         self, engine: sa.Engine, cn_pack: Pack, tmp_path: Path
     ) -> None:
         bad = row(source_record_id="TWO-FAULTS", severity="x", instrument_number="")
-        ingest_file(
-            engine,
-            cn_pack,
-            write_csv(tmp_path / "records-samr.csv", [bad]),
-            source="samr",
-            options=OPTIONS,
-        )
+        deliver(engine, cn_pack, tmp_path / "records-samr.csv", [bad], options=OPTIONS)
         with engine.connect() as conn:
             raw, errors = conn.execute(sa.select(it.quarantine.c.raw, it.quarantine.c.errors)).one()
         assert raw == bad
@@ -129,12 +117,8 @@ def test_a_minor_is_never_recorded_as_a_dishonest_debtor(
         return debtor_row(source_record_id=key, subject_code=number, subject_name="李明")
 
     rows = [debtor("MINOR", date(2007, 3, 15)), debtor("ADULT", date(2007, 3, 14))]
-    outcome = ingest_file(
-        engine,
-        cn_pack,
-        write_csv(tmp_path / "records-court.csv", rows),
-        source="court",
-        options=OPTIONS,
+    outcome = deliver(
+        engine, cn_pack, tmp_path / "records-court.csv", rows, source="court", options=OPTIONS
     )
     assert (outcome.accepted, outcome.quarantined) == (1, 1)
     with engine.connect() as conn:
@@ -161,13 +145,7 @@ class TestDeliveries:
     def test_a_file_repeating_rows_already_loaded_counts_duplicates(
         self, engine: sa.Engine, cn_pack: Pack, tmp_path: Path
     ) -> None:
-        ingest_file(
-            engine,
-            cn_pack,
-            write_csv(tmp_path / "records-samr.csv", [row()]),
-            source="samr",
-            options=OPTIONS,
-        )
+        deliver(engine, cn_pack, tmp_path / "records-samr.csv", [row()], options=OPTIONS)
         path = write_csv(tmp_path / "records-samr-2.csv", [row(), row(), row(source_record_id="N")])
         outcome = ingest_file(engine, cn_pack, path, source="samr", options=OPTIONS)
         assert (outcome.accepted, outcome.duplicates) == (1, 2)
@@ -210,10 +188,11 @@ class TestDeliveries:
         self, engine: sa.Engine, cn_pack: Pack, tmp_path: Path
     ) -> None:
         with pytest.raises(NotFound, match="'ministry_of_truth' is not declared"):
-            ingest_file(
+            deliver(
                 engine,
                 cn_pack,
-                write_csv(tmp_path / "records-x.csv", [row()]),
+                tmp_path / "records-x.csv",
+                [row()],
                 source="ministry_of_truth",
                 options=OPTIONS,
             )
@@ -282,13 +261,7 @@ class TestRevocations:
     def test_a_revocation_takes_effect_in_the_subjects_file(
         self, engine: sa.Engine, cn_pack: Pack, tmp_path: Path
     ) -> None:
-        ingest_file(
-            engine,
-            cn_pack,
-            write_csv(tmp_path / "records-samr.csv", [row()]),
-            source="samr",
-            options=OPTIONS,
-        )
+        deliver(engine, cn_pack, tmp_path / "records-samr.csv", [row()], options=OPTIONS)
         decisions = [
             {
                 "source_record_id": "XMSJ-2025-0042",
@@ -326,12 +299,8 @@ def test_notice_extension_and_early_exit_arrive_as_decisions(
         subject_code="91350200776049653A",
         subject_name="厦门鹭江海鲜贸易有限公司",
     )
-    ingest_file(
-        engine,
-        cn_pack,
-        write_csv(tmp_path / "records-court.csv", [listing]),
-        source="court",
-        options=OPTIONS,
+    deliver(
+        engine, cn_pack, tmp_path / "records-court.csv", [listing], source="court", options=OPTIONS
     )
     decisions = [
         {

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.ingest.helpers import row, write_csv
+from tests.ingest.helpers import deliver, row
 from xinyong.errors import ConflictError, InvalidData
 from xinyong.ingest.quarantine import QuarantineStatus, get_entry, list_entries, reject, release
 from xinyong.ingest.report import ingest_report
-from xinyong.ingest.service import IngestOptions, ingest_file
+from xinyong.ingest.service import IngestOptions
 from xinyong.ingest.submit import submit_record
 from xinyong.ledger import tables as lt
 from xinyong.schemes import Pack
@@ -37,13 +37,7 @@ def quarantined(engine: sa.Engine, cn_pack: Pack, tmp_path: Path) -> list[str]:
         row(source_record_id="INST", instrument_number=""),
         row(source_record_id="OK"),
     ]
-    ingest_file(
-        engine,
-        cn_pack,
-        write_csv(tmp_path / "records-samr.csv", rows),
-        source="samr",
-        options=OPTIONS,
-    )
+    deliver(engine, cn_pack, tmp_path / "records-samr.csv", rows, options=OPTIONS)
     with engine.connect() as conn:
         entries, total = list_entries(conn)
     assert total == 2
@@ -159,13 +153,7 @@ class TestReport:
             ),
             row(source_record_id="BAD", severity="x"),
         ]
-        ingest_file(
-            engine,
-            cn_pack,
-            write_csv(tmp_path / "records-samr.csv", rows),
-            source="samr",
-            options=OPTIONS,
-        )
+        deliver(engine, cn_pack, tmp_path / "records-samr.csv", rows, options=OPTIONS)
         with engine.connect() as conn:
             (report,) = ingest_report(conn, cn_pack)
         assert (
