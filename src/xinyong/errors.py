@@ -116,3 +116,24 @@ class ConfigError(XinyongError):
 
     status = 500
     default_code = "config-error"
+
+
+class Unauthenticated(XinyongError):
+    """The request carries no valid credentials (token or session) where some are needed."""
+
+    status = 401
+    default_code = "unauthenticated"
+
+
+class Forbidden(XinyongError):
+    """The caller is known but may not do this: role, agency, purpose or consent is missing."""
+
+    status = 403
+    default_code = "forbidden"
+
+
+class RateLimited(XinyongError):
+    """The caller has made too many requests; retry after the stated time."""
+
+    status = 429
+    default_code = "rate-limited"

@@ -7,6 +7,7 @@ behind your back.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -79,16 +80,47 @@ class Settings(BaseSettings):
         default="4GB", description="Memory DuckDB may use for evaluation, e.g. `4GB`."
     )
 
+    session_secret: SecretStr = Field(
+        default=SecretStr(DEFAULT_PSEUDONYM_KEY),
+        description=(
+            "Secret that signs portal session and CSRF cookies. Changing it logs everyone out."
+        ),
+    )
+    as_of: date | None = Field(
+        default=None,
+        description=(
+            "The date the web platform shows derived state for (YYYY-MM-DD); default: today. "
+            "The demo sets it to the synthetic data's delivery date."
+        ),
+    )
+    api_rate_limit: str = Field(
+        default="1200/minute",
+        description=(
+            "Requests allowed per API token (or per client address without one), in the "
+            "`limits` notation, e.g. `1200/minute` or `50/second`."
+        ),
+    )
+    login_rate_limit: str = Field(
+        default="5/minute",
+        description="Failed portal logins allowed per username and per client address.",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        ge=1_000,
+        description="Largest request body the web platform accepts (bytes); larger is a 413.",
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
-        if self.env == "production" and (
-            self.pseudonym_key.get_secret_value() in PLACEHOLDER_SECRETS
-        ):
-            raise ConfigError(
-                "XINYONG_PSEUDONYM_KEY is a placeholder; production needs a real secret "
-                "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)",
-                code="placeholder-secret",
-            )
+        if self.env != "production":
+            return self
+        for name in ("pseudonym_key", "session_secret"):
+            if getattr(self, name).get_secret_value() in PLACEHOLDER_SECRETS:
+                raise ConfigError(
+                    f"XINYONG_{name.upper()} is a placeholder; production needs a real secret "
+                    "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)",
+                    code="placeholder-secret",
+                )
         return self
 
     @property

@@ -71,7 +71,7 @@ class TestLedgerCommands:
 
     def test_init_synth_demo_and_stats(self, tmp_path: Path) -> None:
         url = f"sqlite:///{tmp_path}/demo/xinyong-demo.db"
-        demo = xinyong("demo", "--subjects", "400", "--seed", "5", cwd=tmp_path)
+        demo = xinyong("demo", "--subjects", "400", "--seed", "5", "--no-serve", cwd=tmp_path)
         assert demo.returncode == 0, demo.stderr
         assert "Deliveries" in demo.stdout and "credit file as of 2026-09-30" in demo.stdout
         assert "Quarantined rows by reason" in demo.stdout

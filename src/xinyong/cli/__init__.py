@@ -7,7 +7,7 @@ import sys
 import typer
 
 from ..errors import XinyongError
-from . import catalogue, db, demo, evaluate, ids, ingest, quarantine, schemes, stats, synth
+from . import catalogue, db, demo, evaluate, ids, ingest, quarantine, schemes, stats, synth, web
 
 app = typer.Typer(
     name="xinyong",
@@ -21,6 +21,9 @@ app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(evaluate.snapshot_app, name="snapshot")
 app.add_typer(schemes.app, name="schemes")
+app.add_typer(web.audit_app, name="audit")
+app.add_typer(web.token_app, name="token")
+app.add_typer(web.account_app, name="account")
 app.command("init")(db.init)
 app.command("stats")(stats.stats)
 app.command("synth")(synth.synth)
@@ -28,6 +31,7 @@ app.command("ingest")(ingest.ingest)
 app.command("evaluate")(evaluate.evaluate)
 app.command("explain")(evaluate.explain)
 app.command("demo")(demo.demo)
+app.command("serve")(web.serve)
 
 
 def main() -> None:

@@ -23,8 +23,14 @@ def demo(
     directory: Annotated[
         Path, typer.Option("--dir", help="Where the demo database and delivery files go.")
     ] = Path("demo"),
+    serve: Annotated[
+        bool, typer.Option(help="Serve the portal and API when done (Ctrl-C stops).")
+    ] = True,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
 ) -> None:
-    """Initialise a fresh demo ledger, generate a population, load it and print a summary."""
+    """Initialise a fresh demo ledger, generate a population, load it, evaluate it, print a
+    summary, then serve the portal and the API on it with demo accounts for each role."""
     from datetime import datetime
 
     from ..evaluate import SqlEngine, evaluate_lists
@@ -38,6 +44,7 @@ def demo(
     from ..schemes import load_pack
     from ..settings import Settings
     from ..synth import SynthConfig
+    from ..workdays import add_months
     from .output import console, progress
     from .summary import (
         print_grade_distribution,
@@ -84,18 +91,20 @@ def demo(
     print_outcomes(outcomes)
     with engine.connect() as conn:
         print_ingest_report(ingest_report(conn, pack), reasons=False)
-    console().rule("3. evaluate lists and grades on the delivery date (rules compiled to SQL)")
-    entries = evaluate_lists(SqlEngine(engine), pack, config.as_of)
-    grades = evaluate_grades(SqlEngine(engine), pack, config.as_of)
-    materialise(
-        engine,
-        entries,
-        grades=grades,
-        as_of=config.as_of,
-        pack=pack,
-        engine_name="sql",
-        recorded_at=datetime.now().replace(microsecond=0),
-    )
+    console().rule("3. evaluate lists and grades, quarterly up to the delivery date (SQL)")
+    for months_back in (9, 6, 3, 0):
+        day = add_months(config.as_of, -months_back)
+        entries = evaluate_lists(SqlEngine(engine), pack, day)
+        grades = evaluate_grades(SqlEngine(engine), pack, day)
+        materialise(
+            engine,
+            entries,
+            grades=grades,
+            as_of=day,
+            pack=pack,
+            engine_name="sql",
+            recorded_at=datetime.now().replace(microsecond=0),
+        )
     print_list_sizes(sizes(entries), pack, f"Lists on {config.as_of}")
     print_grade_distribution(distribution(grades), pack, f"Grades on {config.as_of}")
     console().rule("4. what the ledger holds")
@@ -107,17 +116,93 @@ def demo(
             file = subject_file(conn, sample, as_of=config.as_of)
             linked = {link.to_subject: get_subject(conn, link.to_subject) for link in file.links}
             print_subject_file(file, pack, linked)
-    console().rule("next")
+    console().rule("6. web platform")
+    url = f"sqlite:///{database}"
+    credentials = demo_credentials(engine, sample)
+    print_credentials(credentials, host, port)
     console().print(
-        f"ledger: {database}\n"
-        f"delivery files: {directory / DEMO_DELIVERY}\n"
-        f"try: XINYONG_DATABASE_URL=sqlite:///{database} uv run xinyong stats\n"
-        f"      XINYONG_DATABASE_URL=sqlite:///{database} uv run xinyong quarantine list\n"
-        f"      XINYONG_DATABASE_URL=sqlite:///{database} uv run xinyong explain "
-        f"{sample or 'USCC'} --as-of {config.as_of}\n"
-        "      uv run xinyong catalogue list\n"
-        "The web portal and API are not built yet (issue 5): there is no URL to open."
+        f"ledger: {database} · delivery files: {directory / DEMO_DELIVERY}\n"
+        f"CLI on the same ledger: XINYONG_DATABASE_URL={url} XINYONG_AS_OF={config.as_of} "
+        "uv run xinyong stats | explain CODE --as-of DATE | audit verify"
     )
+    if not serve:
+        return
+    import uvicorn
+
+    from ..web.app import create_app
+
+    web_settings = Settings(database_url=url, as_of=config.as_of)
+    console().print(
+        f"\n[bold]portal[/] http://{host}:{port}/   [bold]API docs[/] http://{host}:{port}/api/docs"
+        "   (Ctrl-C stops)"
+    )
+    uvicorn.run(create_app(web_settings), host=host, port=port, access_log=False)
+
+
+DEMO_PASSWORD = "xinyong-demo-2026"
+
+
+def demo_credentials(engine: sa.Engine, sample: str | None) -> list[dict[str, str]]:
+    """An account and a token for each role (the demo's; never for real data)."""
+    from datetime import datetime
+
+    from ..web.access import Role
+    from ..web.credentials import add_account, issue_token
+
+    now = datetime.now().replace(microsecond=0)
+    roles: list[tuple[str, Role, str | None, str | None]] = [
+        ("operator", Role.OPERATOR, None, None),
+        ("samr", Role.SOURCE_AGENCY, "samr", None),
+        ("airline", Role.RESPONDING_AGENCY, "civil_aviation", None),
+        ("bank", Role.CREDIT_SERVICE, "credit_reference_centre", None),
+    ]
+    if sample is not None:
+        roles.append(("company", Role.SUBJECT, None, sample))
+    found = []
+    with engine.begin() as conn:
+        for username, role, agency, subject in roles:
+            add_account(
+                conn,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                now=now,
+                agency=agency,
+                subject_id=subject,
+            )
+            token = issue_token(
+                conn,
+                role=role,
+                label=f"demo {username}",
+                now=now,
+                days=30,
+                agency=agency,
+                subject_id=subject,
+            )
+            found.append(
+                {
+                    "username": username,
+                    "role": str(role),
+                    "scope": agency or subject or "",
+                    "token": token.token,
+                }
+            )
+    return found
+
+
+def print_credentials(found: list[dict[str, str]], host: str, port: int) -> None:
+    """One line per role (tokens are long: no table that would cut them)."""
+    from .output import console
+
+    console().print(f"Demo accounts (sign in at /login, password {DEMO_PASSWORD}) and API tokens:")
+    for c in found:
+        scope = f" for {c['scope']}" if c["scope"] else ""
+        console().print(f"  {c['username']:<9} {c['role']}{scope}\n            {c['token']}")
+    if found:
+        console().print(
+            f"e.g. curl -H 'Authorization: Bearer {found[0]['token']}' "
+            f"http://{host}:{port}/api/audit/verify"
+        )
 
 
 def _sample_subject(conn: sa.Connection) -> str | None:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
-
-if TYPE_CHECKING:
-    from ..evaluate import ListEntry
 
 snapshot_app = typer.Typer(help="Parquet snapshots of the ledger, for DuckDB evaluation.")
 
@@ -157,27 +154,17 @@ def explain(
 ) -> None:
     """For each list the subject is on or has been on, and each grade: the rule, its legal
     basis, the records behind it, when it starts and ends, each indicator's contribution."""
-    from ..evaluate import SqlEngine, evaluate_lists
-    from ..evaluate.grading import evaluate_grades
-    from ..ids import is_pseudonym, parse_resident_id, pseudonymise
+    from ..evaluate.explain import explain_subject
+    from ..ledger.subject import subject_key
     from .output import console, print_json
 
     settings, engine, pack = _context(jurisdiction)
     day = date.fromisoformat(as_of)
-    code = subject.strip().upper()
-    if len(code) in (15, 18) and code[:15].isdigit() and not is_pseudonym(subject):
-        number = parse_resident_id(code, today=day).number
-        code = pseudonymise(number, key=settings.pseudonym_key.get_secret_value().encode())
-    entries = evaluate_lists(
-        SqlEngine(engine), pack, day, only=lambda row: row["subject_id"] == code
-    )
-    grades = evaluate_grades(
-        SqlEngine(engine), pack, day, only=lambda subject_id: subject_id == code
-    )
+    code = subject_key(subject, key=settings.pseudonym_key.get_secret_value().encode(), today=day)
+    found = explain_subject(engine, pack, code, day)
+    entries, grades = found.entries, found.grades
     if as_json:
-        print_json(
-            {"lists": [_entry_dict(e) for e in entries], "grades": [g.__dict__ for g in grades]}
-        )
+        print_json(found.to_dict())
         return
     for g in grades:
         scheme = pack.grades[g.scheme_id]
@@ -214,12 +201,6 @@ def explain(
             )
         console().print(f"  exit: {x['exit_conditions']}")
         console().print(f"  remedies: {x['remedies']}")
-
-
-def _entry_dict(entry: ListEntry) -> dict[str, Any]:
-    data = dict(entry.__dict__)
-    data["record_ids"] = list(entry.record_ids)
-    return data
 
 
 @snapshot_app.command("export")

@@ -7,7 +7,7 @@ read the answer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,9 +30,16 @@ class Submitted:
 
 
 def submit_record(
-    engine: sa.Engine, pack: Pack, *, source: str, row: Mapping[str, Any], options: IngestOptions
+    engine: sa.Engine,
+    pack: Pack,
+    *,
+    source: str,
+    row: Mapping[str, Any],
+    options: IngestOptions,
+    before_commit: Callable[[sa.Connection, Submitted], None] | None = None,
 ) -> Submitted:
-    """Validate one record in the delivery format and append it.
+    """Validate one record in the delivery format and append it. ``before_commit`` runs in
+    the same transaction (the web platform writes its audit entry there).
 
     Raises:
         NotFound: the source is not declared.
@@ -52,4 +59,7 @@ def submit_record(
     with engine.begin() as conn:
         insert_ignore(conn, lt.subjects, [subject_row(subject, options.recorded_at)])
         new = insert_ignore(conn, lt.records, [record_row(record, options.recorded_at, None)])
-    return Submitted(record.record_id, new == 1)
+        submitted = Submitted(record.record_id, new == 1)
+        if before_commit is not None:
+            before_commit(conn, submitted)
+    return submitted

@@ -23,6 +23,7 @@ from ..errors import FieldError, InvalidData
 from ..types import SubjectKind
 from . import tables as t
 from .model import Record, Subject, SubjectLink
+from .names import name_core, name_key
 from .validate import RecordValidator
 
 SUBJECT_COLUMNS = tuple(c.name for c in t.subjects.columns)
@@ -119,6 +120,8 @@ class BulkWriter:
                 subject.subject_id,
                 str(subject.kind),
                 subject.name,
+                name_key(subject.name),
+                name_core(subject.name),
                 subject.region,
                 subject.id_masked,
                 subject.source_agency,

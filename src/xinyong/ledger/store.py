@@ -18,6 +18,7 @@ from ..errors import FieldError, InvalidData, NotFound
 from ..types import SubjectKind
 from . import tables as t
 from .model import EventKind, Record, RecordEvent, Subject, SubjectLink
+from .names import name_core, name_key
 from .validate import RecordValidator
 
 
@@ -42,6 +43,8 @@ def subject_row(subject: Subject, recorded_at: datetime) -> dict[str, Any]:
         "subject_id": subject.subject_id,
         "kind": str(subject.kind),
         "name": subject.name,
+        "name_key": name_key(subject.name),
+        "name_core": name_core(subject.name),
         "region": subject.region,
         "id_masked": subject.id_masked,
         "source_agency": subject.source_agency,

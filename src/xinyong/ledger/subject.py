@@ -90,3 +90,21 @@ def make_subject(
         id_masked=found.id_masked,
         source_agency=source_agency,
     )
+
+
+def subject_key(code: str, *, key: bytes, today: date) -> str:
+    """The ledger key a caller's identifier stands for: a USCC or pseudonym as given (upper-
+    cased USCC), a resident identity number turned into its pseudonym.
+
+    Raises:
+        IdentifierError: ``code`` looks like a resident number but is not a valid one.
+    """
+    from ..ids import is_pseudonym
+
+    text = code.strip()
+    if is_pseudonym(text):
+        return text
+    upper = text.upper()
+    if len(upper) in (15, 18) and upper[:15].isdigit():
+        return pseudonymise(parse_resident_id(upper, today=today).number, key=key)
+    return upper

@@ -29,6 +29,9 @@ subjects = sa.Table(
     sa.Column("subject_id", sa.String(40), primary_key=True),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("name", sa.String(300), nullable=False),
+    # search keys (ledger/names.py): the normalised name, and the same without place names
+    sa.Column("name_key", sa.String(300), index=True),
+    sa.Column("name_core", sa.String(300), index=True),
     # GB/T 2260 division of registration (organisations) or of the ID's address code
     sa.Column("region", sa.String(6)),
     # persons only: the resident number with birth date hidden, for display
@@ -90,4 +93,32 @@ record_events = sa.Table(
     sa.Column("reason", sa.Text()),
     sa.Column("attributes", Json, nullable=False),
     sa.Column("recorded_at", sa.DateTime(), nullable=False),
+)
+
+# The audit log: every write and every read of non-public data, hash-chained. ``entry_hash``
+# covers the entry's fields and ``prev_hash`` (the previous entry's hash); ``audit_head``
+# holds the newest entry's sequence number and hash, and is the lock appenders queue on.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("seq", sa.BigInteger(), primary_key=True, autoincrement=False),
+    sa.Column("at", sa.DateTime(), nullable=False),
+    # the account or token that acted, e.g. ``token:ab12cd34`` or ``account:alice``
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("agency", sa.String(64)),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("subject_id", sa.String(40), index=True),
+    sa.Column("purpose", sa.String(40)),
+    sa.Column("detail", Json, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("entry_hash", sa.String(64), nullable=False),
+)
+
+audit_head = sa.Table(
+    "audit_head",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.BigInteger(), nullable=False),
+    sa.Column("entry_hash", sa.String(64), nullable=False),
 )

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..types import SubjectKind
+from ..types import PublicAttribute, SubjectKind
 from .model import Code, Reference, Strict
 
 
@@ -145,6 +145,9 @@ class ListType(Strict):
     polarity: Literal["black", "red", "key_attention"]
     #: a serious list (严重失信主体名单); only these may carry rights-reducing measures
     serious: bool
+    #: whether the list's entries are published on the portal (a key-attention list for
+    #: supervisors is ``shared``: public bodies see it for their duties, the public does not)
+    public: PublicAttribute = PublicAttribute.PUBLIC
     legal_basis: tuple[Reference, ...] = Field(min_length=1)
     subject_kinds: tuple[SubjectKind, ...] = Field(min_length=1)
     entry: EntryCriteria

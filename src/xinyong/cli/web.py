@@ -1,0 +1,155 @@
+"""``xinyong serve``, ``xinyong audit verify``, ``xinyong token …`` and ``xinyong account add``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+
+audit_app = typer.Typer(help="The hash-chained audit log of writes and non-public reads.")
+token_app = typer.Typer(help="API tokens for agencies: issue, list, revoke.")
+account_app = typer.Typer(help="Portal accounts for staff and subjects.")
+
+ROLE_HELP = "operator, source_agency, responding_agency, credit_service or subject"
+
+
+def _engine() -> Any:
+    from ..ledger import make_engine, require_current
+    from ..settings import Settings
+
+    engine = make_engine(Settings())
+    require_current(engine)
+    return engine
+
+
+def _role(value: str) -> Any:
+    from ..web.access import Role
+
+    try:
+        return Role(value)
+    except ValueError:
+        raise typer.BadParameter(f"use {ROLE_HELP}", param_hint="--role") from None
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
+) -> None:
+    """Serve the API (/api, docs at /api/docs) and the portal (/) with uvicorn."""
+    import uvicorn
+
+    from ..settings import Settings
+    from .output import console
+
+    settings = Settings()
+    _engine()  # refuse to start on an unmigrated database, with the fix
+    console().print(
+        f"xinyong on http://{host}:{port}/ (API docs http://{host}:{port}/api/docs); Ctrl-C stops"
+    )
+    uvicorn.run(
+        "xinyong.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="info" if settings.env == "development" else "warning",
+    )
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the audit log's hash chain; exit 1 and say where if an entry was changed, removed,
+    inserted or reordered."""
+    from ..ledger.audit import verify
+    from .output import console, error_console
+
+    with _engine().connect() as conn:
+        result = verify(conn)
+    if result.ok:
+        console().print(f"audit log intact: {result.entries:,} entries")
+        return
+    error_console().print(f"[bold red]audit log broken[/] at entry {result.seq}: {result.problem}")
+    raise typer.Exit(1)
+
+
+@token_app.command("issue")
+def token_issue(
+    role: Annotated[str, typer.Option(help=ROLE_HELP)],
+    label: Annotated[str, typer.Option(help="Who holds it, e.g. 'Shenzhen tax bureau system'.")],
+    agency: Annotated[str | None, typer.Option(help="Agency code (agency roles).")] = None,
+    subject: Annotated[str | None, typer.Option(help="Subject id (subject role).")] = None,
+    items: Annotated[
+        str | None, typer.Option(help="Comma-separated catalogue items it may submit.")
+    ] = None,
+    days: Annotated[int, typer.Option(help="Days until it expires (1–730).")] = 90,
+) -> None:
+    """Issue an API token. It is printed once; only its hash is kept."""
+    from ..web.credentials import issue_token
+    from .output import console
+
+    with _engine().begin() as conn:
+        issued = issue_token(
+            conn,
+            role=_role(role),
+            label=label,
+            now=datetime.now().replace(microsecond=0),
+            days=days,
+            agency=agency,
+            subject_id=subject,
+            items=[i.strip() for i in items.split(",") if i.strip()] if items else None,
+        )
+    console().print(f"token {issued.token_id}, expires {issued.expires_at}:\n{issued.token}")
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """Every token with its scope, expiry and revocation (never the token itself)."""
+    from ..web.credentials import list_tokens
+    from .output import console
+
+    with _engine().connect() as conn:
+        for t in list_tokens(conn):
+            state = (
+                f"revoked {t['revoked_at']}" if t["revoked_at"] else f"expires {t['expires_at']}"
+            )
+            scope = t["agency"] or t["subject_id"] or ""
+            console().print(f"{t['token_id']}  {t['role']:<18} {scope:<20} {state}  {t['label']}")
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id.")]) -> None:
+    """Revoke a token at once."""
+    from ..web.credentials import revoke_token
+    from .output import console
+
+    with _engine().begin() as conn:
+        revoke_token(conn, token_id, now=datetime.now().replace(microsecond=0))
+    console().print(f"token {token_id} revoked")
+
+
+@account_app.command("add")
+def account_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help=ROLE_HELP)],
+    agency: Annotated[str | None, typer.Option(help="Agency code (agency roles).")] = None,
+    subject: Annotated[str | None, typer.Option(help="Subject id (subject role).")] = None,
+) -> None:
+    """Create a portal account; the password is asked for (not echoed)."""
+    from ..web.credentials import add_account
+    from .output import console
+
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    with _engine().begin() as conn:
+        add_account(
+            conn,
+            username=username,
+            password=password,
+            role=_role(role),
+            now=datetime.now().replace(microsecond=0),
+            agency=agency,
+            subject_id=subject,
+        )
+    console().print(f"account {username} ({role}) created")

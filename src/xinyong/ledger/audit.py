@@ -1,0 +1,185 @@
+"""The audit log: every write and every read of non-public data, hash-chained.
+
+Each entry's ``entry_hash`` is the SHA-256 of its canonical JSON form, which includes the
+previous entry's hash; the first entry chains to ``GENESIS``. ``audit_head`` holds the newest
+sequence number and hash. Appending first bumps the head row, so appenders queue on that
+row's lock (PostgreSQL) or the database write lock (SQLite) and the chain never forks.
+
+:func:`verify` walks the chain and reports the first entry that was changed, removed,
+inserted or reordered, and a tail cut off after the head was recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from . import tables as t
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """What happened, before it is placed in the chain."""
+
+    actor: str
+    role: str
+    action: str
+    at: datetime
+    agency: str | None = None
+    subject_id: str | None = None
+    purpose: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def entry_hash(seq: int, event: AuditEvent, prev_hash: str) -> str:
+    body = {
+        "seq": seq,
+        "at": event.at.isoformat(timespec="microseconds"),
+        "actor": event.actor,
+        "role": event.role,
+        "agency": event.agency,
+        "action": event.action,
+        "subject_id": event.subject_id,
+        "purpose": event.purpose,
+        "detail": event.detail,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def append(conn: sa.Connection, events: Iterable[AuditEvent]) -> int:
+    """Append ``events`` to the chain in the caller's transaction; returns the last seq."""
+    events = list(events)
+    if not events:
+        return 0
+    head = t.audit_head.c
+    bumped = conn.execute(
+        t.audit_head.update().where(head.id == 1).values(seq=head.seq + len(events))
+    ).rowcount
+    if bumped == 0:
+        conn.execute(t.audit_head.insert().values(id=1, seq=len(events), entry_hash=GENESIS))
+    last_seq, prev = conn.execute(sa.select(head.seq, head.entry_hash).where(head.id == 1)).one()
+    seq = last_seq - len(events)
+    rows = []
+    for event in events:
+        seq += 1
+        digest = entry_hash(seq, event, prev)
+        rows.append(
+            {
+                "seq": seq,
+                "at": event.at,
+                "actor": event.actor,
+                "role": event.role,
+                "agency": event.agency,
+                "action": event.action,
+                "subject_id": event.subject_id,
+                "purpose": event.purpose,
+                "detail": event.detail,
+                "prev_hash": prev,
+                "entry_hash": digest,
+            }
+        )
+        prev = digest
+    conn.execute(t.audit_log.insert(), rows)
+    conn.execute(t.audit_head.update().where(head.id == 1).values(entry_hash=prev))
+    return int(seq)
+
+
+def record(engine: sa.Engine, events: Iterable[AuditEvent]) -> int:
+    """Append ``events`` in a transaction of their own."""
+    with engine.begin() as conn:
+        return append(conn, events)
+
+
+def _event(row: Any) -> AuditEvent:
+    detail = row["detail"]
+    return AuditEvent(
+        actor=row["actor"],
+        role=row["role"],
+        action=row["action"],
+        at=row["at"],
+        agency=row["agency"],
+        subject_id=row["subject_id"],
+        purpose=row["purpose"],
+        detail=json.loads(detail) if isinstance(detail, str) else dict(detail),
+    )
+
+
+def entries(
+    conn: sa.Connection, *, subject_id: str | None = None, after: int = 0, limit: int = 1000
+) -> list[dict[str, Any]]:
+    """Entries after ``after`` in sequence order, optionally only those about one subject."""
+    c = t.audit_log.c
+    query = sa.select(t.audit_log).where(c.seq > after).order_by(c.seq).limit(limit)
+    if subject_id is not None:
+        query = query.where(c.subject_id == subject_id)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+@dataclass(frozen=True)
+class Verification:
+    entries: int
+    #: ``None`` when the chain is intact; else where and how it breaks
+    problem: str | None = None
+    seq: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _rows(conn: sa.Connection, batch: int = 5000) -> Iterator[Any]:
+    last = 0
+    while True:
+        rows = conn.execute(
+            sa.select(t.audit_log)
+            .where(t.audit_log.c.seq > last)
+            .order_by(t.audit_log.c.seq)
+            .limit(batch)
+        ).mappings()
+        got = list(rows)
+        if not got:
+            return
+        yield from got
+        last = got[-1]["seq"]
+
+
+def verify(conn: sa.Connection) -> Verification:
+    """Check the whole chain; the first break found is reported with its sequence number."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    for row in _rows(conn):
+        seq = row["seq"]
+        if seq != expected_seq:
+            return Verification(
+                count, f"entry {expected_seq} is missing (next entry is {seq})", expected_seq
+            )
+        if row["prev_hash"] != prev:
+            return Verification(
+                count,
+                f"entry {seq} does not follow entry {seq - 1}: removed, inserted or reordered",
+                seq,
+            )
+        if entry_hash(seq, _event(row), row["prev_hash"]) != row["entry_hash"]:
+            return Verification(count, f"entry {seq} was changed after it was written", seq)
+        prev, expected_seq, count = row["entry_hash"], seq + 1, count + 1
+    head = conn.execute(
+        sa.select(t.audit_head.c.seq, t.audit_head.c.entry_hash).where(t.audit_head.c.id == 1)
+    ).first()
+    head_seq, head_hash = head if head is not None else (0, GENESIS)
+    if (head_seq, head_hash) != (count, prev):
+        return Verification(
+            count,
+            f"the log ends at entry {count} but its head records entry {head_seq}: "
+            "entries were removed from the end",
+            count + 1,
+        )
+    return Verification(count)

@@ -1,0 +1,1 @@
+"""The web platform: the JSON API agencies integrate with and the public portal."""

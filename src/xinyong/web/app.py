@@ -1,0 +1,299 @@
+"""``create_app(settings)``: the API, the portal and what guards them.
+
+Layers, outermost first: a guard that turns undecodable or malformed requests into a 400
+(never a 500) and logs each request without query strings and with identity numbers masked;
+a request-size limit (413); CSRF protection for cookie-authenticated form posts (asgi-csrf,
+double-submit cookie; bearer-token calls need none); signed session cookies (Starlette,
+itsdangerous); security headers; then the routes. Errors have one JSON shape under ``/api``
+and with ``?format=json``, and an error page on the portal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+import sqlalchemy as sa
+from asgi_csrf import asgi_csrf
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..errors import FieldError, InvalidData, RateLimited, XinyongError
+from ..ledger import make_engine, require_current
+from ..schemes import load_pack
+from ..settings import Settings
+from . import api, portal
+from .i18n import environments
+from .platform import Platform
+
+log = logging.getLogger("xinyong.web")
+_RESIDENT_NUMBER = re.compile(r"\d{15}(?:\d{2}[\dXx])?")
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; img-src 'self' data:; "
+    "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+}
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: sa.Engine | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> FastAPI:
+    """The web platform for ``settings`` (the database must be migrated: ``xinyong init``)."""
+    engine = engine or make_engine(settings)
+    require_current(engine)
+    pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
+    platform = Platform(settings, engine, pack, clock=clock or datetime.now)
+    app = FastAPI(
+        title="xinyong",
+        summary="Public credit information platform: catalogue, subjects, records, lists, "
+        "grades, explanations",
+        version=pack.meta.version,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.platform = platform
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def api_docs() -> Response:
+        """Swagger UI from the vendored copy (no CDN), allowed its one inline script."""
+        page = get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="xinyong API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+        )
+        page.headers["content-security-policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+        )
+        return page
+
+    app.state.templates = environments({"static": "/static"})
+    app.include_router(api.router)
+    app.include_router(portal.router)
+    app.mount(
+        "/static",
+        StaticFiles(directory=str(resources.files(__package__).joinpath("static"))),
+        name="static",
+    )
+    _install_error_handlers(app)
+    production = settings.env == "production"
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    secret = settings.session_secret.get_secret_value()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="xinyong_session",
+        max_age=8 * 3600,
+        same_site="lax",
+        https_only=production,
+    )
+    app.add_middleware(
+        asgi_csrf,
+        signing_secret=secret,
+        always_protect={"/login", "/logout"},
+        cookie_secure=production,
+        send_csrf_failed=_csrf_failed,
+    )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuard)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.query_params.get("format") == "json"
+
+
+def error_response(request: Request, exc: XinyongError) -> Response:
+    headers = {"retry-after": "60"} if isinstance(exc, RateLimited) else None
+    if _wants_json(request):
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+    from .access import ANONYMOUS
+    from .portal import render
+
+    response = render(request, "error.html", exc.to_dict(), ANONYMOUS, status=exc.status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(XinyongError)
+    async def domain_error(request: Request, exc: XinyongError) -> Response:
+        return error_response(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        # the input is not echoed: it may be a raw identity number
+        errors = [
+            FieldError(
+                ".".join(str(part) for part in e["loc"][1:]) or str(e["loc"][0]),
+                e["msg"],
+                "see /api/docs for this parameter",
+            )
+            for e in exc.errors()
+        ]
+        return error_response(
+            request, InvalidData("the request is invalid", code="invalid-request", errors=errors)
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        error = XinyongError(str(exc.detail), code=f"http-{exc.status_code}")
+        error.status = exc.status_code  # type: ignore[misc]
+        return error_response(request, error)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, _exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, masked(request.url.path))
+        return error_response(request, XinyongError("internal error; it has been logged"))
+
+
+def masked(path: str) -> str:
+    """A path fit for a log: identity-number-like digit runs hidden."""
+    return _RESIDENT_NUMBER.sub("[id]", path)
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _problem(status: int, code: str, detail: str, field: str = "", fix: str = "") -> dict[str, Any]:
+    errors = [FieldError(field, detail, fix).to_dict()] if field else []
+    return {"ok": False, "error": detail, "errors": errors, "status": status, "code": code}
+
+
+async def _csrf_failed(_scope: Scope, send: Send, _message_id: Any) -> None:
+    await _send_json(
+        send,
+        403,
+        _problem(
+            403,
+            "csrf-failed",
+            "the form's CSRF token is missing or does not match its cookie",
+            "csrftoken",
+            "reload the page and submit the form again; API clients use a bearer token",
+        ),
+    )
+
+
+class BodyLimit:
+    """Refuse request bodies over ``max_bytes`` with a 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_big = _problem(
+            413,
+            "body-too-large",
+            f"the request body is larger than {self.max_bytes} bytes",
+            "body",
+            "send less per request (bulk loads go through `xinyong ingest`)",
+        )
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await _send_json(send, 413, too_big)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _send_json(send, 413, too_big)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class RequestGuard:
+    """Outermost: a request the inner layers cannot even parse (undecodable form bodies,
+    multipart without a boundary) is a 400, not a 500; each request is logged, masked."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 0
+
+        async def watched(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except (UnicodeDecodeError, IndexError, ValueError, AssertionError):
+            if status:
+                raise
+            status = 400
+            await _send_json(
+                send,
+                400,
+                _problem(400, "malformed-request", "the request body cannot be decoded"),
+            )
+        log.info(
+            "%s %s %s %.1fms",
+            scope["method"],
+            masked(scope["path"]),
+            status,
+            (time.perf_counter() - started) * 1000,
+        )
+
+
+def app_from_environment() -> FastAPI:
+    """The app for ``XINYONG_*`` settings (what ``xinyong serve`` runs, as a uvicorn factory)."""
+    return create_app(Settings())

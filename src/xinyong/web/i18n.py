@@ -1,0 +1,64 @@
+"""Portal languages: Chinese (default) and English, with Babel.
+
+Templates are written with English message ids; ``locale/zh/LC_MESSAGES/messages.po`` holds
+the Chinese. The catalogue is compiled in memory when the app starts (no ``.mo`` files to
+build or forget). Each language gets its own Jinja2 environment, so a request never changes
+another request's language.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from io import BytesIO
+from typing import Any
+
+import jinja2
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALES = ("zh", "en")
+DEFAULT_LOCALE = "zh"
+
+
+def translations(locale: str) -> NullTranslations:
+    if locale == "en":
+        return NullTranslations()
+    po = resources.files(__package__).joinpath(f"locale/{locale}/LC_MESSAGES/messages.po")
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def environments(globals_: dict[str, Any]) -> dict[str, jinja2.Environment]:
+    """One template environment per locale."""
+    found = {}
+    for locale in LOCALES:
+        env = jinja2.Environment(
+            loader=jinja2.PackageLoader("xinyong.web", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+        env.globals.update(globals_, locale=locale)
+        found[locale] = env
+    return found
+
+
+def negotiate(cookie: str | None, accept_language: str | None) -> str:
+    """The chosen language: the ``lang`` cookie, else the browser's preference, else zh."""
+    if cookie in LOCALES:
+        return str(cookie)
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return DEFAULT_LOCALE

@@ -1,0 +1,135 @@
+"""What every request handler shares: the platform (settings, database, pack, limiters) and
+the request's principal, found from its bearer token or portal session and rate-limited."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import Depends, Request
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from ..errors import RateLimited, Unauthenticated
+from ..ledger import audit
+from ..schemes import Pack
+from ..settings import Settings
+from .access import ANONYMOUS, Permission, Principal, authorise
+from .credentials import account_principal, token_principal
+
+
+@dataclass
+class Platform:
+    """One running node: built once by ``create_app`` and kept on ``app.state``."""
+
+    settings: Settings
+    engine: sa.Engine
+    pack: Pack
+    #: the clock; tests and the demo pin it. Domain code receives dates, never calls it.
+    clock: Callable[[], datetime] = datetime.now
+    limiter: MovingWindowRateLimiter = field(
+        default_factory=lambda: MovingWindowRateLimiter(MemoryStorage())
+    )
+
+    def __post_init__(self) -> None:
+        self.api_limit: RateLimitItem = parse(self.settings.api_rate_limit)
+        self.login_limit: RateLimitItem = parse(self.settings.login_rate_limit)
+
+    @property
+    def key(self) -> bytes:
+        return self.settings.pseudonym_key.get_secret_value().encode()
+
+    def now(self) -> datetime:
+        return self.clock().replace(microsecond=0)
+
+    def today(self) -> date:
+        """The date derived state is shown for: ``XINYONG_AS_OF`` if set, else today."""
+        return self.settings.as_of or self.clock().date()
+
+    def audit(
+        self,
+        principal: Principal,
+        action: str,
+        *,
+        subject_id: str | None = None,
+        purpose: str | None = None,
+        conn: sa.Connection | None = None,
+        **detail: Any,
+    ) -> None:
+        """Append one entry to the hash-chained audit log (in ``conn``'s transaction if
+        given, else in its own)."""
+        event = audit.AuditEvent(
+            actor=principal.actor,
+            role=str(principal.role),
+            agency=principal.agency,
+            action=action,
+            at=self.clock(),
+            subject_id=subject_id,
+            purpose=purpose,
+            detail=detail,
+        )
+        if conn is not None:
+            audit.append(conn, [event])
+        else:
+            audit.record(self.engine, [event])
+
+
+def platform(request: Request) -> Platform:
+    found: Platform = request.app.state.platform
+    return found
+
+
+PlatformDep = Annotated[Platform, Depends(platform)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def principal(request: Request, p: PlatformDep) -> Principal:
+    """The caller. A bearer token that is wrong, expired or revoked is refused outright (not
+    treated as anonymous), so a misconfigured client learns at once."""
+    header = request.headers.get("authorization", "")
+    found: Principal | None
+    if header.lower().startswith("bearer "):
+        with p.engine.connect() as conn:
+            found = token_principal(conn, header[7:].strip(), now=p.clock())
+        if found is None:
+            raise Unauthenticated(
+                "the API token is unknown, expired or revoked; ask the platform operator for "
+                "a new one",
+                code="bad-token",
+            )
+    elif "account" in request.session:
+        with p.engine.connect() as conn:
+            found = account_principal(conn, str(request.session["account"]))
+        if found is None:
+            request.session.clear()
+            found = ANONYMOUS
+    else:
+        found = ANONYMOUS
+    address = client_address(request)
+    key = found.actor if found.actor != "anonymous" else f"ip:{address}"
+    if not p.limiter.hit(p.api_limit, key):
+        reset, _ = p.limiter.get_window_stats(p.api_limit, key)
+        raise RateLimited(
+            f"more than {p.settings.api_rate_limit} requests; retry in "
+            f"{max(1, int(reset - time.time()))} s",
+        )
+    return Principal(found.role, found.actor, found.agency, found.subject_id, found.items, address)
+
+
+def require(permission: Permission) -> Callable[..., Principal]:
+    """A dependency that lets the request through only if its principal holds ``permission``."""
+
+    def dependency(who: Annotated[Principal, Depends(principal)]) -> Principal:
+        authorise(who, permission)
+        return who
+
+    dependency.permission = permission  # type: ignore[attr-defined]
+    return dependency

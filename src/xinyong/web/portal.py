@@ -1,0 +1,237 @@
+"""The public portal: server-rendered pages in Chinese and English, each also as JSON
+(``?format=json``), built from the same views as the API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ..disclosure import views
+from ..errors import NotFound
+from ..types import PublicAttribute
+from .access import ANONYMOUS, Permission, Principal
+from .credentials import authenticate
+from .i18n import LOCALES, negotiate
+from .platform import Platform, PlatformDep, client_address, require
+
+router = APIRouter(include_in_schema=False)
+Visitor = Annotated[Principal, Depends(require(Permission.READ_PUBLIC))]
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+
+
+def locale_of(request: Request) -> str:
+    return negotiate(request.cookies.get("lang"), request.headers.get("accept-language"))
+
+
+def render(
+    request: Request, template: str, data: dict[str, Any], who: Principal, status: int = 200
+) -> Response:
+    """``data`` as JSON when asked (``?format=json``), else as the page."""
+    data = jsonable_encoder(data)
+    if request.query_params.get("format") == "json":
+        return JSONResponse(data, status_code=status)
+    platform: Platform = request.app.state.platform
+    locale = locale_of(request)
+    env = request.app.state.templates[locale]
+    csrf = request.scope.get("csrftoken")
+    html = env.get_template(template).render(
+        data=data,
+        who=who,
+        path=request.url.path,
+        query=str(request.url.query),
+        csrftoken=csrf() if csrf else "",
+        pack=platform.pack,
+        today=platform.today(),
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, p: PlatformDep, who: Visitor) -> Response:
+    today = p.today()
+    lists = views.public_lists(p.pack, today)
+    return render(
+        request,
+        "home.html",
+        {
+            "as_of": today,
+            "lists": [{"id": lt.id, "name_zh": lt.name_zh, "name_en": lt.name_en} for lt in lists],
+        },
+        who,
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(
+    request: Request,
+    p: PlatformDep,
+    who: Visitor,
+    q: Annotated[str, Query(max_length=100)] = "",
+    page: PageNo = 1,
+) -> Response:
+    found = views.Page([], 1, 20, 0)
+    if q.strip():
+        with p.engine.connect() as conn:
+            found = views.search_subjects(conn, p.pack, q, key=p.key, today=p.today(), page=page)
+    return render(request, "search.html", {"q": q, **found.to_dict()}, who)
+
+
+@router.get("/subjects/{subject_id}", response_class=HTMLResponse)
+def subject(request: Request, p: PlatformDep, who: Visitor, subject_id: str) -> Response:
+    if len(subject_id) > 40 or not subject_id.isalnum():
+        raise NotFound("no such subject", code="unknown-subject")
+    with p.engine.connect() as conn:
+        data = views.public_subject(conn, p.pack, subject_id, p.today())
+    return render(request, "subject.html", data, who)
+
+
+@router.get("/lists", response_class=HTMLResponse)
+def lists(request: Request, p: PlatformDep, who: Visitor) -> Response:
+    today = p.today()
+    shown = [views.list_type_view(p.pack, lt) for lt in views.public_lists(p.pack, today)]
+    return render(request, "lists.html", {"as_of": today, "items": shown}, who)
+
+
+@router.get("/lists/{list_id}", response_class=HTMLResponse)
+def list_page(
+    request: Request, p: PlatformDep, who: Visitor, list_id: str, page: PageNo = 1
+) -> Response:
+    list_type = p.pack.lists.get(list_id)
+    if list_type is None or list_type.public is not PublicAttribute.PUBLIC:
+        raise NotFound(f"no public list {list_id[:80]!r}", code="unknown-list")
+    with p.engine.connect() as conn:
+        entries = views.current_entries(conn, p.pack, list_id, p.today(), page=page)
+    data = {"list": views.list_type_view(p.pack, list_type), "entries": entries.to_dict()}
+    return render(request, "list.html", data, who)
+
+
+@router.get("/publicity", response_class=HTMLResponse)
+def publicity(
+    request: Request,
+    p: PlatformDep,
+    who: Visitor,
+    kind: Annotated[str | None, Query(pattern="^(licensing|penalty)?$")] = None,
+    agency: Annotated[str | None, Query(max_length=64)] = None,
+    sector: Annotated[str | None, Query(max_length=64)] = None,
+    region: Annotated[str | None, Query(pattern=r"^(\d{2,6})?$")] = None,
+    page: PageNo = 1,
+) -> Response:
+    where = views.PublicityFilter(kind or None, agency or None, sector or None, region or None)
+    with p.engine.connect() as conn:
+        data = views.double_publicity(conn, p.pack, p.today(), where, page=page)
+    return render(request, "publicity.html", data, who)
+
+
+@router.get("/statistics", response_class=HTMLResponse)
+def statistics(request: Request, p: PlatformDep, who: Visitor) -> Response:
+    with p.engine.connect() as conn:
+        data = views.statistics(conn, p.pack, p.today())
+    return render(request, "statistics.html", data, who)
+
+
+@router.get("/catalogue", response_class=HTMLResponse)
+def catalogue(request: Request, p: PlatformDep, who: Visitor) -> Response:
+    items = [
+        {
+            **i.model_dump(mode="json", exclude_none=True),
+            "basis": [p.pack.cite(r) for r in i.legal_basis],
+        }
+        for i in p.pack.catalogue
+    ]
+    return render(request, "catalogue.html", {"items": items}, who)
+
+
+@router.get("/catalogue/{code}", response_class=HTMLResponse)
+def catalogue_item(request: Request, p: PlatformDep, who: Visitor, code: str) -> Response:
+    item = p.pack.catalogue.get(code[:80])
+    data = {
+        **item.model_dump(mode="json", exclude_none=True),
+        "basis": [p.pack.cite(r) for r in item.legal_basis],
+    }
+    return render(request, "item.html", data, who)
+
+
+@router.get("/schemes", response_class=HTMLResponse)
+def schemes(request: Request, p: PlatformDep, who: Visitor) -> Response:
+    pack = p.pack
+    data = {
+        "id": pack.id,
+        "version": pack.meta.version,
+        "name_zh": pack.meta.name_zh,
+        "name_en": pack.meta.name_en,
+        "parents": list(pack.parents),
+        "laws": [
+            {"code": code, "title_zh": law.title_zh, "title_en": law.title_en}
+            for code, law in sorted(pack.laws.items())
+        ],
+        "grades": [
+            {
+                "id": s.id,
+                "name_zh": s.name_zh,
+                "name_en": s.name_en,
+                "public": str(s.public),
+                "pilot": s.pilot,
+                "enabled": s.enabled,
+                "basis": [pack.cite(r) for r in s.legal_basis],
+                "bands": [b.model_dump(mode="json") for b in s.bands],
+            }
+            for s in pack.grades.values()
+        ],
+        "procedures": {
+            name: [
+                {"since": since, "value": v.value, "reference": pack.cite(v.reference)}
+                for since, v in parameter.values.items()
+            ]
+            for name, parameter in pack.procedures.items()
+        },
+    }
+    return render(request, "schemes.html", data, who)
+
+
+@router.get("/lang/{locale}")
+def switch_language(locale: str, next: str = "/") -> Response:  # noqa: A002
+    """Remember the chosen language and go back to the page (only paths on this site)."""
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(quote(target, safe="/?=&%"), status_code=303)
+    if locale in LOCALES:
+        response.set_cookie("lang", locale, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, who: Visitor) -> Response:
+    return render(request, "login.html", {"failed": False}, who)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    p: PlatformDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Portal login. Failures are throttled per username and per client address."""
+    keys = [f"login-user:{username}", f"login-ip:{client_address(request)}"]
+    if not all(p.limiter.test(p.login_limit, k) for k in keys):
+        data = {"failed": True, "throttled": True}
+        return render(request, "login.html", data, ANONYMOUS, status=429)
+    with p.engine.connect() as conn:
+        found = authenticate(conn, username, password)
+    if found is None:
+        for key in keys:
+            p.limiter.hit(p.login_limit, key)
+        return render(request, "login.html", {"failed": True}, ANONYMOUS, status=401)
+    request.session.clear()
+    request.session["account"] = username
+    p.audit(found, "login")
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)

@@ -1,0 +1,217 @@
+"""A small platform to test the web layer against: real deliveries ingested into SQLite,
+lists and grades evaluated and materialised, accounts and tokens for every role.
+
+The world (as of 2026-06-30):
+- 厦门鹭江海鲜贸易有限公司 (XIAMEN_USCC): a general market penalty (public, disputed) and a
+  court listing as a dishonest judgment debtor (public list);
+- 广州市天河区云帆科技（集团）有限责任公司 (GUANGZHOU_USCC): a licence (public) and a tax credit grade
+  record (shared: never public);
+- 王秀英 (BEIJING_RESIDENT): a court listing (public list, so findable) and a market penalty
+  (an individual's penalty: never public);
+- 李建国 (LONELY_RESIDENT): a market penalty only — the public may see nothing about him.
+
+Every response any test client receives is scanned for raw resident numbers (see
+``ScanningClient``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.factories import BEIJING_RESIDENT, GUANGZHOU_USCC, KEY, XIAMEN_USCC
+from tests.ingest.helpers import debtor_row, deliver, row
+from xinyong.evaluate import SqlEngine, evaluate_lists
+from xinyong.evaluate.grading import evaluate_grades
+from xinyong.evaluate.run import materialise
+from xinyong.ids import pseudonymise
+from xinyong.ingest.service import IngestOptions
+from xinyong.ledger import EventKind, RecordEvent, append_event, make_engine, upgrade
+from xinyong.schemes import Pack
+from xinyong.settings import Settings
+from xinyong.web.access import Role
+from xinyong.web.app import create_app
+from xinyong.web.credentials import add_account, issue_token
+
+AS_OF = date(2026, 6, 30)
+NOW = datetime(2026, 6, 30, 10, 0)
+LONELY_RESIDENT = "110105198001010032"
+PASSWORD = "correct horse battery"
+PERSON = pseudonymise(BEIJING_RESIDENT, key=KEY)
+LONELY = pseudonymise(LONELY_RESIDENT, key=KEY)
+#: 18-digit resident numbers (and 15-digit old ones) anywhere in a response
+RAW_ID = re.compile(r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx](?![0-9A-Za-z])")
+RAW_IDS_SEEN: list[str] = []
+
+
+def _penalty(number: str, **changes: Any) -> dict[str, Any]:
+    fields = {"source_record_id": number, "instrument_number": f"厦市监罚〔2026〕{number}号"}
+    return row(**{**fields, **changes})
+
+
+def build_world(path: Path, pack: Pack) -> None:
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    options = IngestOptions(key=KEY, delivered_on=AS_OF, recorded_at=NOW)
+    licence = {
+        "item_code": "admin.licence",
+        "subject_code": GUANGZHOU_USCC,
+        "subject_name": "广州市天河区云帆科技（集团）有限责任公司",
+        "instrument_type": "licence_decision",
+        "instrument_number": "穗市监许〔2026〕7号",
+        "severity": "not_applicable",
+        "region": "440106",
+        "attributes": json.dumps({"licence_name": "食品经营许可证", "action": "granted"}),
+    }
+    person = {"subject_kind": "natural_person", "subject_name": "王秀英", "region": "110105"}
+    samr = [
+        _penalty("1", decided_on="2026-03-02", published_on="2026-03-05", instrument_date="2026-03-02"),
+        _penalty("L-7", **licence),
+        _penalty("3", subject_code=BEIJING_RESIDENT, **person),
+        _penalty("4", subject_code=LONELY_RESIDENT, **{**person, "subject_name": "李建国"}),
+    ]
+    outcome = deliver(engine, pack, path.parent / "samr.csv", samr, options=options)
+    assert outcome.accepted == 4, outcome
+    court = [
+        debtor_row(
+            source_record_id="ZX-1",
+            decided_on="2026-01-05",
+            instrument_date="2026-01-05",
+            published_on="2026-01-05",
+        ),
+        debtor_row(
+            source_record_id="ZX-2",
+            subject_kind="legal_person",
+            subject_code=XIAMEN_USCC,
+            subject_name="厦门鹭江海鲜贸易有限公司",
+            decided_on="2026-02-10",
+            instrument_date="2026-02-10",
+            published_on="2026-02-10",
+        ),
+    ]
+    outcome = deliver(engine, pack, path.parent / "court.csv", court, options=options, source="court")
+    assert outcome.accepted == 2, outcome
+    with engine.begin() as conn:
+        penalty = conn.exec_driver_sql(
+            "SELECT record_id FROM records WHERE source_record_id = '1'"
+        ).scalar_one()
+        append_event(
+            conn,
+            RecordEvent(penalty, EventKind.DISPUTED, date(2026, 6, 1), actor="credit_platform"),
+            recorded_at=NOW,
+        )
+    entries = evaluate_lists(SqlEngine(engine), pack, AS_OF)
+    grades = evaluate_grades(SqlEngine(engine), pack, AS_OF)
+    materialise(
+        engine, entries, grades=grades, as_of=AS_OF, pack=pack, engine_name="sql", recorded_at=NOW
+    )
+    with engine.begin() as conn:
+        for username, role, agency, subject in ACCOUNTS:
+            add_account(
+                conn,
+                username=username,
+                password=PASSWORD,
+                role=role,
+                now=NOW,
+                agency=agency,
+                subject_id=subject,
+            )
+    engine.dispose()
+
+
+ACCOUNTS: list[tuple[str, Role, str | None, str | None]] = [
+    ("operator", Role.OPERATOR, None, None),
+    ("samr", Role.SOURCE_AGENCY, "samr", None),
+    ("airline", Role.RESPONDING_AGENCY, "civil_aviation", None),
+    ("bank", Role.CREDIT_SERVICE, "credit_reference_centre", None),
+    ("company", Role.SUBJECT, None, XIAMEN_USCC),
+    ("person", Role.SUBJECT, None, PERSON),
+]
+
+
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory: pytest.TempPathFactory, cn_pack: Pack) -> Path:
+    path = tmp_path_factory.mktemp("world") / "world.db"
+    build_world(path, cn_pack)
+    return path
+
+
+class ScanningClient(TestClient):
+    """A test client that fails the test if any response carries a raw resident number."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        response = super().request(*args, **kwargs)
+        found = RAW_ID.findall(response.text)
+        if found:
+            RAW_IDS_SEEN.extend(found)
+            raise AssertionError(f"raw resident number in response to {args[:2]}: {found[:3]}")
+        return response
+
+
+@dataclass
+class Web:
+    """A running app on a private copy of the world, with a token per role."""
+
+    client: ScanningClient
+    settings: Settings
+    tokens: dict[str, str]
+    url: str
+
+    def as_role(self, role: str) -> dict[str, str]:
+        """Headers that authenticate as ``role`` (``public``: none)."""
+        return {} if role == "public" else {"authorization": f"Bearer {self.tokens[role]}"}
+
+    def get(self, path: str, role: str = "public", **kwargs: Any) -> Any:
+        return self.client.get(path, headers=self.as_role(role), **kwargs)
+
+
+def web_settings(url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": url,
+        "pseudonym_key": KEY.decode(),
+        "session_secret": "test-session-secret",
+        "as_of": AS_OF,
+        "api_rate_limit": "100000/minute",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def make_web(template: Path, tmp_path: Path, **overrides: Any) -> Web:
+    path = tmp_path / "web.db"
+    shutil.copy(template, path)
+    url = f"sqlite:///{path}"
+    settings = web_settings(url, **overrides)
+    app = create_app(settings, clock=lambda: NOW)
+    engine = app.state.platform.engine
+    tokens = {}
+    with engine.begin() as conn:
+        for username, role, agency, subject in ACCOUNTS:
+            issued = issue_token(
+                conn,
+                role=role,
+                label=username,
+                now=NOW,
+                days=30,
+                agency=agency,
+                subject_id=subject,
+            )
+            tokens[username] = issued.token
+    return Web(ScanningClient(app), settings, tokens, url)
+
+
+@pytest.fixture
+def web(world_template: Path, tmp_path: Path) -> Iterator[Web]:
+    made = make_web(world_template, tmp_path)
+    with made.client:
+        yield made
+    made.client.app.state.platform.engine.dispose()  # type: ignore[attr-defined]
