@@ -5,9 +5,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import xinyong.evaluate.tables  # noqa: F401  (registers the evaluation tables)
+import xinyong.ingest.tables  # noqa: F401  (the ingest tables share the metadata)
 import xinyong.rights.tables  # noqa: F401  (consents)
 import xinyong.web.tables  # noqa: F401  (accounts and API tokens)
-import xinyong.ingest.tables  # noqa: F401  (the ingest tables share the metadata)
 from xinyong.errors import ConfigError
 from xinyong.ledger import current_revision, make_engine, require_current, upgrade
 from xinyong.ledger.tables import metadata

@@ -4,8 +4,8 @@ lists and grades evaluated and materialised, accounts and tokens for every role.
 The world (as of 2026-06-30):
 - 厦门鹭江海鲜贸易有限公司 (XIAMEN_USCC): a general market penalty (public, disputed) and a
   court listing as a dishonest judgment debtor (public list);
-- 广州市天河区云帆科技（集团）有限责任公司 (GUANGZHOU_USCC): a licence (public) and a tax credit grade
-  record (shared: never public);
+- 广州市天河区云帆科技（集团）有限责任公司 (GUANGZHOU_USCC): a licence (public) and a tax
+  credit grade record (shared: never public);
 - 王秀英 (BEIJING_RESIDENT): a court listing (public list, so findable) and a market penalty
   (an individual's penalty: never public);
 - 李建国 (LONELY_RESIDENT): a market penalty only — the public may see nothing about him.
@@ -74,7 +74,9 @@ def build_world(path: Path, pack: Pack) -> None:
     }
     person = {"subject_kind": "natural_person", "subject_name": "王秀英", "region": "110105"}
     samr = [
-        _penalty("1", decided_on="2026-03-02", published_on="2026-03-05", instrument_date="2026-03-02"),
+        _penalty(
+            "1", decided_on="2026-03-02", published_on="2026-03-05", instrument_date="2026-03-02"
+        ),
         _penalty("L-7", **licence),
         _penalty("3", subject_code=BEIJING_RESIDENT, **person),
         _penalty("4", subject_code=LONELY_RESIDENT, **{**person, "subject_name": "李建国"}),
@@ -98,7 +100,9 @@ def build_world(path: Path, pack: Pack) -> None:
             published_on="2026-02-10",
         ),
     ]
-    outcome = deliver(engine, pack, path.parent / "court.csv", court, options=options, source="court")
+    outcome = deliver(
+        engine, pack, path.parent / "court.csv", court, options=options, source="court"
+    )
     assert outcome.accepted == 2, outcome
     with engine.begin() as conn:
         penalty = conn.exec_driver_sql(

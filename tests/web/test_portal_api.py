@@ -105,8 +105,9 @@ def test_double_publicity_lists_decisions_with_facets(web: Web) -> None:
 
 def test_statistics_count_what_the_ledger_holds(web: Web) -> None:
     stats = web.get("/api/statistics").json()
-    assert stats["records_by_sector"]["years"] == [2025, 2026] or 2026 in (
-        stats["records_by_sector"]["years"]
+    assert (
+        stats["records_by_sector"]["years"] == [2025, 2026]
+        or 2026 in (stats["records_by_sector"]["years"])
     )
     total = sum(sum(v) for v in stats["records_by_sector"]["series"].values())
     assert total == 6
@@ -114,10 +115,21 @@ def test_statistics_count_what_the_ledger_holds(web: Web) -> None:
 
 
 def test_every_portal_page_is_also_json_and_both_languages_render(web: Web) -> None:
-    for path in ("/", "/lists", "/publicity", "/statistics", "/catalogue", "/schemes",
-                 f"/subjects/{XIAMEN_USCC}", f"/lists/{COURT}", "/catalogue/market.penalty"):
-        assert web.get(path, params={"format": "json"}).headers["content-type"].startswith(
-            "application/json"
+    for path in (
+        "/",
+        "/lists",
+        "/publicity",
+        "/statistics",
+        "/catalogue",
+        "/schemes",
+        f"/subjects/{XIAMEN_USCC}",
+        f"/lists/{COURT}",
+        "/catalogue/market.penalty",
+    ):
+        assert (
+            web.get(path, params={"format": "json"})
+            .headers["content-type"]
+            .startswith("application/json")
         ), path
         web.client.cookies.set("lang", "zh")
         zh = web.client.get(path)

@@ -1,0 +1,397 @@
+"""Who may do what: every API endpoint called as every role; purposes, consent, ownership,
+tokens, sessions, CSRF, throttling and rate limits."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import XIAMEN_USCC
+from tests.ingest.helpers import row
+from tests.web.conftest import NOW, PASSWORD, PERSON, Web, make_web
+from xinyong.web.access import Role
+from xinyong.web.credentials import issue_token, revoke_token
+
+ROLES = ("public", "operator", "samr", "airline", "bank", "company")
+EVERYONE = frozenset(ROLES)
+FILE_READERS = frozenset({"operator", "airline", "bank", "company"})
+#: (method, route) → roles allowed. Written out by hand: the policy, not read from the code.
+MATRIX: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", "/api/health"): EVERYONE,
+    ("GET", "/api/schemes"): EVERYONE,
+    ("GET", "/api/catalogue"): EVERYONE,
+    ("GET", "/api/catalogue/{code}"): EVERYONE,
+    ("GET", "/api/subjects"): EVERYONE,
+    ("GET", "/api/subjects/{subject_id}"): EVERYONE,
+    ("GET", "/api/subjects/{subject_id}/file"): FILE_READERS,
+    ("GET", "/api/subjects/{subject_id}/explain"): FILE_READERS,
+    ("POST", "/api/records"): frozenset({"samr"}),
+    ("GET", "/api/records/{record_id}"): frozenset({"operator", "samr", "company"}),
+    ("GET", "/api/lists"): EVERYONE,
+    ("GET", "/api/lists/{list_id}"): EVERYONE,
+    ("GET", "/api/lists/{list_id}/entries"): EVERYONE,
+    ("GET", "/api/grades"): EVERYONE,
+    ("GET", "/api/publicity"): EVERYONE,
+    ("GET", "/api/statistics"): EVERYONE,
+    ("GET", "/api/consents"): frozenset({"company"}),
+    ("POST", "/api/consents"): frozenset({"company"}),
+    ("DELETE", "/api/consents/{consent_id}"): frozenset({"company"}),
+    ("GET", "/api/me/access-log"): frozenset({"company"}),
+    ("GET", "/api/audit"): frozenset({"operator"}),
+    ("GET", "/api/audit/verify"): frozenset({"operator"}),
+}
+PURPOSE = {
+    "operator": "supervision",
+    "samr": "record_maintenance",
+    "airline": "administrative_licensing",
+    "bank": "credit_report",
+    "company": None,
+    "public": None,
+}
+
+
+def penalty_id(web: Web) -> str:
+    engine = sa.create_engine(web.url)
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT record_id FROM records WHERE source_record_id = '1'"
+        ).scalar_one()
+    engine.dispose()
+    return str(found)
+
+
+def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
+    path = (
+        route.replace("{subject_id}", XIAMEN_USCC)
+        .replace("{code}", "market.penalty")
+        .replace("{list_id}", "cn.court.dishonest_debtors")
+        .replace("{record_id}", record_id)
+        .replace("{consent_id}", "0123456789abcdef")
+    )
+    params: dict[str, str] = {}
+    if route == "/api/subjects":
+        params["q"] = "厦门"
+    if PURPOSE[role] and route.endswith(("/file", "/explain", "{record_id}")):
+        params["purpose"] = PURPOSE[role]
+    body: Any = None
+    if route == "/api/records":
+        body = row(
+            source_record_id="MATRIX-1",
+            decided_on="2026-06-01",
+            instrument_date="2026-06-01",
+            published_on="2026-06-02",
+        )
+    elif route == "/api/consents":
+        body = {"agency": "credit_reference_centre", "expires_on": "2026-12-31"}
+    return web.client.request(method, path, params=params, json=body, headers=web.as_role(role))
+
+
+def test_every_endpoint_as_every_role(web: Web) -> None:
+    spec = web.client.get("/api/openapi.json").json()
+    routes = {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
+    assert routes == set(MATRIX), "every API route needs a line in the authorisation matrix"
+    record_id = penalty_id(web)
+    for (method, route), allowed in MATRIX.items():
+        for role in ROLES:
+            response = call(web, method, route, role, record_id)
+            denied = response.status_code in (401, 403)
+            assert denied == (role not in allowed), (method, route, role, response.text[:300])
+            assert response.status_code < 500, (method, route, role, response.text[:300])
+            if denied:
+                expected = 401 if role == "public" else 403
+                assert response.status_code == expected, (method, route, role)
+
+
+def test_portal_pages_are_public_and_never_show_non_public_data(web: Web) -> None:
+    for path in ("/", "/lists", "/statistics", "/publicity", "/catalogue", "/schemes"):
+        assert web.client.get(path).status_code == 200
+    page = web.client.get(f"/subjects/{XIAMEN_USCC}").text
+    assert "纳税缴费信用" not in page  # a shared item of another subject, for good measure
+
+
+def test_reading_non_public_data_needs_a_purpose_from_the_list(web: Web) -> None:
+    path = f"/api/subjects/{XIAMEN_USCC}/file"
+    missing = web.get(path, "airline")
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "purpose"
+    unknown = web.get(path, "airline", params={"purpose": "curiosity"})
+    assert unknown.status_code == 422 and unknown.json()["code"] == "unknown-purpose"
+    other_roles = web.get(path, "airline", params={"purpose": "credit_report"})
+    assert other_roles.status_code == 403 and other_roles.json()["code"] == "purpose-forbidden"
+    ok = web.get(path, "airline", params={"purpose": "public_procurement"})
+    assert ok.status_code == 200
+    assert {r["item_code"] for r in ok.json()["records"]} == {
+        "market.penalty",
+        "court.dishonest_debtor",
+    }
+
+
+def test_a_credit_service_needs_the_persons_consent_until_it_is_revoked(web: Web) -> None:
+    path = f"/api/subjects/{PERSON}/file"
+    params = {"purpose": "credit_report"}
+    refused = web.get(path, "bank", params=params)
+    assert refused.status_code == 403 and refused.json()["code"] == "consent-required"
+    granted = web.client.post(
+        "/api/consents",
+        json={"agency": "credit_reference_centre", "expires_on": "2026-07-31"},
+        headers=web.as_role("person"),
+    )
+    assert granted.status_code == 201
+    read = web.get(path, "bank", params=params)
+    assert read.status_code == 200
+    # the penalty on the individual is in the file, not on the public page
+    assert "market.penalty" in {r["item_code"] for r in read.json()["records"]}
+    consent_id = granted.json()["consent_id"]
+    revoked = web.client.delete(f"/api/consents/{consent_id}", headers=web.as_role("person"))
+    assert revoked.status_code == 200
+    assert web.get(path, "bank", params=params).status_code == 403
+
+
+def test_a_consent_of_another_agency_does_not_count(web: Web) -> None:
+    web.client.post(
+        "/api/consents",
+        json={"agency": "another_bureau", "expires_on": "2026-07-31"},
+        headers=web.as_role("person"),
+    )
+    path = f"/api/subjects/{PERSON}/file"
+    assert web.get(path, "bank", params={"purpose": "credit_report"}).status_code == 403
+
+
+def test_a_subject_sees_only_itself(web: Web) -> None:
+    assert web.get(f"/api/subjects/{XIAMEN_USCC}/file", "company").status_code == 200
+    other = web.get(f"/api/subjects/{PERSON}/file", "company")
+    assert other.status_code == 403 and other.json()["code"] == "not-own-file"
+
+
+def test_a_source_agency_reads_only_its_own_records(web: Web) -> None:
+    engine = sa.create_engine(web.url)
+    with engine.connect() as conn:
+        court_record = conn.exec_driver_sql(
+            "SELECT record_id FROM records WHERE source_agency = 'court' LIMIT 1"
+        ).scalar_one()
+    engine.dispose()
+    params = {"purpose": "record_maintenance"}
+    assert web.get(f"/api/records/{penalty_id(web)}", "samr", params=params).status_code == 200
+    refused = web.get(f"/api/records/{court_record}", "samr", params=params)
+    assert refused.status_code == 403 and refused.json()["code"] == "not-own-record"
+
+
+def test_submitting_a_record_validates_it_and_applies_nothing_when_invalid(web: Web) -> None:
+    headers = web.as_role("samr")
+    good = row(source_record_id="API-1", published_on="2025-03-20")
+    created = web.client.post("/api/records", json=good, headers=headers)
+    assert created.status_code == 201 and created.json()["new"] is True
+    again = web.client.post("/api/records", json=good, headers=headers)
+    assert again.json() == {**created.json(), "new": False}
+    bad = row(source_record_id="API-2", severity="apocalyptic", decided_on="2031-01-01")
+    refused = web.client.post("/api/records", json=bad, headers=headers)
+    assert refused.status_code == 422
+    fields = {e["field"] for e in refused.json()["errors"]}
+    assert {"severity", "decided_on"} <= fields
+    engine = sa.create_engine(web.url)
+    with engine.connect() as conn:
+        stored = (
+            conn.exec_driver_sql(
+                "SELECT source_record_id FROM records WHERE source_record_id LIKE 'API-%'"
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert stored == ["API-1"]
+
+
+def test_a_token_scoped_to_items_may_submit_only_those(web: Web) -> None:
+    engine = sa.create_engine(web.url)
+    with engine.begin() as conn:
+        scoped = issue_token(
+            conn,
+            role=Role.SOURCE_AGENCY,
+            label="licences only",
+            now=NOW,
+            days=1,
+            agency="samr",
+            items=["admin.licence"],
+        )
+    engine.dispose()
+    response = web.client.post(
+        "/api/records",
+        json=row(source_record_id="API-3"),
+        headers={"authorization": f"Bearer {scoped.token}"},
+    )
+    assert response.status_code == 403 and response.json()["code"] == "item-not-in-scope"
+
+
+def test_revoked_expired_and_forged_tokens_are_refused(web: Web) -> None:
+    token = web.tokens["operator"]
+    path = "/api/audit/verify"
+    assert web.client.get(path, headers={"authorization": f"Bearer {token}"}).status_code == 200
+    forged = token[:-4] + "AAAA"
+    assert web.client.get(path, headers={"authorization": f"Bearer {forged}"}).status_code == 401
+    engine = sa.create_engine(web.url)
+    with engine.begin() as conn:
+        revoke_token(conn, token.split("_")[1], now=NOW)
+    engine.dispose()
+    refused = web.client.get(path, headers={"authorization": f"Bearer {token}"})
+    assert refused.status_code == 401 and refused.json()["code"] == "bad-token"
+
+
+def test_a_token_stops_working_when_it_expires(world_template: Path, tmp_path: Path) -> None:
+    later = make_web(world_template, tmp_path)
+    later.client.app.state.platform.clock = lambda: datetime(2026, 8, 1)  # type: ignore[attr-defined]
+    with later.client:
+        assert later.get("/api/audit/verify", "operator").status_code == 401
+
+
+def login(web: Web, username: str, password: str) -> Any:
+    form = web.client.get("/login")
+    token = form.cookies.get("csrftoken") or web.client.cookies.get("csrftoken")
+    return web.client.post(
+        "/login",
+        data={"username": username, "password": password, "csrftoken": token},
+        follow_redirects=False,
+    )
+
+
+def test_portal_login_gives_a_session_that_acts_as_the_account(web: Web) -> None:
+    response = login(web, "company", PASSWORD)
+    assert response.status_code == 303
+    assert "httponly" in response.headers["set-cookie"].lower()
+    own = web.client.get(f"/api/subjects/{XIAMEN_USCC}/file")
+    assert own.status_code == 200
+    assert "account:company" in web.client.get("/").text
+
+
+def test_a_form_post_without_the_csrf_token_is_refused(web: Web) -> None:
+    web.client.get("/login")
+    response = web.client.post(
+        "/login", data={"username": "company", "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 403 and response.json()["code"] == "csrf-failed"
+    no_cookie = type(web.client)(web.client.app)
+    blind = no_cookie.post("/login", data={"username": "company", "password": PASSWORD})
+    assert blind.status_code == 403
+
+
+def test_failed_logins_are_throttled(web: Web) -> None:
+    statuses = [login(web, "company", "wrong password").status_code for _ in range(6)]
+    assert statuses[:5] == [401] * 5 and statuses[5] == 429
+    # the right password does not get through while throttled
+    assert login(web, "company", PASSWORD).status_code == 429
+
+
+def test_requests_over_the_rate_limit_get_429_with_retry_after(
+    world_template: Path, tmp_path: Path
+) -> None:
+    limited = make_web(world_template, tmp_path, api_rate_limit="3/minute")
+    with limited.client:
+        statuses = [limited.get("/api/lists", "airline").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        response = limited.get("/api/lists", "airline")
+        assert response.json()["code"] == "rate-limited" and "retry-after" in response.headers
+        # another token has its own allowance
+        assert limited.get("/api/lists", "operator").status_code == 200
+
+
+def test_the_audit_log_records_non_public_reads_and_the_subject_sees_them(web: Web) -> None:
+    web.get(f"/api/subjects/{XIAMEN_USCC}", "airline")  # public: not logged
+    web.get(f"/api/subjects/{XIAMEN_USCC}/file", "airline", params={"purpose": "supervision"})
+    log = web.get("/api/me/access-log", "company").json()["items"]
+    assert [(e["actor"], e["action"], e["purpose"], e["agency"]) for e in log] == [
+        (
+            f"token:{web.tokens['airline'].split('_')[1]}",
+            "read_file",
+            "supervision",
+            "civil_aviation",
+        )
+    ]
+    assert web.get("/api/audit/verify", "operator").json()["ok"] is True
+
+
+def test_hostile_input_in_every_text_field_never_breaks_the_platform(web: Web) -> None:
+    hostile = [
+        "' OR 1=1 --",
+        '"; DROP TABLE records; --',
+        "<script>alert(1)</script>",
+        "%00%ff",
+        "\x00",
+        "𠀀" * 90,
+        "a" * 5000,
+        "../../etc/passwd",
+        "{{7*7}}",
+    ]
+    queries = [
+        ("/search", "q"),
+        ("/publicity", "agency"),
+        ("/api/subjects", "q"),
+        ("/api/publicity", "sector"),
+        (f"/api/subjects/{XIAMEN_USCC}/file", "purpose"),
+    ]
+    paths = [
+        "/subjects/{}",
+        "/lists/{}",
+        "/catalogue/{}",
+        "/api/catalogue/{}",
+        "/api/lists/{}",
+        "/api/subjects/{}",
+        "/api/records/{}",
+    ]
+    for text in hostile:
+        calls = [(path, {name: text}) for path, name in queries]
+        calls += [(template.format(quote(text, safe="")), {}) for template in paths]
+        for template, params in calls:
+            response = web.client.get(template, params=params, headers=web.as_role("operator"))
+            assert response.status_code < 500, (template, text)
+            if response.headers["content-type"].startswith("text/html"):
+                assert "<script>alert(1)</script>" not in response.text, (template, text)
+        submitted = web.client.post(
+            "/api/records",
+            json=row(source_record_id=text[:100], subject_name=text),
+            headers=web.as_role("samr"),
+        )
+        assert submitted.status_code < 500, text
+
+
+def test_undecodable_oversized_and_malformed_bodies_are_clean_4xx(web: Web) -> None:
+    web.client.get("/login")  # a CSRF cookie, so the form body is parsed
+    undecodable = web.client.post(
+        "/login",
+        content=b"username=\xff\xfe&password=x&csrftoken=\xff",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert undecodable.status_code == 400
+    no_boundary = web.client.post(
+        "/login", content=b"x", headers={"content-type": "multipart/form-data"}
+    )
+    assert 400 <= no_boundary.status_code < 500
+    huge = web.client.post(
+        "/api/records", content=b"{" + b" " * 2_000_000 + b"}", headers=web.as_role("samr")
+    )
+    assert huge.status_code == 413 and huge.json()["code"] == "body-too-large"
+    not_json = web.client.post(
+        "/api/records",
+        content=b"\xff\xfe not json",
+        headers={**web.as_role("samr"), "content-type": "application/json"},
+    )
+    assert not_json.status_code in (400, 422)
+
+
+def test_security_headers_are_on_every_page(web: Web) -> None:
+    headers = web.client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("role", ["operator", "company"])
+def test_explanations_match_the_cli(web: Web, role: str) -> None:
+    params = {"purpose": "supervision"} if role == "operator" else {}
+    found = web.get(f"/api/subjects/{XIAMEN_USCC}/explain", role, params=params).json()
+    [entry] = [e for e in found["lists"] if e["list_id"] == "cn.court.dishonest_debtors"]
+    assert entry["status"] == "active" and entry["explanation"]["legal_basis"]
+    assert json.dumps(found, ensure_ascii=False).count("厦门鹭江") == 0  # ids, not names
+    assert date.fromisoformat(found["as_of"]) == date(2026, 6, 30)
