@@ -436,7 +436,7 @@ def revoke_consent(
 def access_log(
     p: PlatformDep,
     who: Annotated[Principal, Depends(require(Permission.READ_OWN_ACCESS_LOG))],
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> dict[str, Any]:
     """Who read the calling subject's non-public data or changed it: when, for which
     purpose, under which consent."""
@@ -456,7 +456,7 @@ Auditor = Annotated[Principal, Depends(require(Permission.READ_AUDIT))]
 def audit_log(
     p: PlatformDep,
     _: Auditor,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """The audit log from sequence number ``after``, with each entry's hashes."""

@@ -22,7 +22,8 @@
   draw("chart-records", {
     type: "line",
     data: { labels: rs.years, datasets: Object.keys(rs.series).map(function (s, i) {
-      return { label: s, data: rs.series[s], borderColor: color(i), backgroundColor: color(i), tension: 0.2 };
+      return { label: labels.sectors[s] || s, data: rs.series[s], borderColor: color(i),
+               backgroundColor: color(i), tension: 0.2 };
     }) },
     options: { plugins: { legend: { position: "bottom" } } }
   });

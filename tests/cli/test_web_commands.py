@@ -1,0 +1,70 @@
+"""``xinyong token``, ``account``, ``serve`` as an operator uses them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.cli.test_commands import xinyong
+
+
+def test_tokens_are_issued_once_listed_without_secret_and_revoked(tmp_path: Path) -> None:
+    env = {"XINYONG_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.db'}"}
+    assert xinyong("init", cwd=tmp_path, **env).returncode == 0
+    issued = xinyong(
+        "token",
+        "issue",
+        "--role",
+        "source_agency",
+        "--agency",
+        "samr",
+        "--label",
+        "SAMR system",
+        "--items",
+        "market.penalty,admin.licence",
+        cwd=tmp_path,
+        **env,
+    )
+    assert issued.returncode == 0, issued.stderr
+    token = re.search(r"xy_([0-9a-f]{12})_\S+", issued.stdout)
+    assert token is not None
+    listed = xinyong("token", "list", cwd=tmp_path, **env).stdout
+    assert token.group(1) in listed and token.group(0) not in listed and "SAMR system" in listed
+    assert xinyong("token", "revoke", token.group(1), cwd=tmp_path, **env).returncode == 0
+    assert "revoked" in xinyong("token", "list", cwd=tmp_path, **env).stdout
+    again = xinyong("token", "revoke", token.group(1), cwd=tmp_path, **env)
+    assert again.returncode == 2 and "no live token" in again.stderr
+
+
+def test_an_agency_token_without_its_agency_is_refused_with_the_fix(tmp_path: Path) -> None:
+    env = {"XINYONG_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.db'}"}
+    xinyong("init", cwd=tmp_path, **env)
+    run = xinyong("token", "issue", "--role", "credit_service", "--label", "x", cwd=tmp_path, **env)
+    assert run.returncode == 2 and "agency" in run.stderr and "--agency" in run.stderr
+
+
+def test_an_account_asks_for_its_password_and_refuses_a_short_one(tmp_path: Path) -> None:
+    env = {"XINYONG_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.db'}", "PATH": ""}
+    xinyong("init", cwd=tmp_path, **env)
+
+    def add(password: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "xinyong", "account", "add", "alice", "--role", "operator"],
+            input=f"{password}\n{password}\n",
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    short = add("short")
+    assert short.returncode == 2 and "password" in short.stderr
+    assert add("a long enough password").returncode == 0
+
+
+def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    run = xinyong("serve", cwd=tmp_path, XINYONG_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    assert run.returncode == 2 and "xinyong init" in run.stderr

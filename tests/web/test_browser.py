@@ -1,0 +1,124 @@
+"""The portal in a real browser (Playwright on Debian's Chromium) against a live uvicorn.
+
+Screenshots go to ``test-artifacts/`` (or ``XINYONG_TEST_ARTIFACTS``). Without Chromium the
+tests skip, unless ``XINYONG_REQUIRE_BROWSER=1`` (set by ``.ci/run``) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from tests.web.conftest import make_web
+
+CHROMIUM = os.environ.get("XINYONG_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("XINYONG_TEST_ARTIFACTS", "test-artifacts"))
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("XINYONG_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"XINYONG_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}")
+    pytest.skip(f"browser tests need Chromium at {CHROMIUM}", allow_module_level=True)
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    home = tmp_path_factory.mktemp("chromium-home")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(home), "XDG_CACHE_HOME": str(home)}
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "env": env}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """A browser set to Chinese, as most of the portal's visitors' are."""
+    return {**browser_context_args, "locale": "zh-CN"}
+
+
+@pytest.fixture(scope="module")
+def live_url(world_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    web = make_web(world_template, tmp_path_factory.mktemp("live"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        web.client.app, host="127.0.0.1", port=port, access_log=False, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_search_subject_list_and_back(page: Page, live_url: str) -> None:
+    page.goto(live_url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    page.get_by_label("名称或代码").fill("厦门鹭江")
+    page.get_by_role("button", name="查询").first.click()
+    expect(page.locator("p.count")).to_contain_text("1")
+    shot(page, "1-search")
+    page.locator("a.subject-link", has_text="厦门鹭江海鲜贸易有限公司").click()
+    expect(page.locator("h1")).to_have_text("厦门鹭江海鲜贸易有限公司")
+    expect(page.locator(".badge").first).to_have_text("异议中")
+    shot(page, "2-subject")
+    page.locator("a.list-link", has_text="失信被执行人名单").click()
+    expect(page.locator("h1")).to_have_text("失信被执行人名单")
+    expect(page.locator("table.entries")).to_contain_text("厦门鹭江海鲜贸易有限公司")
+    shot(page, "3-list")
+    page.go_back()
+    expect(page.locator("h1")).to_have_text("厦门鹭江海鲜贸易有限公司")
+
+
+def test_language_switch_keeps_the_page(page: Page, live_url: str) -> None:
+    page.goto(live_url + "/lists")
+    expect(page.locator("h1")).to_have_text("红黑名单")
+    page.locator("#lang-switch").click()
+    expect(page).to_have_url(re.compile(r"/lists$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Red and black lists")
+    shot(page, "4-english")
+    page.locator("#lang-switch").click()
+    expect(page.locator("h1")).to_have_text("红黑名单")
+
+
+def test_statistics_charts_render(page: Page, live_url: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_url + "/statistics")
+    expect(page.locator("body")).to_have_attribute("data-charts-drawn", re.compile(r"^[3-9]"))
+    painted = page.evaluate(
+        """() => {
+          const c = document.getElementById('chart-records');
+          const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) n++; }
+          return n;
+        }"""
+    )
+    assert painted > 1000 and errors == []
+    shot(page, "5-statistics")
