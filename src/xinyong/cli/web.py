@@ -38,9 +38,8 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
 ) -> None:
     """Serve the API (/api, docs at /api/docs) and the portal (/) with uvicorn."""
-    import uvicorn
-
     from ..settings import Settings
+    from ..web.server import serve as run
     from .output import console
 
     settings = Settings()
@@ -48,13 +47,10 @@ def serve(
     console().print(
         f"xinyong on http://{host}:{port}/ (API docs http://{host}:{port}/api/docs); Ctrl-C stops"
     )
-    uvicorn.run(
-        "xinyong.web.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
+    run(
+        host,
+        port,
         workers=workers,
-        access_log=False,
         log_level="info" if settings.env == "development" else "warning",
     )
 

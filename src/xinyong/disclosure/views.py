@@ -33,6 +33,8 @@ from .publicity import PENALTY_INSTRUMENTS, is_public, publicity_window
 LICENCE_INSTRUMENTS = frozenset({"licence_decision"})
 PERSON_KINDS = ("natural_person", "civil_servant")
 MAX_PER_PAGE = 100
+#: candidates a name search reads; more matches mean the query should be more specific
+SEARCH_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,13 @@ def search_subjects(
     today: date,
     page: int = 1,
     per_page: int = 20,
+    evaluation: str | None = None,
 ) -> Page:
     """Subjects whose code is ``query``, or whose name starts with it (after normalising
-    width, case, brackets, spacing and legal form) with or without its place names."""
+    width, case, brackets, spacing and legal form) with or without its place names.
+    ``total`` counts at most ``SEARCH_LIMIT + 1``: a query matching more should be narrowed.
+    ``evaluation`` is the id of the evaluation to read list entries from (default: the
+    newest on or before ``today``)."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     text = query.strip()
@@ -117,24 +123,25 @@ def search_subjects(
     # on a public list (a court's list of judgment defaulters names them; nothing else does)
     condition = sa.and_(
         condition,
-        sa.or_(c.kind.not_in(PERSON_KINDS), c.subject_id.in_(_publicly_listed(conn, pack, today))),
+        sa.or_(c.kind.not_in(PERSON_KINDS), _publicly_listed(conn, pack, today, evaluation)),
     )
-    total = conn.execute(sa.select(sa.func.count()).where(condition)).scalar_one()
-    rows = conn.execute(
-        sa.select(t.subjects)
-        .where(condition)
-        .order_by(sa.func.length(c.name), c.name, c.subject_id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).mappings()
-    return Page([subject_summary(_subject_from_row(r)) for r in rows], page, per_page, total)
+    # at most SEARCH_LIMIT + 1 candidates are read, then ranked: shorter names first
+    rows = conn.execute(sa.select(t.subjects).where(condition).limit(SEARCH_LIMIT + 1)).mappings()
+    found = sorted(
+        (_subject_from_row(r) for r in rows), key=lambda s: (len(s.name), s.name, s.subject_id)
+    )
+    start = (page - 1) * per_page
+    return Page(
+        [subject_summary(s) for s in found[start : start + per_page]], page, per_page, len(found)
+    )
 
 
-def _publicly_listed(conn: sa.Connection, pack: Pack, as_of: date) -> Any:
-    evaluation = latest_evaluation(conn, pack, as_of)
+def _publicly_listed(conn: sa.Connection, pack: Pack, as_of: date, evaluation: str | None) -> Any:
+    """EXISTS an active entry of the subject on a public list (correlated, uses the index)."""
     le = list_entries.c
-    return sa.select(le.subject_id).where(
-        le.evaluation_id == (evaluation["evaluation_id"] if evaluation else ""),
+    return sa.exists().where(
+        le.subject_id == t.subjects.c.subject_id,
+        le.evaluation_id == (evaluation or _evaluation_id(conn, pack, as_of) or ""),
         le.list_id.in_([lt.id for lt in public_lists(pack, as_of)]),
         le.status == "active",
         le.active_from <= as_of,
@@ -161,6 +168,11 @@ def latest_evaluation(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str,
         .first()
     )
     return dict(row) if row else None
+
+
+def _evaluation_id(conn: sa.Connection, pack: Pack, as_of: date) -> str | None:
+    found = latest_evaluation(conn, pack, as_of)
+    return str(found["evaluation_id"]) if found else None
 
 
 def entry_in_force(row: Any, as_of: date) -> bool:
@@ -228,8 +240,15 @@ def _record_view(pack: Pack, entry: FileEntry) -> dict[str, Any]:
     }
 
 
-def public_subject(conn: sa.Connection, pack: Pack, subject_id: str, as_of: date) -> dict[str, Any]:
+def public_subject(
+    conn: sa.Connection,
+    pack: Pack,
+    subject_id: str,
+    as_of: date,
+    evaluation: str | None = None,
+) -> dict[str, Any]:
     """The public page of a subject on ``as_of``. Raises ``NotFound``."""
+    evaluation = evaluation or _evaluation_id(conn, pack, as_of)
     file = subject_file(conn, subject_id, as_of=as_of)
     subject = file.subject
     records = []
@@ -246,7 +265,7 @@ def public_subject(conn: sa.Connection, pack: Pack, subject_id: str, as_of: date
     listed = {lt.id for lt in public_lists(pack, as_of)}
     memberships = [
         _entry_view(pack, row)
-        for row in _entries_of(conn, pack, as_of, subject_id)
+        for row in _entries_of(conn, evaluation, subject_id)
         if row["list_id"] in listed and entry_in_force(row, as_of)
     ]
     if subject.kind.is_person and not (records or memberships):
@@ -257,36 +276,34 @@ def public_subject(conn: sa.Connection, pack: Pack, subject_id: str, as_of: date
         "subject": subject_summary(subject),
         "records": records,
         "lists": memberships,
-        "grades": _public_grades(conn, pack, as_of, subject_id),
+        "grades": _public_grades(conn, pack, evaluation, subject_id),
         "disputed": sum(1 for r in records if r["disputed"]),
     }
 
 
-def _entries_of(conn: sa.Connection, pack: Pack, as_of: date, subject_id: str) -> list[Any]:
-    evaluation = latest_evaluation(conn, pack, as_of)
+def _entries_of(conn: sa.Connection, evaluation: str | None, subject_id: str) -> list[Any]:
     if evaluation is None:
         return []
     le = list_entries.c
     return list(
         conn.execute(
             sa.select(list_entries).where(
-                le.evaluation_id == evaluation["evaluation_id"], le.subject_id == subject_id
+                le.evaluation_id == evaluation, le.subject_id == subject_id
             )
         ).mappings()
     )
 
 
 def _public_grades(
-    conn: sa.Connection, pack: Pack, as_of: date, subject_id: str
+    conn: sa.Connection, pack: Pack, evaluation: str | None, subject_id: str
 ) -> list[dict[str, Any]]:
     public = [s for s in pack.grades.values() if s.public is PublicAttribute.PUBLIC]
-    evaluation = latest_evaluation(conn, pack, as_of)
     if not public or evaluation is None:
         return []
     g = grades.c
     rows = conn.execute(
         sa.select(grades).where(
-            g.evaluation_id == evaluation["evaluation_id"],
+            g.evaluation_id == evaluation,
             g.subject_id == subject_id,
             g.scheme_id.in_([s.id for s in public]),
         )
@@ -297,7 +314,6 @@ def _public_grades(
             "name_zh": pack.grades[r["scheme_id"]].name_zh,
             "name_en": pack.grades[r["scheme_id"]].name_en,
             "grade": r["grade"],
-            "as_of": evaluation["as_of"],
         }
         for r in rows
     ]
@@ -599,7 +615,7 @@ def full_file(conn: sa.Connection, pack: Pack, subject_id: str, as_of: date) -> 
     ]
     entries = [
         {**_entry_view(pack, row), "status": row["status"], "in_force": entry_in_force(row, as_of)}
-        for row in _entries_of(conn, pack, as_of, subject_id)
+        for row in _entries_of(conn, _evaluation_id(conn, pack, as_of), subject_id)
     ]
     return {
         "as_of": as_of,

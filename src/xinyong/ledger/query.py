@@ -24,14 +24,43 @@ from .model import (
     SubjectLink,
 )
 
+# Statements built once: a subject's file is read on every portal page, and building the
+# statement costs more than running it.
+_SUBJECT = sa.select(t.subjects).where(t.subjects.c.subject_id == sa.bindparam("subject_id"))
+_RECORDS = (
+    sa.select(t.records)
+    .where(
+        t.records.c.subject_id == sa.bindparam("subject_id"),
+        t.records.c.decided_on <= sa.bindparam("as_of"),
+    )
+    .order_by(t.records.c.decided_on, t.records.c.record_id)
+)
+_EVENTS = (
+    sa.select(t.record_events)
+    .where(
+        t.record_events.c.record_id.in_(sa.bindparam("record_ids", expanding=True)),
+        t.record_events.c.effective_on <= sa.bindparam("as_of"),
+    )
+    .order_by(t.record_events.c.effective_on, t.record_events.c.recorded_at)
+)
+_L = t.subject_links.c
+_LINKS = (
+    sa.select(t.subject_links)
+    .where(
+        sa.or_(
+            _L.from_subject == sa.bindparam("subject_id"),
+            _L.to_subject == sa.bindparam("subject_id"),
+        ),
+        _L.valid_from <= sa.bindparam("as_of"),
+        sa.or_(_L.valid_to.is_(None), _L.valid_to >= sa.bindparam("as_of")),
+    )
+    .order_by(_L.valid_from, _L.link_id)
+)
+
 
 def get_subject(conn: sa.Connection, subject_id: str) -> Subject:
     """A registered subject. Raises ``NotFound``."""
-    row = (
-        conn.execute(sa.select(t.subjects).where(t.subjects.c.subject_id == subject_id))
-        .mappings()
-        .first()
-    )
+    row = conn.execute(_SUBJECT, {"subject_id": subject_id}).mappings().first()
     if row is None:
         raise NotFound(f"subject {subject_id!r} is not registered", code="unknown-subject")
     return Subject(
@@ -83,11 +112,7 @@ def subject_file(conn: sa.Connection, subject_id: str, *, as_of: date) -> Subjec
         NotFound: the subject is not registered.
     """
     subject = get_subject(conn, subject_id)
-    rows = conn.execute(
-        sa.select(t.records)
-        .where(t.records.c.subject_id == subject_id, t.records.c.decided_on <= as_of)
-        .order_by(t.records.c.decided_on, t.records.c.record_id)
-    ).mappings()
+    rows = conn.execute(_RECORDS, {"subject_id": subject_id, "as_of": as_of}).mappings()
     versions: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for row in rows:
         versions[(row["source_agency"], row["source_record_id"])].append(row)
@@ -131,11 +156,7 @@ def _events_by_record(
     found: dict[str, list[RecordEvent]] = defaultdict(list)
     if not record_ids:
         return found
-    rows = conn.execute(
-        sa.select(t.record_events)
-        .where(t.record_events.c.record_id.in_(record_ids), t.record_events.c.effective_on <= as_of)
-        .order_by(t.record_events.c.effective_on, t.record_events.c.recorded_at)
-    ).mappings()
+    rows = conn.execute(_EVENTS, {"record_ids": record_ids, "as_of": as_of}).mappings()
     for row in rows:
         found[row["record_id"]].append(
             RecordEvent(
@@ -152,16 +173,7 @@ def _events_by_record(
 
 
 def _links(conn: sa.Connection, subject_id: str, as_of: date) -> list[SubjectLink]:
-    c = t.subject_links.c
-    rows = conn.execute(
-        sa.select(t.subject_links)
-        .where(
-            sa.or_(c.from_subject == subject_id, c.to_subject == subject_id),
-            c.valid_from <= as_of,
-            sa.or_(c.valid_to.is_(None), c.valid_to >= as_of),
-        )
-        .order_by(c.valid_from, c.link_id)
-    ).mappings()
+    rows = conn.execute(_LINKS, {"subject_id": subject_id, "as_of": as_of}).mappings()
     return [
         SubjectLink(
             from_subject=r["from_subject"],

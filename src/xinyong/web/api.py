@@ -21,7 +21,7 @@ from ..ledger import tables as t
 from ..rights import consent
 from ..types import PublicAttribute
 from .access import Permission, Principal, Purpose, Role, stated_purpose
-from .platform import Platform, PlatformDep, require
+from .platform import Platform, PlatformDep, plain, require
 
 router = APIRouter(prefix="/api")
 
@@ -102,7 +102,7 @@ def catalogue_entry(
 
 
 @router.get("/subjects", tags=["subjects"])
-def search(
+async def search(
     p: PlatformDep,
     _: PublicReader,
     q: Annotated[str, Query(min_length=1, max_length=100, description="name, USCC or ID")],
@@ -113,17 +113,27 @@ def search(
     code. Persons are found only while they are on a public list."""
     with p.engine.connect() as conn:
         found = views.search_subjects(
-            conn, p.pack, q, key=p.key, today=p.today(), page=page, per_page=per_page
+            conn,
+            p.pack,
+            q,
+            key=p.key,
+            today=p.today(),
+            page=page,
+            per_page=per_page,
+            evaluation=p.evaluation(conn),
         )
     return found.to_dict()
 
 
 @router.get("/subjects/{subject_id}", tags=["subjects"])
-def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId) -> dict[str, Any]:
+async def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId) -> dict[str, Any]:
     """What is public about a subject today: records within their publicity window, public
     list memberships with basis and end date, public grades, dispute marks."""
     with p.engine.connect() as conn:
-        return views.public_subject(conn, p.pack, subject_id, p.today())
+        found: dict[str, Any] = plain(
+            views.public_subject(conn, p.pack, subject_id, p.today(), p.evaluation(conn))
+        )
+    return found
 
 
 def authorise_file_read(

@@ -98,13 +98,6 @@ def create_app(
     _install_error_handlers(app)
     production = settings.env == "production"
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
     secret = settings.session_secret.get_secret_value()
     app.add_middleware(
         SessionMiddleware,
@@ -121,6 +114,7 @@ def create_app(
         cookie_secure=production,
         send_csrf_failed=_csrf_failed,
     )
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestGuard)
     return app
@@ -212,6 +206,29 @@ async def _csrf_failed(_scope: Scope, send: Send, _message_id: Any) -> None:
             "reload the page and submit the form again; API clients use a bearer token",
         ),
     )
+
+
+class SecurityHeaders:
+    """Adds ``SECURITY_HEADERS`` to every response that does not set its own (pure ASGI: no
+    per-request task or body buffering)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 class BodyLimit:

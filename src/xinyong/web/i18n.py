@@ -46,9 +46,20 @@ def environments(globals_: dict[str, Any]) -> dict[str, jinja2.Environment]:
             lstrip_blocks=True,
         )
         env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
-        env.globals.update(globals_, locale=locale)
+        env.globals.update(globals_, locale=locale, name=_namer(locale))
         found[locale] = env
     return found
+
+
+def _namer(locale: str) -> Any:
+    """``name(obj)``: an object's ``name_zh`` or ``name_en`` in the page's language."""
+    field = "name_zh" if locale == "zh" else "name_en"
+
+    def name(obj: Any) -> str:
+        value = obj.get(field) if isinstance(obj, dict) else getattr(obj, field, None)
+        return str(value or "")
+
+    return name
 
 
 def negotiate(cookie: str | None, accept_language: str | None) -> str:

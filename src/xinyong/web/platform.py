@@ -4,7 +4,7 @@ the request's principal, found from its bearer token or portal session and rate-
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -21,6 +21,9 @@ from ..schemes import Pack
 from ..settings import Settings
 from .access import ANONYMOUS, Permission, Principal, authorise
 from .credentials import account_principal, token_principal
+
+#: seconds the newest evaluation's id is remembered between requests
+EVALUATION_TTL = 5.0
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Platform:
     def __post_init__(self) -> None:
         self.api_limit: RateLimitItem = parse(self.settings.api_rate_limit)
         self.login_limit: RateLimitItem = parse(self.settings.login_rate_limit)
+        self._evaluation: tuple[date, str | None, float] | None = None
 
     @property
     def key(self) -> bytes:
@@ -50,6 +54,20 @@ class Platform:
     def today(self) -> date:
         """The date derived state is shown for: ``XINYONG_AS_OF`` if set, else today."""
         return self.settings.as_of or self.clock().date()
+
+    def evaluation(self, conn: sa.Connection) -> str | None:
+        """The id of the newest evaluation on or before :meth:`today`, remembered for
+        ``EVALUATION_TTL`` seconds (a new evaluation shows on the portal within that time)."""
+        day = self.today()
+        cached = self._evaluation
+        if cached is not None and cached[0] == day and time.monotonic() < cached[2]:
+            return cached[1]
+        from ..disclosure.views import latest_evaluation
+
+        found = latest_evaluation(conn, self.pack, day)
+        evaluation_id = str(found["evaluation_id"]) if found else None
+        self._evaluation = (day, evaluation_id, time.monotonic() + EVALUATION_TTL)
+        return evaluation_id
 
     def audit(
         self,
@@ -79,7 +97,7 @@ class Platform:
             audit.record(self.engine, [event])
 
 
-def platform(request: Request) -> Platform:
+async def platform(request: Request) -> Platform:
     found: Platform = request.app.state.platform
     return found
 
@@ -91,9 +109,10 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def principal(request: Request, p: PlatformDep) -> Principal:
+async def principal(request: Request, p: PlatformDep) -> Principal:
     """The caller. A bearer token that is wrong, expired or revoked is refused outright (not
-    treated as anonymous), so a misconfigured client learns at once."""
+    treated as anonymous), so a misconfigured client learns at once. (Async: its one indexed
+    lookup runs inline rather than paying a thread hop on every request.)"""
     header = request.headers.get("authorization", "")
     found: Principal | None
     if header.lower().startswith("bearer "):
@@ -124,12 +143,24 @@ def principal(request: Request, p: PlatformDep) -> Principal:
     return Principal(found.role, found.actor, found.agency, found.subject_id, found.items, address)
 
 
-def require(permission: Permission) -> Callable[..., Principal]:
+def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets the request through only if its principal holds ``permission``."""
 
-    def dependency(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    async def dependency(who: Annotated[Principal, Depends(principal)]) -> Principal:
         authorise(who, permission)
         return who
 
     dependency.permission = permission  # type: ignore[attr-defined]
     return dependency
+
+
+def plain(value: Any) -> Any:
+    """``value`` with dates as ISO strings, ready for JSON or a template: the views hold only
+    dicts, lists, strings, numbers, booleans, None and dates (a cheap ``jsonable_encoder``)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

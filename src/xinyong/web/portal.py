@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..disclosure import views
@@ -16,7 +15,7 @@ from ..types import PublicAttribute
 from .access import ANONYMOUS, Permission, Principal
 from .credentials import authenticate
 from .i18n import LOCALES, negotiate
-from .platform import Platform, PlatformDep, client_address, require
+from .platform import Platform, PlatformDep, client_address, plain, require
 
 router = APIRouter(include_in_schema=False)
 Visitor = Annotated[Principal, Depends(require(Permission.READ_PUBLIC))]
@@ -31,7 +30,7 @@ def render(
     request: Request, template: str, data: dict[str, Any], who: Principal, status: int = 200
 ) -> Response:
     """``data`` as JSON when asked (``?format=json``), else as the page."""
-    data = jsonable_encoder(data)
+    data = plain(data)
     if request.query_params.get("format") == "json":
         return JSONResponse(data, status_code=status)
     platform: Platform = request.app.state.platform
@@ -66,7 +65,7 @@ def home(request: Request, p: PlatformDep, who: Visitor) -> Response:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(
+async def search(
     request: Request,
     p: PlatformDep,
     who: Visitor,
@@ -76,16 +75,26 @@ def search(
     found = views.Page([], 1, 20, 0)
     if q.strip():
         with p.engine.connect() as conn:
-            found = views.search_subjects(conn, p.pack, q, key=p.key, today=p.today(), page=page)
+            found = views.search_subjects(
+                conn,
+                p.pack,
+                q,
+                key=p.key,
+                today=p.today(),
+                page=page,
+                evaluation=p.evaluation(conn),
+            )
     return render(request, "search.html", {"q": q, **found.to_dict()}, who)
 
 
 @router.get("/subjects/{subject_id}", response_class=HTMLResponse)
-def subject(request: Request, p: PlatformDep, who: Visitor, subject_id: str) -> Response:
+async def subject(request: Request, p: PlatformDep, who: Visitor, subject_id: str) -> Response:
+    """A subject's public page. Async on purpose: its few indexed queries run inline, which
+    is cheaper than a thread hop; long work never runs here."""
     if len(subject_id) > 40 or not subject_id.isalnum():
         raise NotFound("no such subject", code="unknown-subject")
     with p.engine.connect() as conn:
-        data = views.public_subject(conn, p.pack, subject_id, p.today())
+        data = views.public_subject(conn, p.pack, subject_id, p.today(), p.evaluation(conn))
     return render(request, "subject.html", data, who)
 
 

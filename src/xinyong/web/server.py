@@ -1,0 +1,40 @@
+"""Running the app under uvicorn, with one worker or several."""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+
+class NoDelayConfig(uvicorn.Config):
+    """With several workers uvicorn binds the listening socket itself, without
+    ``IPPROTO_TCP``, so asyncio leaves Nagle's algorithm on and every response waits for a
+    delayed ACK (~40 ms each). Accepted sockets inherit ``TCP_NODELAY`` from the listener."""
+
+    def bind_socket(self) -> socket.socket:
+        sock = super().bind_socket()
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+
+
+def serve(host: str, port: int, *, workers: int = 1, log_level: str = "info") -> None:
+    """Serve ``app_from_environment`` (settings from ``XINYONG_*``) until interrupted."""
+    config = NoDelayConfig(
+        "xinyong.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level=log_level,
+    )
+    try:
+        if workers > 1:
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
+        else:
+            uvicorn.Server(config).run()
+    except KeyboardInterrupt:
+        pass
