@@ -9,6 +9,7 @@ BENCH_SUBJECTS ?= 1000000
 INGEST_ROWS ?= 1000000
 EVAL_SUBJECTS ?= 100000
 EVAL_RECORDS ?= 1000000
+WEB_SUBJECTS ?= 1000000
 
 .PHONY: demo test bench lint typecheck check sync clean
 
@@ -30,6 +31,7 @@ bench: sync
 	$(UV) run python benchmarks/bench_synth.py --subjects $(BENCH_SUBJECTS)
 	$(UV) run python benchmarks/bench_ingest.py --rows $(INGEST_ROWS)
 	$(UV) run python benchmarks/bench_evaluate.py --subjects $(EVAL_SUBJECTS) --records $(EVAL_RECORDS)
+	$(UV) run python benchmarks/bench_web.py --subjects $(WEB_SUBJECTS) --concurrency 32 --dir bench-data/web-$(WEB_SUBJECTS)
 
 lint: sync
 	$(UV) run ruff check src tests benchmarks

@@ -36,6 +36,9 @@ def test_tokens_are_issued_once_listed_without_secret_and_revoked(tmp_path: Path
     assert "revoked" in xinyong("token", "list", cwd=tmp_path, **env).stdout
     again = xinyong("token", "revoke", token.group(1), cwd=tmp_path, **env)
     assert again.returncode == 2 and "no live token" in again.stderr
+    # issuing and revoking are in the audit log; the failed revocation is not
+    verified = xinyong("audit", "verify", cwd=tmp_path, **env)
+    assert "intact: 2 entries" in verified.stdout
 
 
 def test_an_agency_token_without_its_agency_is_refused_with_the_fix(tmp_path: Path) -> None:

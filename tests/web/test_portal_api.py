@@ -168,3 +168,19 @@ def test_openapi_and_docs_are_served_without_a_cdn(web: Web) -> None:
     docs = web.get("/api/docs").text
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs and "cdn" not in docs
     assert web.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_double_publicity_filters_by_decision_date(web: Web) -> None:
+    march = web.get(
+        "/api/publicity", params={"decided_from": "2026-03-01", "decided_to": "2026-03-31"}
+    ).json()
+    assert [r["instrument_number"] for r in march["items"]] == ["厦市监罚〔2026〕1号"]
+    bad = web.get("/publicity", params={"decided_from": "2026-02-30"})
+    assert bad.status_code == 422 and "decided_from" in bad.text
+
+
+def test_regions_are_named(web: Web) -> None:
+    page = web.get(f"/api/subjects/{XIAMEN_USCC}").json()
+    assert page["subject"]["region_name"] == "福建省 厦门市"
+    regions = {r[0]: r[1] for r in web.get("/api/statistics").json()["regions"]}
+    assert regions == {"11": "北京市", "35": "福建省"}

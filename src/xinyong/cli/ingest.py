@@ -49,7 +49,7 @@ def ingest(
     from ..ledger import make_engine, require_current
     from ..schemes import load_pack
     from ..settings import Settings
-    from .output import print_json, progress
+    from .output import audit_cli, print_json, progress
     from .summary import print_ingest_report, print_outcomes
 
     settings = Settings()
@@ -104,6 +104,17 @@ def ingest(
                     on_progress=partial(advance, path.name),
                 )
             )
+    for o in outcomes:
+        audit_cli(
+            engine,
+            "ingest_delivery",
+            delivery_id=o.delivery_id,
+            file=o.file_name,
+            source=o.source_agency,
+            status=o.status,
+            accepted=o.accepted,
+            quarantined=o.quarantined,
+        )
     if as_json:
         print_json([{**o.__dict__, "reasons": dict(o.reasons)} for o in outcomes])
     else:

@@ -45,3 +45,24 @@ def progress() -> Any:
         console=error_console(),
         transient=False,
     )
+
+
+def audit_cli(engine: Any, action: str, conn: Any = None, **detail: Any) -> None:
+    """Append a command's write to the audit log, as the operating-system user who ran it
+    (in ``conn``'s transaction when given)."""
+    import getpass
+    from datetime import datetime
+
+    from ..ledger import audit
+
+    event = audit.AuditEvent(
+        actor=f"cli:{getpass.getuser()}",
+        role="operator",
+        action=action,
+        at=datetime.now(),
+        detail={k: v for k, v in detail.items() if v is not None},
+    )
+    if conn is not None:
+        audit.append(conn, [event])
+    else:
+        audit.record(engine, [event])

@@ -109,7 +109,7 @@ def release(
     from ..ingest.quarantine import release as do_release
     from ..schemes import load_pack
     from ..settings import Settings
-    from .output import console
+    from .output import audit_cli, console
 
     changes = {}
     for item in set_ or []:
@@ -118,8 +118,9 @@ def release(
             raise typer.BadParameter(f"{item!r} is not COLUMN=VALUE", param_hint="--set")
         changes[column] = value
     settings = Settings()
+    engine = _engine()
     entry = do_release(
-        _engine(),
+        engine,
         load_pack(settings.jurisdiction, extra_path=settings.packs_path),
         quarantine_id,
         changes=changes,
@@ -129,6 +130,7 @@ def release(
         recorded_at=datetime.now().replace(microsecond=0),
         mode=Mode(settings.uscc_mode),
     )
+    audit_cli(engine, "quarantine_release", quarantine_id=entry.quarantine_id, reviewer=actor)
     console().print(f"released {entry.quarantine_id[:12]} → {entry.actions[-1]['result_id']}")
 
 
@@ -140,13 +142,15 @@ def reject(
 ) -> None:
     """Refuse a quarantined row for good, with a reason."""
     from ..ingest.quarantine import reject as do_reject
-    from .output import console
+    from .output import audit_cli, console
 
+    engine = _engine()
     entry = do_reject(
-        _engine(),
+        engine,
         quarantine_id,
         actor=actor,
         reason=reason,
         recorded_at=datetime.now().replace(microsecond=0),
     )
+    audit_cli(engine, "quarantine_reject", quarantine_id=entry.quarantine_id, reviewer=actor)
     console().print(f"rejected {entry.quarantine_id[:12]}")

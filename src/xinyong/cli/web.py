@@ -84,9 +84,10 @@ def token_issue(
 ) -> None:
     """Issue an API token. It is printed once; only its hash is kept."""
     from ..web.credentials import issue_token
-    from .output import console
+    from .output import audit_cli, console
 
-    with _engine().begin() as conn:
+    engine = _engine()
+    with engine.begin() as conn:
         issued = issue_token(
             conn,
             role=_role(role),
@@ -97,6 +98,7 @@ def token_issue(
             subject_id=subject,
             items=[i.strip() for i in items.split(",") if i.strip()] if items else None,
         )
+        audit_cli(engine, "token_issue", conn, token_id=issued.token_id, role=role, agency=agency)
     console().print(f"token {issued.token_id}, expires {issued.expires_at}:\n{issued.token}")
 
 
@@ -119,10 +121,12 @@ def token_list() -> None:
 def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id.")]) -> None:
     """Revoke a token at once."""
     from ..web.credentials import revoke_token
-    from .output import console
+    from .output import audit_cli, console
 
-    with _engine().begin() as conn:
+    engine = _engine()
+    with engine.begin() as conn:
         revoke_token(conn, token_id, now=datetime.now().replace(microsecond=0))
+        audit_cli(engine, "token_revoke", conn, token_id=token_id)
     console().print(f"token {token_id} revoked")
 
 
@@ -135,10 +139,11 @@ def account_add(
 ) -> None:
     """Create a portal account; the password is asked for (not echoed)."""
     from ..web.credentials import add_account
-    from .output import console
+    from .output import audit_cli, console
 
     password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    with _engine().begin() as conn:
+    engine = _engine()
+    with engine.begin() as conn:
         add_account(
             conn,
             username=username,
@@ -148,4 +153,5 @@ def account_add(
             agency=agency,
             subject_id=subject,
         )
+        audit_cli(engine, "account_add", conn, username=username, role=role, agency=agency)
     console().print(f"account {username} ({role}) created")

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from ..errors import NotFound
 from ..evaluate.tables import evaluations, grades, list_entries
 from ..ids import IdentifierError, is_pseudonym, parse_resident_id, pseudonymise
+from ..ids.divisions import divisions
 from ..ledger import FileEntry, Subject, subject_file
 from ..ledger import tables as t
 from ..ledger.names import name_core, name_key
@@ -60,6 +61,15 @@ class Page:
         }
 
 
+def region_name(code: str | None) -> str | None:
+    """``350200`` → ``福建省 厦门市``; ``None`` for an unknown or missing code."""
+    if not code:
+        return None
+    table = divisions()
+    code = code.ljust(6, "0")
+    return table.full_name(code) if code in table else None
+
+
 def subject_summary(subject: Subject) -> dict[str, Any]:
     """How a subject is named in public: code for organisations, masked number for persons."""
     return {
@@ -67,6 +77,7 @@ def subject_summary(subject: Subject) -> dict[str, Any]:
         "kind": str(subject.kind),
         "name": subject.name,
         "region": subject.region,
+        "region_name": region_name(subject.region),
         "code": subject.id_masked if subject.kind.is_person else subject.subject_id,
     }
 
@@ -388,6 +399,9 @@ class PublicityFilter:
     agency: str | None = None
     sector: str | None = None
     region: str | None = None
+    #: decision dates, inclusive
+    decided_from: date | None = None
+    decided_to: date | None = None
 
 
 def double_publicity(
@@ -425,6 +439,10 @@ def double_publicity(
         r.decided_on <= as_of,
         s.kind.not_in(PERSON_KINDS),
     ]
+    if where.decided_from:
+        base.append(r.decided_on >= where.decided_from)
+    if where.decided_to:
+        base.append(r.decided_on <= where.decided_to)
     facet_base = list(base)
     if where.agency:
         base.append(r.source_agency == where.agency)
@@ -458,11 +476,14 @@ def double_publicity(
     facets = {
         "agency": _facet(conn, joined, facet_base, r.source_agency),
         "sector": _sector_facet(conn, joined, facet_base, sector_of),
-        "region": _facet(conn, joined, facet_base, sa.func.substr(r.region, 1, 2)),
+        "region": [
+            [code, count, region_name(code) or code]
+            for code, count in _facet(conn, joined, facet_base, sa.func.substr(r.region, 1, 2))
+        ],
     }
     return {
         "as_of": as_of,
-        "filter": where.__dict__,
+        "filter": dict(where.__dict__),
         "facets": facets,
         **Page(shown, page, per_page, total).to_dict(),
     }
@@ -572,7 +593,7 @@ def statistics(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str, Any]:
             for scheme_id, counts in sorted(distribution.items())
             if scheme_id in pack.grades
         },
-        "regions": [[code, count] for code, count in regions if code],
+        "regions": [[code, region_name(code) or code, count] for code, count in regions if code],
     }
 
 

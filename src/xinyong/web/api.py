@@ -363,11 +363,14 @@ def publicity(
     agency: Annotated[str | None, Query(max_length=64)] = None,
     sector: Annotated[str | None, Query(max_length=64)] = None,
     region: Annotated[str | None, Query(pattern=r"^\d{2,6}$")] = None,
+    decided_from: date | None = None,
+    decided_to: date | None = None,
     page: PageNo = 1,
     per_page: PerPage = 50,
 ) -> dict[str, Any]:
-    """Double publicity (双公示): licensing and penalty decisions, newest first, faceted."""
-    where = views.PublicityFilter(kind, agency, sector, region)
+    """Double publicity (双公示): licensing and penalty decisions, newest first, faceted by
+    agency, sector and province; optionally between two decision dates (inclusive)."""
+    where = views.PublicityFilter(kind, agency, sector, region, decided_from, decided_to)
     with p.engine.connect() as conn:
         return views.double_publicity(conn, p.pack, p.today(), where, page=page, per_page=per_page)
 

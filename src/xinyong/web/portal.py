@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..disclosure import views
-from ..errors import NotFound
+from ..errors import FieldError, InvalidData, NotFound
 from ..types import PublicAttribute
 from .access import ANONYMOUS, Permission, Principal
 from .credentials import authenticate
@@ -127,12 +128,35 @@ def publicity(
     agency: Annotated[str | None, Query(max_length=64)] = None,
     sector: Annotated[str | None, Query(max_length=64)] = None,
     region: Annotated[str | None, Query(pattern=r"^(\d{2,6})?$")] = None,
+    decided_from: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
+    decided_to: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
     page: PageNo = 1,
 ) -> Response:
-    where = views.PublicityFilter(kind or None, agency or None, sector or None, region or None)
+    where = views.PublicityFilter(
+        kind or None,
+        agency or None,
+        sector or None,
+        region or None,
+        _day(decided_from),
+        _day(decided_to),
+    )
     with p.engine.connect() as conn:
         data = views.double_publicity(conn, p.pack, p.today(), where, page=page)
     return render(request, "publicity.html", data, who)
+
+
+def _day(text: str | None) -> date | None:
+    """A date from a form field (empty: none). Raises ``InvalidData`` naming the field."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidData(
+            f"{text!r} is not a date",
+            code="invalid-date",
+            errors=[FieldError("decided_from", "is not a calendar date", "give YYYY-MM-DD")],
+        ) from None
 
 
 @router.get("/statistics", response_class=HTMLResponse)

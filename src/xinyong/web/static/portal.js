@@ -38,8 +38,8 @@
   });
   draw("chart-regions", {
     type: "bar",
-    data: { labels: data.regions.map(function (r) { return r[0] + "0000"; }),
-            datasets: [{ label: labels.regions, data: data.regions.map(function (r) { return r[1]; }),
+    data: { labels: data.regions.map(function (r) { return r[1]; }),
+            datasets: [{ label: labels.regions, data: data.regions.map(function (r) { return r[2]; }),
                          backgroundColor: "#9e1b1b" }] },
     options: { plugins: { legend: { display: false } } }
   });
