@@ -94,15 +94,21 @@ def test_a_rewritten_chain_tail_is_found_by_the_head(engine: sa.Engine) -> None:
 
 
 def test_concurrent_appenders_never_fork_the_chain(engine: sa.Engine) -> None:
+    failures: list[BaseException] = []
+
     def append_many(offset: int) -> None:
-        for n in range(10):
-            audit.record(engine, [event(offset + n)])
+        try:
+            for n in range(10):
+                audit.record(engine, [event(offset + n)])
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
 
     threads = [threading.Thread(target=append_many, args=(k * 100,)) for k in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert failures == []
     with engine.connect() as conn:
         result = audit.verify(conn)
     assert result.ok and result.entries == 40

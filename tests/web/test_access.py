@@ -381,6 +381,18 @@ def test_undecodable_oversized_and_malformed_bodies_are_clean_4xx(web: Web) -> N
     assert not_json.status_code in (400, 422)
 
 
+def test_invalid_utf8_in_urls_is_a_normal_answer_or_a_clean_4xx(web: Web) -> None:
+    for url in (
+        "/search?q=%ff%fe",
+        "/api/subjects?q=%ff",
+        "/subjects/%ff%fe",
+        "/api/subjects/%C0%AF",
+        "/publicity?agency=%ff&region=%ff",
+        "/api/catalogue/%ff%00",
+    ):
+        assert web.client.get(url).status_code < 500, url
+
+
 def test_security_headers_are_on_every_page(web: Web) -> None:
     headers = web.client.get("/").headers
     assert "script-src 'self'" in headers["content-security-policy"]

@@ -62,11 +62,15 @@ def append(conn: sa.Connection, events: Iterable[AuditEvent]) -> int:
     if not events:
         return 0
     head = t.audit_head.c
-    bumped = conn.execute(
-        t.audit_head.update().where(head.id == 1).values(seq=head.seq + len(events))
-    ).rowcount
-    if bumped == 0:
-        conn.execute(t.audit_head.insert().values(id=1, seq=len(events), entry_hash=GENESIS))
+    bump = t.audit_head.update().where(head.id == 1).values(seq=head.seq + len(events))
+    if conn.execute(bump).rowcount == 0:
+        # the migration creates the head row; this only mends a database without it
+        try:
+            with conn.begin_nested():
+                conn.execute(t.audit_head.insert().values(id=1, seq=0, entry_hash=GENESIS))
+        except sa.exc.IntegrityError:
+            pass  # another appender created it first
+        conn.execute(bump)
     last_seq, prev = conn.execute(sa.select(head.seq, head.entry_hash).where(head.id == 1)).one()
     seq = last_seq - len(events)
     rows = []

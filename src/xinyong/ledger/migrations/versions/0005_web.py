@@ -51,6 +51,8 @@ def upgrade() -> None:
         sa.Column("entry_hash", sa.String(64), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_audit_head"),
     )
+    # the one head row appenders lock; the chain starts from the genesis hash
+    op.execute("INSERT INTO audit_head (id, seq, entry_hash) VALUES (1, 0, '" + "0" * 64 + "')")
     op.create_table(
         "consents",
         sa.Column("consent_id", sa.String(32), nullable=False),
