@@ -38,20 +38,23 @@ class AuditEvent:
     purpose: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
 
+    def fields(self) -> dict[str, Any]:
+        return {
+            "at": self.at,
+            "actor": self.actor,
+            "role": self.role,
+            "agency": self.agency,
+            "action": self.action,
+            "subject_id": self.subject_id,
+            "purpose": self.purpose,
+            "detail": self.detail,
+        }
+
 
 def entry_hash(seq: int, event: AuditEvent, prev_hash: str) -> str:
-    body = {
-        "seq": seq,
-        "at": event.at.isoformat(timespec="microseconds"),
-        "actor": event.actor,
-        "role": event.role,
-        "agency": event.agency,
-        "action": event.action,
-        "subject_id": event.subject_id,
-        "purpose": event.purpose,
-        "detail": event.detail,
-        "prev_hash": prev_hash,
-    }
+    """SHA-256 of the entry's canonical JSON (sorted keys, the time to the microsecond)."""
+    body = {**event.fields(), "seq": seq, "prev_hash": prev_hash}
+    body["at"] = event.at.isoformat(timespec="microseconds")
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -77,21 +80,7 @@ def append(conn: sa.Connection, events: Iterable[AuditEvent]) -> int:
     for event in events:
         seq += 1
         digest = entry_hash(seq, event, prev)
-        rows.append(
-            {
-                "seq": seq,
-                "at": event.at,
-                "actor": event.actor,
-                "role": event.role,
-                "agency": event.agency,
-                "action": event.action,
-                "subject_id": event.subject_id,
-                "purpose": event.purpose,
-                "detail": event.detail,
-                "prev_hash": prev,
-                "entry_hash": digest,
-            }
-        )
+        rows.append({**event.fields(), "seq": seq, "prev_hash": prev, "entry_hash": digest})
         prev = digest
     conn.execute(t.audit_log.insert(), rows)
     conn.execute(t.audit_head.update().where(head.id == 1).values(entry_hash=prev))

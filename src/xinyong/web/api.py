@@ -111,18 +111,8 @@ async def search(
 ) -> dict[str, Any]:
     """Search subjects by name (width, brackets, legal form and place names tolerated) or by
     code. Persons are found only while they are on a public list."""
-    with p.engine.connect() as conn:
-        found = views.search_subjects(
-            conn,
-            p.pack,
-            q,
-            key=p.key,
-            today=p.today(),
-            page=page,
-            per_page=per_page,
-            evaluation=p.evaluation(conn),
-        )
-    return found.to_dict()
+    found: dict[str, Any] = p.search(q, page=page, per_page=per_page).to_dict()
+    return found
 
 
 @router.get("/subjects/{subject_id}", tags=["subjects"])

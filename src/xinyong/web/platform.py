@@ -69,6 +69,22 @@ class Platform:
         self._evaluation = (day, evaluation_id, time.monotonic() + EVALUATION_TTL)
         return evaluation_id
 
+    def search(self, query: str, *, page: int = 1, per_page: int = 20) -> Any:
+        """Subjects matching ``query`` (a ``views.Page``), as the public may find them today."""
+        from ..disclosure.views import search_subjects
+
+        with self.engine.connect() as conn:
+            return search_subjects(
+                conn,
+                self.pack,
+                query,
+                key=self.key,
+                today=self.today(),
+                page=page,
+                per_page=per_page,
+                evaluation=self.evaluation(conn),
+            )
+
     def audit(
         self,
         principal: Principal,

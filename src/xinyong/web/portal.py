@@ -73,18 +73,7 @@ async def search(
     q: Annotated[str, Query(max_length=100)] = "",
     page: PageNo = 1,
 ) -> Response:
-    found = views.Page([], 1, 20, 0)
-    if q.strip():
-        with p.engine.connect() as conn:
-            found = views.search_subjects(
-                conn,
-                p.pack,
-                q,
-                key=p.key,
-                today=p.today(),
-                page=page,
-                evaluation=p.evaluation(conn),
-            )
+    found = p.search(q, page=page) if q.strip() else views.Page([], 1, 20, 0)
     return render(request, "search.html", {"q": q, **found.to_dict()}, who)
 
 
