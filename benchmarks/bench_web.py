@@ -3,8 +3,9 @@ to the app's trivial endpoint (``/api/health``) measured in the same run.
 
 Builds a platform of N subjects the way the demo does (synthetic deliveries, full ingest,
 lists and grades evaluated and materialised), serves it with ``xinyong serve`` (uvicorn, one
-worker per core by default, SQLite), and loads it with wrk (``apt-get install wrk``) at the given concurrency.
-Each request picks a random organisation (subject page) or a random name prefix (search).
+worker per core by default, SQLite), waits until every worker has computed its start-up
+aggregates, and loads it with wrk (``apt-get install wrk``) at the given concurrency. Each
+request picks a random organisation (subject page) or a random name prefix (search).
 
     uv run python benchmarks/bench_web.py --subjects 1000000 --concurrency 32 --seconds 15
 
@@ -15,6 +16,7 @@ search by name p99 < 100 ms. Build once and reuse with ``--dir``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -168,12 +170,16 @@ def main() -> None:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        warm_in_a_row = 0
+        deadline = time.monotonic() + 600
+        while warm_in_a_row < 20 and time.monotonic() < deadline:  # every worker warmed up
             try:
-                urllib.request.urlopen(url + "/api/health", timeout=1)
-                break
+                with urllib.request.urlopen(url + "/api/health", timeout=1) as answer:
+                    warm = json.load(answer).get("warm")
+                warm_in_a_row = warm_in_a_row + 1 if warm else 0
             except OSError:
-                time.sleep(0.1)
+                warm_in_a_row = 0
+            time.sleep(0.05 if warm_in_a_row else 0.5)
         for path in paths.values():  # warm the page cache and the app once
             wrk(url, path, 4, 2, directory)
         results = {

@@ -184,3 +184,10 @@ def test_regions_are_named(web: Web) -> None:
     assert page["subject"]["region_name"] == "福建省 厦门市"
     regions = {r[0]: r[1] for r in web.get("/api/statistics").json()["regions"]}
     assert regions == {"11": "北京市", "35": "福建省"}
+
+
+def test_a_chosen_facet_narrows_the_total_but_still_offers_the_other_choices(web: Web) -> None:
+    chosen = web.get("/api/publicity", params={"sector": "licensing"}).json()
+    assert chosen["total"] == 1 and [r["item_code"] for r in chosen["items"]] == ["admin.licence"]
+    assert dict(chosen["facets"]["sector"]) == {"market_regulation": 1, "licensing": 1}
+    assert dict(chosen["facets"]["agency"]) == {"samr": 1}

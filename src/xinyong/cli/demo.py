@@ -40,6 +40,7 @@ def demo(
     from ..ingest.report import ingest_report
     from ..ingest.service import IngestOptions, ingest_directory
     from ..ledger import get_subject, make_engine, subject_file, upgrade
+    from ..ledger.db import refresh_statistics
     from ..ledger.stats import ledger_stats
     from ..schemes import load_pack
     from ..settings import Settings
@@ -105,6 +106,7 @@ def demo(
             engine_name="sql",
             recorded_at=datetime.now().replace(microsecond=0),
         )
+    refresh_statistics(engine)
     print_list_sizes(sizes(entries), pack, f"Lists on {config.as_of}")
     print_grade_distribution(distribution(grades), pack, f"Grades on {config.as_of}")
     console().rule("4. what the ledger holds")

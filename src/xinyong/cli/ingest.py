@@ -47,6 +47,7 @@ def ingest(
     from ..ingest.format import Content
     from ..ingest.service import IngestOptions, ingest_directory, ingest_file
     from ..ledger import make_engine, require_current
+    from ..ledger.db import refresh_statistics
     from ..schemes import load_pack
     from ..settings import Settings
     from .output import audit_cli, print_json, progress
@@ -104,6 +105,8 @@ def ingest(
                     on_progress=partial(advance, path.name),
                 )
             )
+    if any(o.accepted for o in outcomes):
+        refresh_statistics(engine)
     for o in outcomes:
         audit_cli(
             engine,

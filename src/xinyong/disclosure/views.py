@@ -35,7 +35,7 @@ LICENCE_INSTRUMENTS = frozenset({"licence_decision"})
 PERSON_KINDS = ("natural_person", "civil_servant")
 MAX_PER_PAGE = 100
 #: candidates a name search reads; more matches mean the query should be more specific
-SEARCH_LIMIT = 1000
+SEARCH_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -404,6 +404,51 @@ class PublicityFilter:
     decided_to: date | None = None
 
 
+def _publicity_scope(
+    pack: Pack, as_of: date, where: PublicityFilter
+) -> tuple[list[Any], dict[str, str]]:
+    """The SQL conditions every double-publicity query shares, and item → sector."""
+    items = [i for i in pack.catalogue if i.public is PublicAttribute.PUBLIC]
+    wanted = {
+        "licensing": LICENCE_INSTRUMENTS,
+        "penalty": PENALTY_INSTRUMENTS,
+    }.get(where.kind or "", LICENCE_INSTRUMENTS | PENALTY_INSTRUMENTS)
+    sector_of = {i.code: i.sector for i in items}
+    codes = [i.code for i in items if set(i.instrument_types) & wanted]
+    r = t.records.c
+    scope = [
+        r.item_code.in_(codes),
+        r.instrument_type.in_(sorted(wanted)),
+        r.decided_on <= as_of,
+        # individuals' penalties are not published; their licences are few: leave both out
+        ~sa.exists().where(
+            t.subjects.c.subject_id == r.subject_id, t.subjects.c.kind.in_(PERSON_KINDS)
+        ),
+    ]
+    if where.decided_from:
+        scope.append(r.decided_on >= where.decided_from)
+    if where.decided_to:
+        scope.append(r.decided_on <= where.decided_to)
+    return scope, sector_of
+
+
+def publicity_counts(
+    conn: sa.Connection, pack: Pack, as_of: date, where: PublicityFilter
+) -> list[tuple[str, str, str, int]]:
+    """Candidate decisions counted by (agency, item, province): one pass over the ledger from
+    which the total and every facet of any agency / sector / region choice are summed. Only
+    ``kind`` and the dates of ``where`` apply here; callers may cache the result per those."""
+    scope, _ = _publicity_scope(pack, as_of, where)
+    r = t.records.c
+    province = sa.func.substr(r.region, 1, 2)
+    rows = conn.execute(
+        sa.select(r.source_agency, r.item_code, province, sa.func.count())
+        .where(*scope)
+        .group_by(r.source_agency, r.item_code, province)
+    ).all()
+    return [(agency, item, prov or "", count) for agency, item, prov, count in rows]
+
+
 def double_publicity(
     conn: sa.Connection,
     pack: Pack,
@@ -412,48 +457,52 @@ def double_publicity(
     *,
     page: int = 1,
     per_page: int = 50,
+    counts: list[tuple[str, str, str, int]] | None = None,
 ) -> dict[str, Any]:
     """Licensing and penalty decisions (双公示) by decision date, newest first, with facet
-    counts by agency, sector and region.
+    counts by agency, sector and province.
 
     Candidates are narrowed in SQL (public items, licence or penalty instruments, decided by
     ``as_of``, organisations only since individuals' penalties are not published) and each
     shown row is checked with ``is_public`` — so a row outside its window never shows, and
-    the totals count candidates (an upper bound of what the pages hold).
+    the totals count candidates (an upper bound of what the pages hold). ``counts`` is
+    :func:`publicity_counts` for ``where`` (computed here when not given).
     """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    items = [i for i in pack.catalogue if i.public is PublicAttribute.PUBLIC]
-    wanted = {
-        "licensing": LICENCE_INSTRUMENTS,
-        "penalty": PENALTY_INSTRUMENTS,
-    }.get(where.kind or "", LICENCE_INSTRUMENTS | PENALTY_INSTRUMENTS)
-    sector_of = {i.code: i.sector for i in items}
-    codes = [i.code for i in items if set(i.instrument_types) & wanted]
+    scope, sector_of = _publicity_scope(pack, as_of, where)
+    if counts is None:
+        counts = publicity_counts(conn, pack, as_of, where)
+    region = (where.region or "")[:2]
+
+    def chosen(agency: str, item: str, province: str, *, skip: str = "") -> bool:
+        return (
+            (skip == "agency" or not where.agency or agency == where.agency)
+            and (skip == "sector" or not where.sector or sector_of.get(item) == where.sector)
+            and (skip == "region" or not region or province == region)
+        )
+
+    def facet(name: str, key: Any) -> list[list[Any]]:
+        found: Counter[str] = Counter()
+        for agency, item, province, n in counts:
+            if chosen(agency, item, province, skip=name):
+                found[key(agency, item, province)] += n
+        return [[value, n] for value, n in found.most_common(30) if value]
+
+    total = sum(n for a, i, pr, n in counts if chosen(a, i, pr))
+    r = t.records.c
+    conditions = list(scope)
     if where.sector:
-        codes = [c for c in codes if sector_of[c] == where.sector]
-    r, s = t.records.c, t.subjects.c
-    base = [
-        r.item_code.in_(codes),
-        r.instrument_type.in_(sorted(wanted)),
-        r.decided_on <= as_of,
-        s.kind.not_in(PERSON_KINDS),
-    ]
-    if where.decided_from:
-        base.append(r.decided_on >= where.decided_from)
-    if where.decided_to:
-        base.append(r.decided_on <= where.decided_to)
-    facet_base = list(base)
+        conditions.append(
+            r.item_code.in_([c for c, sec in sector_of.items() if sec == where.sector])
+        )
     if where.agency:
-        base.append(r.source_agency == where.agency)
+        conditions.append(r.source_agency == where.agency)
     if where.region:
-        base.append(r.region.startswith(where.region[:6]))
-    joined = t.records.join(t.subjects, s.subject_id == r.subject_id)
-    total = conn.execute(sa.select(sa.func.count()).select_from(joined).where(*base)).scalar_one()
+        conditions.append(r.region.startswith(where.region[:6]))
     rows = conn.execute(
         sa.select(r.record_id, r.subject_id)
-        .select_from(joined)
-        .where(*base)
+        .where(*conditions)
         .order_by(r.decided_on.desc(), r.record_id)
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -474,11 +523,10 @@ def double_publicity(
             view["publicity"] = why
             shown.append(view)
     facets = {
-        "agency": _facet(conn, joined, facet_base, r.source_agency),
-        "sector": _sector_facet(conn, joined, facet_base, sector_of),
+        "agency": facet("agency", lambda a, i, pr: a),
+        "sector": facet("sector", lambda a, i, pr: sector_of.get(i, i)),
         "region": [
-            [code, count, region_name(code) or code]
-            for code, count in _facet(conn, joined, facet_base, sa.func.substr(r.region, 1, 2))
+            [code, n, region_name(code) or code] for code, n in facet("region", lambda a, i, pr: pr)
         ],
     }
     return {
@@ -487,27 +535,6 @@ def double_publicity(
         "facets": facets,
         **Page(shown, page, per_page, total).to_dict(),
     }
-
-
-def _facet(conn: sa.Connection, joined: Any, where: list[Any], column: Any) -> list[list[Any]]:
-    rows = conn.execute(
-        sa.select(column, sa.func.count())
-        .select_from(joined)
-        .where(*where)
-        .group_by(column)
-        .order_by(sa.func.count().desc())
-        .limit(30)
-    ).all()
-    return [[value, count] for value, count in rows if value is not None]
-
-
-def _sector_facet(
-    conn: sa.Connection, joined: Any, where: list[Any], sector_of: dict[str, str]
-) -> list[list[Any]]:
-    counts: Counter[str] = Counter()
-    for code, count in _facet(conn, joined, where, t.records.c.item_code):
-        counts[sector_of.get(code, code)] += count
-    return [[sector, n] for sector, n in counts.most_common()]
 
 
 def statistics(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str, Any]:

@@ -67,7 +67,8 @@ records = sa.Table(
     sa.Column("instrument_number", sa.String(128), nullable=False),
     sa.Column("instrument_issuer", sa.String(200), nullable=False),
     sa.Column("instrument_date", sa.Date(), nullable=False),
-    sa.Column("decided_on", sa.Date(), nullable=False),
+    # indexed: the double-publicity pages read decisions newest first
+    sa.Column("decided_on", sa.Date(), nullable=False, index=True),
     sa.Column("published_on", sa.Date()),
     sa.Column("occurred_on", sa.Date()),
     sa.Column("severity", sa.String(32), nullable=False),

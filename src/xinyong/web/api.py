@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 
 from ..disclosure import views
 from ..errors import FieldError, Forbidden, InvalidData, NotFound
@@ -44,9 +44,10 @@ PurposeParam = Annotated[
 
 
 @router.get("/health", tags=["platform"])
-async def health() -> dict[str, str]:
-    """Liveness: answers without touching the database."""
-    return {"status": "ok"}
+async def health(request: Request) -> dict[str, Any]:
+    """Liveness, without touching the database; ``warm`` once the start-up aggregates
+    (statistics, double-publicity counts) are computed."""
+    return {"status": "ok", "warm": request.app.state.platform.warmed}
 
 
 @router.get("/schemes", tags=["schemes"])
@@ -325,8 +326,7 @@ def list_entries(
 @router.get("/grades", tags=["grades"])
 def grades(p: PlatformDep, _: PublicReader) -> dict[str, Any]:
     """Grading schemes with their bands and basis, and today's distribution of grades."""
-    with p.engine.connect() as conn:
-        distribution = views.statistics(conn, p.pack, p.today())["grades"]
+    distribution = p.statistics()["grades"]
     return {
         "items": [
             {
@@ -367,9 +367,9 @@ def publicity(
 
 @router.get("/statistics", tags=["statistics"])
 def statistics(p: PlatformDep, _: PublicReader) -> dict[str, Any]:
-    """Records by sector and year, list sizes over time, grade distribution, regions."""
-    with p.engine.connect() as conn:
-        return views.statistics(conn, p.pack, p.today())
+    """Records by sector and year, list sizes over time, grade distribution, regions
+    (aggregates of the whole ledger, refreshed every few minutes)."""
+    return p.statistics()
 
 
 ConsentManager = Annotated[Principal, Depends(require(Permission.MANAGE_CONSENT))]

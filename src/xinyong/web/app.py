@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -61,6 +63,7 @@ def create_app(
     pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
     platform = Platform(settings, engine, pack, clock=clock or datetime.now)
     app = FastAPI(
+        lifespan=_warm_up,
         title="xinyong",
         summary="Public credit information platform: catalogue, subjects, records, lists, "
         "grades, explanations",
@@ -118,6 +121,26 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestGuard)
     return app
+
+
+@asynccontextmanager
+async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
+    """At start, compute the ledger-wide aggregates in the background, so the first visitor
+    of the statistics or double-publicity page does not wait for them."""
+    platform: Platform = app.state.platform
+    thread = threading.Thread(target=_quietly(platform.warm), name="warm-up", daemon=True)
+    thread.start()
+    yield
+
+
+def _quietly(work: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # a failed warm-up only means the first visitor waits
+            log.exception("warming the aggregates failed")
+
+    return run
 
 
 def _wants_json(request: Request) -> bool:

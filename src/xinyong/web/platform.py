@@ -3,6 +3,7 @@ the request's principal, found from its bearer token or portal session and rate-
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,10 @@ from .credentials import account_principal, token_principal
 
 #: seconds the newest evaluation's id is remembered between requests
 EVALUATION_TTL = 5.0
+#: seconds aggregates over the whole ledger (statistics, double-publicity counts) are kept
+AGGREGATE_TTL = 600.0
+#: aggregates kept at most (one per filter combination asked for)
+AGGREGATE_ENTRIES = 256
 
 
 @dataclass
@@ -43,6 +48,10 @@ class Platform:
         self.api_limit: RateLimitItem = parse(self.settings.api_rate_limit)
         self.login_limit: RateLimitItem = parse(self.settings.login_rate_limit)
         self._evaluation: tuple[date, str | None, float] | None = None
+        self._aggregates: dict[Any, tuple[float, Any]] = {}
+        self._computing = threading.Lock()
+        #: the start-up aggregates are computed (see ``warm``)
+        self.warmed = False
 
     @property
     def key(self) -> bytes:
@@ -68,6 +77,61 @@ class Platform:
         evaluation_id = str(found["evaluation_id"]) if found else None
         self._evaluation = (day, evaluation_id, time.monotonic() + EVALUATION_TTL)
         return evaluation_id
+
+    def aggregate(self, key: Any, compute: Callable[[sa.Connection], Any]) -> Any:
+        """``compute(conn)`` for ``key`` and today's date, kept ``AGGREGATE_TTL`` seconds.
+
+        Aggregates scan the whole ledger (seconds at national scale); they are shared by every
+        request and computed by one request at a time, the others waiting for its result.
+        """
+        key = (key, self.today())
+        hit = self._aggregates.get(key)
+        if hit is not None and time.monotonic() < hit[0]:
+            return hit[1]
+        with self._computing:
+            hit = self._aggregates.get(key)
+            if hit is not None and time.monotonic() < hit[0]:
+                return hit[1]
+            with self.engine.connect() as conn:
+                value = compute(conn)
+            if len(self._aggregates) >= AGGREGATE_ENTRIES:
+                self._aggregates.pop(next(iter(self._aggregates)))
+            self._aggregates[key] = (time.monotonic() + AGGREGATE_TTL, value)
+            return value
+
+    def statistics(self) -> dict[str, Any]:
+        from ..disclosure.views import statistics
+
+        found: dict[str, Any] = self.aggregate(
+            "statistics", lambda conn: statistics(conn, self.pack, self.today())
+        )
+        return found
+
+    def publicity(self, where: Any, *, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+        """Double publicity for ``where``; the counts behind its total and facets are an
+        aggregate, the page itself is read fresh."""
+        from dataclasses import replace
+
+        from ..disclosure.views import double_publicity, publicity_counts
+
+        scope = replace(where, agency=None, sector=None, region=None)
+        counts = self.aggregate(
+            ("publicity", scope),
+            lambda conn: publicity_counts(conn, self.pack, self.today(), scope),
+        )
+        with self.engine.connect() as conn:
+            found: dict[str, Any] = double_publicity(
+                conn, self.pack, self.today(), where, page=page, per_page=per_page, counts=counts
+            )
+        return found
+
+    def warm(self) -> None:
+        """Compute the aggregates the first visitors would otherwise wait for."""
+        from ..disclosure.views import PublicityFilter
+
+        self.statistics()
+        self.publicity(PublicityFilter(), per_page=1)
+        self.warmed = True
 
     def search(self, query: str, *, page: int = 1, per_page: int = 20) -> Any:
         """Subjects matching ``query`` (a ``views.Page``), as the public may find them today."""

@@ -129,9 +129,7 @@ def publicity(
         _day(decided_from),
         _day(decided_to),
     )
-    with p.engine.connect() as conn:
-        data = views.double_publicity(conn, p.pack, p.today(), where, page=page)
-    return render(request, "publicity.html", data, who)
+    return render(request, "publicity.html", p.publicity(where, page=page), who)
 
 
 def _day(text: str | None) -> date | None:
@@ -150,9 +148,7 @@ def _day(text: str | None) -> date | None:
 
 @router.get("/statistics", response_class=HTMLResponse)
 def statistics(request: Request, p: PlatformDep, who: Visitor) -> Response:
-    with p.engine.connect() as conn:
-        data = views.statistics(conn, p.pack, p.today())
-    return render(request, "statistics.html", data, who)
+    return render(request, "statistics.html", p.statistics(), who)
 
 
 @router.get("/catalogue", response_class=HTMLResponse)
