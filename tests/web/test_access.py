@@ -267,6 +267,19 @@ def test_portal_login_gives_a_session_that_acts_as_the_account(web: Web) -> None
     assert "account:company" in web.client.get("/").text
 
 
+def test_a_disabled_account_loses_its_session_at_once(web: Web) -> None:
+    from xinyong.web.credentials import disable_account
+
+    assert login(web, "company", PASSWORD).status_code == 303
+    assert web.client.get(f"/api/subjects/{XIAMEN_USCC}/file").status_code == 200
+    engine = sa.create_engine(web.url)
+    with engine.begin() as conn:
+        disable_account(conn, "company", now=NOW)
+    engine.dispose()
+    assert web.client.get(f"/api/subjects/{XIAMEN_USCC}/file").status_code == 401
+    assert login(web, "company", PASSWORD).status_code == 401
+
+
 def test_a_form_post_without_the_csrf_token_is_refused(web: Web) -> None:
     web.client.get("/login")
     response = web.client.post(

@@ -155,3 +155,16 @@ def account_add(
         )
         audit_cli(engine, "account_add", conn, username=username, role=role, agency=agency)
     console().print(f"account {username} ({role}) created")
+
+
+@account_app.command("disable")
+def account_disable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Disable an account at once (its open sessions stop at their next request)."""
+    from ..web.credentials import disable_account
+    from .output import audit_cli, console
+
+    engine = _engine()
+    with engine.begin() as conn:
+        disable_account(conn, username, now=datetime.now().replace(microsecond=0))
+        audit_cli(engine, "account_disable", conn, username=username)
+    console().print(f"account {username} disabled")

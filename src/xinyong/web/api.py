@@ -132,9 +132,9 @@ def authorise_file_read(
 ) -> Purpose:
     """Purpose, ownership and consent checks for a read of a subject's non-public data."""
     stated = stated_purpose(who, purpose)
-    subject = get_subject(conn, subject_id)
     if who.role is Role.SUBJECT and who.subject_id != subject_id:
         raise Forbidden("a subject may read only its own file", code="not-own-file")
+    subject = get_subject(conn, subject_id)
     if who.role is Role.CREDIT_SERVICE and subject.kind.is_person:
         found = consent.valid_consent(
             conn,

@@ -86,6 +86,17 @@ def add_account(
     )
 
 
+def disable_account(conn: sa.Connection, username: str, *, now: datetime) -> None:
+    """Disable an account: its sessions stop working at their next request."""
+    done = conn.execute(
+        accounts.update()
+        .where(accounts.c.username == username, accounts.c.disabled_at.is_(None))
+        .values(disabled_at=now)
+    ).rowcount
+    if not done:
+        raise NotFound(f"no enabled account {username!r}", code="unknown-account")
+
+
 def _principal(row: Any, actor: str) -> Principal:
     items = row.get("items")
     return Principal(
