@@ -101,6 +101,7 @@ def test_double_publicity_lists_decisions_with_facets(web: Web) -> None:
     assert [r["item_code"] for r in licensing["items"]] == ["admin.licence"]
     html = web.get("/publicity", params={"kind": "penalty"}).text
     assert "厦市监罚〔2026〕1号" in html and "穗市监许" not in html
+    assert "市场监督管理部门" in html  # agencies by name, not by code
 
 
 def test_statistics_count_what_the_ledger_holds(web: Web) -> None:

@@ -90,7 +90,7 @@ def create_app(
         )
         return page
 
-    app.state.templates = environments({"static": "/static"})
+    app.state.templates = environments({"static": "/static", "agencies": pack.agencies})
     app.include_router(api.router)
     app.include_router(portal.router)
     app.mount(

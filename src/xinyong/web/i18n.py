@@ -47,6 +47,7 @@ def environments(globals_: dict[str, Any]) -> dict[str, jinja2.Environment]:
         )
         env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
         env.globals.update(globals_, locale=locale, name=_namer(locale))
+        env.filters["agency"] = _agency_namer(locale, globals_.get("agencies", {}))
         found[locale] = env
     return found
 
@@ -60,6 +61,17 @@ def _namer(locale: str) -> Any:
         return str(value or "")
 
     return name
+
+
+def _agency_namer(locale: str, agencies: dict[str, Any]) -> Any:
+    """``code|agency``: a source agency's name in the page's language (the code if unknown)."""
+    field = "name_zh" if locale == "zh" else "name_en"
+
+    def agency(code: Any) -> str:
+        found = agencies.get(str(code))
+        return str(getattr(found, field)) if found is not None else str(code)
+
+    return agency
 
 
 def negotiate(cookie: str | None, accept_language: str | None) -> str:
