@@ -69,8 +69,20 @@ def _flag(conditions: tuple[Condition, ...], name: str) -> exp.Expr:
     )
 
 
-def trigger_query(list_type: ListType, as_of: date) -> exp.Select:
-    """The query selecting the versions that may put subjects on ``list_type`` by ``as_of``."""
+def _of_subjects(
+    query: exp.Select, subjects: tuple[str, ...] | None, alias: str = ""
+) -> exp.Select:
+    if subjects is None:
+        return query
+    column = exp.column("subject_id", table=alias) if alias else exp.column("subject_id")
+    return query.where(column.isin(*[exp.Literal.string(s) for s in subjects]))
+
+
+def trigger_query(
+    list_type: ListType, as_of: date, subjects: tuple[str, ...] | None = None
+) -> exp.Select:
+    """The query selecting the versions that may put subjects on ``list_type`` by ``as_of``
+    (only of ``subjects`` when given: re-deriving a few subjects reads only their records)."""
     term = list_type.term.applies_when if list_type.term else ()
     subject_level: list[exp.Expr] = []  # fields the subject-level tests read
     if list_type.entry.streak is not None:
@@ -83,7 +95,7 @@ def trigger_query(list_type: ListType, as_of: date) -> exp.Select:
     if absence is not None and absence.since is not None:
         probe = Condition(field=absence.since, op="eq", value="")
         subject_level.append(exp.alias_(_field(probe), "since_value"))
-    return (
+    query = (
         exp.select(
             "record_id",
             "subject_id",
@@ -102,11 +114,14 @@ def trigger_query(list_type: ListType, as_of: date) -> exp.Select:
         )
         .where(exp.column("decided_on") <= exp.Literal.string(as_of.isoformat()))
     )
+    return _of_subjects(query, subjects)
 
 
-def events_query(list_type: ListType, as_of: date) -> exp.Select:
+def events_query(
+    list_type: ListType, as_of: date, subjects: tuple[str, ...] | None = None
+) -> exp.Select:
     """Events effective by ``as_of`` about the records ``trigger_query`` selects."""
-    triggers = trigger_query(list_type, as_of).select("record_id", append=False)
+    triggers = trigger_query(list_type, as_of, subjects).select("record_id", append=False)
     return (
         exp.select("record_id", "kind", "effective_on", "attributes")
         .from_("record_events")
@@ -141,9 +156,11 @@ def not_ended(as_of: date, alias: str = "r") -> exp.Expr:
     )
 
 
-def last_record_query(items: list[str], as_of: date) -> exp.Expr:
+def last_record_query(
+    items: list[str], as_of: date, subjects: tuple[str, ...] | None = None
+) -> exp.Expr:
     """Per subject, the decision date of its latest standing, unrevoked record of ``items``."""
-    return (
+    query = (
         exp.select(
             exp.column("subject_id", table="r"),
             exp.alias_(exp.Max(this=exp.column("decided_on", table="r")), "last_on"),
@@ -155,3 +172,4 @@ def last_record_query(items: list[str], as_of: date) -> exp.Expr:
         .where(not_ended(as_of))
         .group_by(exp.column("subject_id", table="r"))
     )
+    return _of_subjects(query, subjects, alias="r")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -23,14 +23,18 @@ def evaluate_lists(
     as_of: date,
     *,
     only: Callable[[dict[str, Any]], bool] | None = None,
+    subjects: Collection[str] | None = None,
     on_list: Callable[[str], None] | None = None,
 ) -> list[ListEntry]:
     """Every list entry of every list type in force on ``as_of``, sorted.
 
     Args:
-        only: keep only trigger rows for which this is true (e.g. one subject, for explain).
+        only: keep only trigger rows for which this is true.
+        subjects: evaluate only these subjects (their records only are read: for explaining
+            one subject or re-deriving a few after a decision).
         on_list: called with each list id as it is evaluated (progress).
     """
+    among = tuple(sorted(subjects)) if subjects is not None else None
     entries: list[ListEntry] = []
     for list_type in sorted(pack.lists.values(), key=lambda lt: lt.id):
         if on_list is not None:
@@ -39,7 +43,7 @@ def evaluate_lists(
             list_type.effective_to is not None and list_type.effective_to < as_of
         ):
             continue
-        rows = engine.rows(trigger_query(list_type, as_of))
+        rows = engine.rows(trigger_query(list_type, as_of, among))
         if only is not None:
             rows = [r for r in rows if only(r)]
         if not rows:
@@ -54,14 +58,14 @@ def evaluate_lists(
             )
             groups[key].append(row)
         events: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for event in engine.rows(events_query(list_type, as_of)):
+        for event in engine.rows(events_query(list_type, as_of, among)):
             events[event["record_id"]].append(event)
         cited = citations(pack, list_type)
         if list_type.entry.absence is not None:
             negative = sorted(i.code for i in pack.catalogue if i.polarity == "negative")
             last = {
                 r["subject_id"]: r["last_on"]
-                for r in engine.rows(last_record_query(negative, as_of))
+                for r in engine.rows(last_record_query(negative, as_of, among))
             }
             for (subject_id,), subject_rows in groups.items():
                 entry = derive_absence_entry(
