@@ -12,6 +12,7 @@ from ..ingest.format import is_delivery_field
 from .grades import GradingScheme
 from .laws import articles_of, text_names
 from .lists import Condition, ListType, Parameter
+from .measures import Measure, Memorandum, Responder
 from .model import Agency, CatalogueItem, Instrument, Reference, SourceDeclaration
 from .prohibited import find_prohibited
 
@@ -239,3 +240,85 @@ def check_reference(where: str, ref: Reference, laws: dict[str, Instrument]) -> 
             f"{ref.article}; quote the article's own words",
             code="quote-not-found",
         )
+
+
+def check_measures(
+    file: Path,
+    measures: dict[str, Measure],
+    responders: dict[str, Responder],
+    laws: dict[str, Instrument],
+) -> None:
+    """Every measure cites existing law and names a known responder; a market actor only
+    ever receives advice or grants incentives."""
+    for measure in measures.values():
+        where = f"{file}: measure {measure.id!r}"
+        for ref in (*measure.legal_basis, *([measure.reach_basis] if measure.reach_basis else [])):
+            check_reference(where, ref, laws)
+        responder = responders.get(measure.implementing_agency)
+        if responder is None:
+            raise RuleError(
+                f"{where}: implementing agency {measure.implementing_agency!r} is not in "
+                "responders.yaml; add it there",
+                code="unknown-responder",
+            )
+        if responder.kind == "market_actor" and measure.category != "market_autonomous":
+            raise RuleError(
+                f"{where}: {measure.implementing_agency} is a market actor; it can only be "
+                "given `market_autonomous` measures (advice), never orders (2020 No.49)",
+                code="market-actor-ordered",
+            )
+
+
+def check_memorandum(
+    file: Path,
+    memo: Memorandum,
+    measures: dict[str, Measure],
+    responders: dict[str, Responder],
+    lists: dict[str, ListType],
+    laws: dict[str, Instrument],
+) -> None:
+    """Proportionality (过惩相当) as load-time refusals: rights-reducing measures only on
+    serious lists, penalties never on red lists, incentives only on red lists."""
+    where = f"{file}: memorandum {memo.id!r}"
+    for ref in memo.legal_basis:
+        check_reference(where, ref, laws)
+    for code in (memo.initiator, *memo.signatories):
+        if code not in responders:
+            raise RuleError(
+                f"{where}: {code!r} is not in responders.yaml; add it there",
+                code="unknown-responder",
+            )
+    for list_id in memo.target_lists:
+        if list_id not in lists:
+            raise RuleError(f"{where}: target list {list_id!r} is not defined", code="unknown-list")
+    for row in memo.rows:
+        at = f"{where} row {row.measure!r}"
+        measure = measures.get(row.measure)
+        if measure is None:
+            raise RuleError(f"{at}: no such measure in measures.yaml", code="unknown-measure")
+        for ref in row.legal_basis:
+            check_reference(at, ref, laws)
+        if row.implementing_agency not in responders:
+            raise RuleError(
+                f"{at}: implementing agency {row.implementing_agency!r} is not in responders.yaml",
+                code="unknown-responder",
+            )
+        for list_id in memo.target_lists:
+            target = lists[list_id]
+            if measure.category == "rights_reducing" and not target.serious:
+                raise RuleError(
+                    f"{at}: a rights-reducing measure may attach only to a serious list; "
+                    f"{list_id} is not serious (过惩相当, 2020 No.49)",
+                    code="disproportionate-measure",
+                )
+            if measure.effect == "reward" and target.polarity != "red":
+                raise RuleError(
+                    f"{at}: an incentive attaches only to a red list; {list_id} is "
+                    f"{target.polarity}",
+                    code="incentive-on-black-list",
+                )
+            if measure.effect != "reward" and target.polarity == "red":
+                raise RuleError(
+                    f"{at}: a penalty cannot attach to the red list {list_id}",
+                    code="penalty-on-red-list",
+                )

@@ -115,14 +115,26 @@ def lint_pack(pack: Pack, *, today: date) -> list[Finding]:
                 "checked against an instrument's text (marked unverified)",
             )
         )
+    serious_lists = [lt.id for lt in pack.lists.values() if lt.serious]
+    bound = {list_id for memo in pack.memoranda.values() for list_id in memo.target_lists}
     findings.append(
         Finding(
             "info",
             f"pack {pack.id}",
-            "rights-reducing measures on serious "
-            "lists only: not checked until the measures catalogue exists",
+            f"{len(pack.measures)} measures in {len(pack.memoranda)} memoranda; rights-reducing "
+            "measures attach to serious lists only and market actors receive advice only "
+            "(checked on loading)",
         )
     )
+    for list_id in serious_lists:
+        if list_id not in bound:
+            findings.append(
+                Finding(
+                    "info",
+                    f"list {list_id}",
+                    "serious list with no memorandum: listing has no joint measures",
+                )
+            )
     return findings
 
 

@@ -22,12 +22,15 @@ from .checks import (
     check_grading,
     check_item_links,
     check_list,
+    check_measures,
+    check_memorandum,
     check_reference,
     check_source,
     refuse_prohibited,
 )
 from .grades import GradingScheme
 from .lists import ListType, Parameter, ProceduresFile
+from .measures import Measure, MeasuresFile, Memorandum, Responder, RespondersFile
 from .model import (
     AgenciesFile,
     Agency,
@@ -93,6 +96,12 @@ class Pack:
     procedures: dict[str, Parameter] = field(default_factory=dict)
     #: publicity regimes for penalty information (``publicity.yaml``), oldest first
     publicity: tuple[PublicityRegime, ...] = ()
+    #: responding agencies (``responders.yaml``)
+    responders: dict[str, Responder] = field(default_factory=dict)
+    #: the measures catalogue (``measures.yaml``), by id
+    measures: dict[str, Measure] = field(default_factory=dict)
+    #: memoranda binding measures to lists (``memoranda/*.yaml``), by id
+    memoranda: dict[str, Memorandum] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -209,6 +218,24 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
         publicity = tuple(
             sorted((*publicity, *loaded.regimes), key=lambda r: r.effective_from or date.min)
         )
+    responders = dict(parent.responders) if meta.parent else {}
+    _merge(
+        responders,
+        _load_optional(path / "responders.yaml", RespondersFile, "responders"),
+        "responder",
+        path,
+    )
+    measures = dict(parent.measures) if meta.parent else {}
+    if (path / "measures.yaml").is_file():
+        own_measures = {m.id: m for m in load_model(path / "measures.yaml", MeasuresFile).measures}
+        _merge(measures, own_measures, "measure", path)
+        check_measures(path / "measures.yaml", own_measures, responders, laws)
+    memoranda: dict[str, Memorandum] = _load_rules(
+        path / "memoranda",
+        Memorandum,
+        dict(parent.memoranda) if meta.parent else {},
+        lambda f, memo: check_memorandum(f, memo, measures, responders, lists, laws),
+    )
     return Pack(
         meta,
         path,
@@ -221,10 +248,13 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
         grades,
         procedures,
         publicity,
+        responders,
+        measures,
+        memoranda,
     )
 
 
-R = TypeVar("R", ListType, GradingScheme)
+R = TypeVar("R", ListType, GradingScheme, Memorandum)
 
 
 def _load_rules(
