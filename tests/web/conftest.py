@@ -8,7 +8,10 @@ The world (as of 2026-06-30):
   credit grade record (shared: never public);
 - 王秀英 (BEIJING_RESIDENT): a court listing (public list, so findable) and a market penalty
   (an individual's penalty: never public);
-- 李建国 (LONELY_RESIDENT): a market penalty only — the public may see nothing about him.
+- 李建国 (LONELY_RESIDENT): a market penalty only — the public may see nothing about him;
+  he is the legal representative of 厦门鹭江 (so the defaulter measures that reach legal
+  representatives reach him);
+- the Guangzhou company is under a consumption-restriction order (flights, star hotels).
 
 Every response any test client receives is scanned for raw resident numbers (see
 ``ScanningClient``).
@@ -29,13 +32,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import BEIJING_RESIDENT, GUANGZHOU_USCC, KEY, XIAMEN_USCC
-from tests.ingest.helpers import debtor_row, deliver, row
+from tests.ingest.helpers import debtor_row, deliver, row, write_csv
 from xinyong.evaluate import SqlEngine, evaluate_lists
 from xinyong.evaluate.grading import evaluate_grades
 from xinyong.evaluate.run import materialise
 from xinyong.ids import pseudonymise
-from xinyong.ingest.service import IngestOptions
+from xinyong.ingest.format import COLUMNS, Content
+from xinyong.ingest.service import IngestOptions, ingest_file
 from xinyong.ledger import EventKind, RecordEvent, append_event, make_engine, upgrade
+from xinyong.sanctions.dispatch import dispatch
 from xinyong.schemes import Pack
 from xinyong.settings import Settings
 from xinyong.web.access import Role
@@ -100,10 +105,44 @@ def build_world(path: Path, pack: Pack) -> None:
             published_on="2026-02-10",
         ),
     ]
-    outcome = deliver(
-        engine, pack, path.parent / "court.csv", court, options=options, source="court"
+    order = row(
+        source_record_id="XF-1",
+        item_code="court.consumption_restriction",
+        subject_code=GUANGZHOU_USCC,
+        subject_name="广州市天河区云帆科技（集团）有限责任公司",
+        instrument_type="restriction_order",
+        instrument_number="（2026）粤0106执限1号",
+        instrument_issuer="广州市天河区人民法院",
+        severity="serious",
+        region="440106",
+        decided_on="2026-04-01",
+        instrument_date="2026-04-01",
+        published_on="2026-04-01",
+        attributes=json.dumps(
+            {
+                "case_number": "（2026）粤0106执88号",
+                "signed_by": "张院长",
+                "restricted": "aviation.ticket,hotel.star_rated",
+            },
+            ensure_ascii=False,
+        ),
     )
-    assert outcome.accepted == 2, outcome
+    outcome = deliver(
+        engine, pack, path.parent / "court.csv", [*court, order], options=options, source="court"
+    )
+    assert outcome.accepted == 3, outcome
+    link = {
+        "from_kind": "legal_person",
+        "from_code": XIAMEN_USCC,
+        "role": "legal_representative",
+        "to_kind": "natural_person",
+        "to_code": LONELY_RESIDENT,
+        "to_name": "李建国",
+        "valid_from": "2020-01-01",
+    }
+    links = write_csv(path.parent / "links.csv", [link], list(COLUMNS[Content.LINKS]))
+    outcome = ingest_file(engine, pack, links, source="samr", options=options)
+    assert outcome.accepted == 1, outcome
     with engine.begin() as conn:
         penalty = conn.exec_driver_sql(
             "SELECT record_id FROM records WHERE source_record_id = '1'"
@@ -115,9 +154,10 @@ def build_world(path: Path, pack: Pack) -> None:
         )
     entries = evaluate_lists(SqlEngine(engine), pack, AS_OF)
     grades = evaluate_grades(SqlEngine(engine), pack, AS_OF)
-    materialise(
+    evaluation = materialise(
         engine, entries, grades=grades, as_of=AS_OF, pack=pack, engine_name="sql", recorded_at=NOW
     )
+    dispatch(engine, pack, evaluation, AS_OF, now=NOW)
     with engine.begin() as conn:
         for username, role, agency, subject in ACCOUNTS:
             add_account(
@@ -135,6 +175,7 @@ def build_world(path: Path, pack: Pack) -> None:
 ACCOUNTS: list[tuple[str, Role, str | None, str | None]] = [
     ("operator", Role.OPERATOR, None, None),
     ("samr", Role.SOURCE_AGENCY, "samr", None),
+    ("court", Role.SOURCE_AGENCY, "court", None),
     ("airline", Role.RESPONDING_AGENCY, "civil_aviation", None),
     ("bank", Role.CREDIT_SERVICE, "credit_reference_centre", None),
     ("company", Role.SUBJECT, None, XIAMEN_USCC),

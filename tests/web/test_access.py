@@ -45,6 +45,15 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/me/access-log"): frozenset({"company"}),
     ("GET", "/api/audit"): frozenset({"operator"}),
     ("GET", "/api/audit/verify"): frozenset({"operator"}),
+    ("POST", "/api/screen"): frozenset({"operator", "airline"}),
+    ("POST", "/api/screen/bulk"): frozenset({"operator", "airline"}),
+    ("POST", "/api/screen/name"): frozenset({"operator", "airline"}),
+    ("POST", "/api/screen/override"): frozenset({"airline"}),
+    ("GET", "/api/dispatch"): frozenset({"airline"}),
+    ("POST", "/api/dispatch/{notice_id}/ack"): frozenset({"airline"}),
+    ("POST", "/api/dispatch/{notice_id}/feedback"): frozenset({"airline"}),
+    ("GET", "/api/dispatch/metrics"): frozenset({"operator"}),
+    ("POST", "/api/decisions"): frozenset({"samr"}),
 }
 PURPOSE = {
     "operator": "supervision",
@@ -73,6 +82,7 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
         .replace("{list_id}", "cn.court.dishonest_debtors")
         .replace("{record_id}", record_id)
         .replace("{consent_id}", "0123456789abcdef")
+        .replace("{notice_id}", "0" * 32)
     )
     params: dict[str, str] = {}
     if route == "/api/subjects":
@@ -89,6 +99,23 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
         )
     elif route == "/api/consents":
         body = {"agency": "credit_reference_centre", "expires_on": "2026-12-31"}
+    elif route.startswith("/api/screen"):
+        body = {
+            "subject": XIAMEN_USCC,
+            "subjects": [XIAMEN_USCC],
+            "name": "厦门鹭江",
+            "action": "aviation.ticket",
+            "reason": "medical evacuation flight",
+        }
+    elif route.endswith("/feedback"):
+        body = {"outcome": "applied"}
+    elif route == "/api/decisions":
+        body = {
+            "source_record_id": "1",
+            "decision": "notice_served",
+            "effective_on": "2026-06-01",
+            "instrument_number": "厦市监告〔2026〕1号",
+        }
     return web.client.request(method, path, params=params, json=body, headers=web.as_role(role))
 
 

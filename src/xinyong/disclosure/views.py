@@ -21,11 +21,12 @@ import sqlalchemy as sa
 
 from ..errors import NotFound
 from ..evaluate.tables import evaluations, grades, list_entries
-from ..ids import IdentifierError, is_pseudonym, parse_resident_id, pseudonymise
+from ..ids import IdentifierError, is_pseudonym
 from ..ids.divisions import divisions
 from ..ledger import FileEntry, Subject, subject_file
 from ..ledger import tables as t
 from ..ledger.names import name_core, name_key
+from ..ledger.subject import subject_key
 from ..schemes import Pack
 from ..schemes.lists import ListType
 from ..types import PublicAttribute
@@ -115,16 +116,15 @@ def search_subjects(
     text = query.strip()
     c = t.subjects.c
     code = text.upper()
-    if len(code) == 18 and code.isalnum() and not code[:17].isdigit():
-        condition: Any = c.subject_id == code
-    elif len(code) in (15, 18) and code[:15].isdigit():
+    if (
+        is_pseudonym(text)
+        or (len(code) in (15, 18) and code[:15].isdigit())
+        or (len(code) == 18 and code.isalnum() and code[:1].isdigit())
+    ):
         try:
-            number = parse_resident_id(code, today=today).number
+            condition: Any = c.subject_id == subject_key(text, key=key, today=today)
         except IdentifierError:
             return Page([], page, per_page, 0)
-        condition = c.subject_id == pseudonymise(number, key=key)
-    elif is_pseudonym(text):
-        condition = c.subject_id == text
     else:
         k, core = name_key(text), name_core(text)
         if not k:

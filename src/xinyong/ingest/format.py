@@ -61,7 +61,8 @@ COLUMNS: dict[Content, tuple[str, ...]] = {
     ),
     Content.DECISIONS: (
         "source_record_id",
-        # what was decided: revoked, notice_served, extended or early_exit
+        # what was decided: revoked, notice_served, extended, early_exit, lifted or
+        # exception_permitted
         "decision",
         "effective_on",
         "instrument_number",
@@ -124,8 +125,10 @@ DESCRIPTIONS: dict[str, str] = {
     "attributes": "JSON object of the item's fields (records; or one column "
     "`attributes.<field>` each), or of the decision's details (decisions)",
     "decision": "`revoked` (the underlying decision was annulled), `notice_served` (prior "
-    "notice before listing), `extended` (a listing extended; needs attributes.months) or "
-    "`early_exit` (early removal granted)",
+    "notice before listing), `extended` (a listing extended; needs attributes.months), "
+    "`early_exit` (early removal granted), `lifted` (a consumption-restriction order lifted) "
+    "or `exception_permitted` (one restricted consumption permitted; needs attributes.action "
+    "and attributes.until)",
     "effective_on": "date the decision took effect, YYYY-MM-DD",
     "reason": "why (optional)",
 }

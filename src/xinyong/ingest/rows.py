@@ -341,7 +341,14 @@ def parse_link(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, Subjec
 
 
 #: decisions a source delivers about its own records, and what each becomes in the ledger
-DECISIONS = {"revoked", "notice_served", "extended", "early_exit"}
+DECISIONS = {
+    "revoked",
+    "notice_served",
+    "extended",
+    "early_exit",
+    "lifted",
+    "exception_permitted",
+}
 
 
 @dataclass(frozen=True)
@@ -355,6 +362,14 @@ class Decision:
     instrument_number: str
     reason: str | None
     attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def _is_iso_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return isinstance(value, str)
 
 
 def parse_decision(row: Mapping[str, Any], ctx: RowContext) -> Decision:
@@ -374,6 +389,16 @@ def parse_decision(row: Mapping[str, Any], ctx: RowContext) -> Decision:
         c.errors.append(
             FieldError("attributes.months", f"is {months!r}", 'an extension gives {"months": n}')
         )
+    if decision == "exception_permitted":
+        until = attributes.get("until")
+        if not isinstance(attributes.get("action"), str) or not _is_iso_date(until):
+            c.errors.append(
+                FieldError(
+                    "attributes",
+                    f"is {attributes!r}",
+                    'a permit gives {"action": "aviation.ticket", "until": "YYYY-MM-DD"}',
+                )
+            )
     if effective is not None and effective > ctx.today:
         c.errors.append(
             FieldError(

@@ -63,3 +63,82 @@ def submit_record(
         if before_commit is not None:
             before_commit(conn, submitted)
     return submitted
+
+
+@dataclass(frozen=True)
+class DecisionSubmitted:
+    subject_id: str
+    record_ids: tuple[str, ...]
+    #: ``False`` when the same decision was already in the ledger
+    new: bool
+
+
+def submit_decision(
+    engine: sa.Engine,
+    pack: Pack,
+    *,
+    source: str,
+    row: Mapping[str, Any],
+    options: IngestOptions,
+    before_commit: Callable[[sa.Connection, DecisionSubmitted], None] | None = None,
+) -> DecisionSubmitted:
+    """Validate one decision (decisions format) about the source's own record and append it
+    to every version of that record, as a delivered decisions row would be.
+
+    Raises:
+        InvalidData: the decision is invalid, or the source delivered no such record.
+    """
+    from ..errors import FieldError
+    from ..ledger.model import EventKind, RecordEvent
+    from ..ledger.store import event_row
+    from .rows import parse_decision
+
+    ctx = RowContext.for_source(
+        pack,
+        source,
+        Content.DECISIONS,
+        key=options.key,
+        today=options.delivered_on,
+        mode=options.mode,
+    )
+    if "decisions" not in ctx.declaration.contents:
+        raise InvalidData(f"{source} does not deliver decisions", code="content-not-declared")
+    decision = parse_decision(ctx.rename(dict(row)), ctx)
+    r = lt.records.c
+    with engine.begin() as conn:
+        found = conn.execute(
+            sa.select(r.record_id, r.subject_id).where(
+                r.source_agency == source, r.source_record_id == decision.source_record_id
+            )
+        ).all()
+        if not found:
+            raise InvalidData(
+                "no such record",
+                code="unknown-record",
+                errors=[
+                    FieldError(
+                        "source_record_id",
+                        f"{source} has delivered no record {decision.source_record_id[:80]!r}",
+                        "submit the record before a decision about it",
+                    )
+                ],
+            )
+        events = [
+            RecordEvent(
+                record_id,
+                EventKind(decision.decision),
+                decision.effective_on,
+                source,
+                decision.instrument_number,
+                decision.reason,
+                decision.attributes,
+            )
+            for record_id, _ in found
+        ]
+        added = insert_ignore(
+            conn, lt.record_events, [event_row(e, options.recorded_at) for e in events]
+        )
+        submitted = DecisionSubmitted(found[0][1], tuple(rid for rid, _ in found), added > 0)
+        if before_commit is not None:
+            before_commit(conn, submitted)
+    return submitted

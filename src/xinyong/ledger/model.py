@@ -107,6 +107,10 @@ class EventKind(StrEnum):
     STATEMENT_ATTACHED = "statement_attached"  # the subject's own statement is attached
     EXTENDED = "extended"  # a listing's term was extended by decision; `attributes.months`
     EARLY_EXIT = "early_exit"  # the listing authority granted early removal from a list
+    LIFTED = "lifted"  # a consumption-restriction order lifted (security, consent, performance)
+    #: the court permits one restricted consumption (living or business need); attributes
+    #: ``action`` and ``until``
+    EXCEPTION_PERMITTED = "exception_permitted"
 
 
 @dataclass(frozen=True)

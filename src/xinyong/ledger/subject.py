@@ -93,8 +93,11 @@ def make_subject(
 
 
 def subject_key(code: str, *, key: bytes, today: date) -> str:
-    """The ledger key a caller's identifier stands for: a USCC or pseudonym as given (upper-
-    cased USCC), a resident identity number turned into its pseudonym.
+    """The ledger key a caller's identifier stands for: a pseudonym as given, a resident
+    identity number turned into its pseudonym, a USCC upper-cased.
+
+    Eighteen characters of 17 digits and a digit or X can be either: a valid resident number
+    is taken as one, else a valid USCC; neither is an error (never a silent "not found").
 
     Raises:
         IdentifierError: ``code`` looks like a resident number but is not a valid one.
@@ -105,6 +108,17 @@ def subject_key(code: str, *, key: bytes, today: date) -> str:
     if is_pseudonym(text):
         return text
     upper = text.upper()
-    if len(upper) in (15, 18) and upper[:15].isdigit():
+    looks_resident = (len(upper) == 15 and upper.isdigit()) or (
+        len(upper) == 18 and upper[:17].isdigit() and upper[17] in "0123456789X"
+    )
+    if not looks_resident:
+        return upper
+    try:
         return pseudonymise(parse_resident_id(upper, today=today).number, key=key)
-    return upper
+    except IdentifierError:
+        if len(upper) == 18:
+            try:
+                return parse_uscc(upper, mode=Mode.STRICT).code
+            except IdentifierError:
+                pass
+        raise

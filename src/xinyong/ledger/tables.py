@@ -50,7 +50,7 @@ subject_links = sa.Table(
     sa.Column("valid_from", sa.Date(), nullable=False),
     sa.Column("valid_to", sa.Date()),
     sa.Column("source_agency", sa.String(64), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(), nullable=False, index=True),
 )
 
 records = sa.Table(
@@ -76,7 +76,8 @@ records = sa.Table(
     sa.Column("region", sa.String(6)),
     # the delivery (file or API submission) that brought the record; set by ingest
     sa.Column("delivery_id", sa.String(64)),
-    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    # indexed: the screening index follows what was recorded since it last looked
+    sa.Column("recorded_at", sa.DateTime(), nullable=False, index=True),
     sa.Index("ix_records_source", "source_agency", "source_record_id"),
 )
 
@@ -93,7 +94,7 @@ record_events = sa.Table(
     sa.Column("instrument_number", sa.String(128)),
     sa.Column("reason", sa.Text()),
     sa.Column("attributes", Json, nullable=False),
-    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(), nullable=False, index=True),
 )
 
 # The audit log: every write and every read of non-public data, hash-chained. ``entry_hash``

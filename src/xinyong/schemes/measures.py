@@ -55,6 +55,9 @@ class Measure(Strict):
     #: linked persons it reaches besides the subject; needs ``reach_basis``
     reaches: tuple[LinkRole, ...] = ()
     reach_basis: Reference | None = None
+    #: also applied to consumption-restriction orders (限制消费令) covering its actions, not
+    #: only to list entries: the court order is its own legal basis
+    applies_to_orders: bool = False
     #: how the subject gets the measure lifted, in words
     remedy: str
     effective_from: date

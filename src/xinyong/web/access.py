@@ -31,6 +31,11 @@ class Permission(StrEnum):
     MANAGE_CONSENT = "manage_consent"  # a subject grants and revokes consents
     READ_OWN_ACCESS_LOG = "read_own_access_log"
     READ_AUDIT = "read_audit"  # the platform's audit log
+    SCREEN = "screen"  # may this subject be served for this action?
+    OVERRIDE = "override"  # serve despite a deny, with a written reason
+    READ_DISPATCH = "read_dispatch"  # pull, acknowledge and answer the agency's own notices
+    READ_DISPATCH_METRICS = "read_dispatch_metrics"  # coverage, lag, overdue notices
+    SUBMIT_DECISION = "submit_decision"  # revocations, lifts, permits about own records
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -43,6 +48,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_CONSENT: frozenset({Role.SUBJECT}),
     Permission.READ_OWN_ACCESS_LOG: frozenset({Role.SUBJECT}),
     Permission.READ_AUDIT: frozenset({Role.OPERATOR}),
+    Permission.SCREEN: frozenset({Role.OPERATOR, Role.RESPONDING_AGENCY}),
+    Permission.OVERRIDE: frozenset({Role.RESPONDING_AGENCY}),
+    Permission.READ_DISPATCH: frozenset({Role.RESPONDING_AGENCY}),
+    Permission.READ_DISPATCH_METRICS: frozenset({Role.OPERATOR}),
+    Permission.SUBMIT_DECISION: frozenset({Role.SOURCE_AGENCY}),
 }
 
 
@@ -61,7 +71,9 @@ class Purpose(StrEnum):
 
 
 PURPOSES_BY_ROLE: dict[Role, frozenset[Purpose]] = {
-    Role.OPERATOR: frozenset({Purpose.SUPERVISION, Purpose.OBJECTION_HANDLING}),
+    Role.OPERATOR: frozenset(
+        {Purpose.SUPERVISION, Purpose.OBJECTION_HANDLING, Purpose.JOINT_MEASURES}
+    ),
     Role.SOURCE_AGENCY: frozenset({Purpose.RECORD_MAINTENANCE}),
     Role.RESPONDING_AGENCY: frozenset(
         {

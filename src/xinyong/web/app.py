@@ -36,7 +36,7 @@ from ..errors import FieldError, InvalidData, RateLimited, XinyongError
 from ..ledger import make_engine, require_current
 from ..schemes import load_pack
 from ..settings import Settings
-from . import api, portal
+from . import api, portal, sanctions_api
 from .i18n import environments
 from .platform import Platform
 
@@ -92,6 +92,7 @@ def create_app(
 
     app.state.templates = environments({"static": "/static", "agencies": pack.agencies})
     app.include_router(api.router)
+    app.include_router(sanctions_api.router)
     app.include_router(portal.router)
     app.mount(
         "/static",
@@ -130,7 +131,9 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     platform: Platform = app.state.platform
     thread = threading.Thread(target=_quietly(platform.warm), name="warm-up", daemon=True)
     thread.start()
+    platform.audit_batch.start()
     yield
+    platform.close()
 
 
 def _quietly(work: Callable[[], None]) -> Callable[[], None]:

@@ -52,6 +52,10 @@ class Platform:
         self._computing = threading.Lock()
         #: the start-up aggregates are computed (see ``warm``)
         self.warmed = False
+        self._screening: Any = None
+        self._screening_lock = threading.Lock()
+        #: screening reads are logged in batches (``audit.Batcher``)
+        self.audit_batch = audit.Batcher(self.engine)
 
     @property
     def key(self) -> bytes:
@@ -125,12 +129,64 @@ class Platform:
             )
         return found
 
+    def screening(self) -> Any:
+        """The screening index, built on first use and rebuilt when a newer evaluation
+        appears (checked at most every ``EVALUATION_TTL`` seconds)."""
+        from ..sanctions import ScreeningIndex
+
+        with self.engine.connect() as conn:
+            evaluation = self.evaluation(conn)
+        index = self._screening
+        if index is not None and index.evaluation == evaluation and index.day == self.today():
+            return index
+        with self._screening_lock:
+            index = self._screening
+            if index is None or index.evaluation != evaluation or index.day != self.today():
+                fresh = ScreeningIndex(self.engine, self.pack)
+                fresh.build(self.today(), evaluation)
+                if index is not None:
+                    index.stop()
+                fresh.start_following()
+                self._screening = index = fresh
+        return index
+
+    def audit_later(
+        self,
+        principal: Principal,
+        action: str,
+        *,
+        subject_id: str | None = None,
+        purpose: str | None = None,
+        **detail: Any,
+    ) -> None:
+        """Queue an audit entry for the next batch (reads only: writes log in their own
+        transaction with :meth:`audit`)."""
+        self.audit_batch.add(
+            audit.AuditEvent(
+                actor=principal.actor,
+                role=str(principal.role),
+                agency=principal.agency,
+                action=action,
+                at=self.clock(),
+                subject_id=subject_id,
+                purpose=purpose,
+                detail=detail,
+            )
+        )
+
+    def close(self) -> None:
+        """Flush pending audit entries and stop following the ledger."""
+        self.audit_batch.stop()
+        if self._screening is not None:
+            self._screening.stop()
+
     def warm(self) -> None:
         """Compute the aggregates the first visitors would otherwise wait for."""
         from ..disclosure.views import PublicityFilter
 
         self.statistics()
         self.publicity(PublicityFilter(), per_page=1)
+        self.screening()
         self.warmed = True
 
     def search(self, query: str, *, page: int = 1, per_page: int = 20) -> Any:

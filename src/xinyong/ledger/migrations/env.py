@@ -7,6 +7,7 @@ from alembic import context
 import xinyong.evaluate.tables  # noqa: F401  (registers the evaluation tables)
 import xinyong.ingest.tables  # noqa: F401  (registers the ingest tables on the metadata)
 import xinyong.rights.tables  # noqa: F401  (consents)
+import xinyong.sanctions.tables  # noqa: F401  (dispatch notices, overrides)
 import xinyong.web.tables  # noqa: F401  (accounts and API tokens)
 from xinyong.ledger.tables import metadata
 

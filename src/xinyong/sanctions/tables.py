@@ -1,0 +1,49 @@
+"""Tables of the joint-measures loop: dispatch notices and their feedback, overrides."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..ledger.tables import Json, metadata
+
+# One notice to one responding agency about one list entry's start, extension or end.
+# ``seq`` orders the pull feed (``GET /api/dispatch?cursor=``); ``notice_id`` is a content
+# hash, so generating notices twice sends nothing twice.
+dispatch_notices = sa.Table(
+    "dispatch_notices",
+    metadata,
+    sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("notice_id", sa.String(32), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("responder", sa.String(64), nullable=False, index=True),
+    # entry | extension | exit
+    sa.Column("event", sa.String(16), nullable=False),
+    sa.Column("subject_id", sa.String(40), nullable=False, index=True),
+    sa.Column("list_id", sa.String(80), nullable=False),
+    sa.Column("source_agency", sa.String(64), nullable=False),
+    sa.Column("source_record_id", sa.String(128), nullable=False),
+    sa.Column("effective_on", sa.Date(), nullable=False),
+    sa.Column("expires_on", sa.Date()),
+    # the measures this responder is to apply (or lift), with memoranda and bases
+    sa.Column("measures", Json, nullable=False),
+    sa.Column("acknowledged_at", sa.DateTime()),
+    # applied | not_applicable | overridden
+    sa.Column("feedback", sa.String(16)),
+    sa.Column("feedback_reason", sa.Text()),
+    sa.Column("feedback_at", sa.DateTime()),
+    sa.Column("feedback_by", sa.String(128)),
+)
+
+# A responding agency served a subject despite a deny, with a written reason.
+screening_overrides = sa.Table(
+    "screening_overrides",
+    metadata,
+    sa.Column("override_id", sa.String(32), primary_key=True),
+    sa.Column("at", sa.DateTime(), nullable=False),
+    sa.Column("agency", sa.String(64), nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("subject_id", sa.String(40), nullable=False, index=True),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("measures", Json, nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+)

@@ -1,0 +1,367 @@
+"""The joint-measures API: screening for responders, the dispatch feed and its feedback,
+overrides, and source agencies' decisions (revocations, lifts, exception permits).
+
+Subjects are given by USCC or resident identity number (turned into its pseudonym at once,
+never echoed) or by pseudonym. Every screening answer is logged with caller and purpose, in
+batches, and shows in the subject's access log.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field
+
+from ..errors import FieldError, InvalidData
+from ..ids import IdentifierError
+from ..ledger.subject import subject_key
+from ..sanctions import dispatch as dispatching
+from ..sanctions.decide import Decision, actions_of
+from ..sanctions.tables import screening_overrides
+from .access import Permission, Principal, Purpose, stated_purpose
+from .platform import Platform, PlatformDep, require
+
+router = APIRouter(prefix="/api")
+Screener = Annotated[Principal, Depends(require(Permission.SCREEN))]
+Responder = Annotated[Principal, Depends(require(Permission.READ_DISPATCH))]
+BULK_LIMIT = 10_000
+
+
+class ScreenRequest(BaseModel):
+    subject: str = Field(
+        min_length=1, max_length=40, description="USCC, resident ID number or pseudonym"
+    )
+    action: str = Field(min_length=1, max_length=64, examples=["aviation.ticket"])
+    purpose: str | None = Field(default=None, max_length=40)
+
+
+class BulkScreenRequest(BaseModel):
+    action: str = Field(min_length=1, max_length=64)
+    subjects: list[str] = Field(min_length=1, max_length=BULK_LIMIT)
+    purpose: str | None = Field(default=None, max_length=40)
+
+
+class NameScreenRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    action: str = Field(min_length=1, max_length=64)
+    limit: int = Field(default=10, ge=1, le=50)
+    purpose: str | None = Field(default=None, max_length=40)
+
+
+class OverrideRequest(BaseModel):
+    subject: str = Field(min_length=1, max_length=40)
+    action: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=5, max_length=2000, description="why the subject is served")
+
+
+class FeedbackRequest(BaseModel):
+    outcome: Literal["applied", "not_applicable", "overridden"]
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+def _purpose(who: Principal, purpose: str | None) -> Purpose:
+    return stated_purpose(who, purpose or str(Purpose.JOINT_MEASURES))
+
+
+def _action(p: Platform, action: str) -> str:
+    known = actions_of(p.pack)
+    if action not in known:
+        raise InvalidData(
+            f"action {action[:64]!r} is not covered by any measure",
+            code="unknown-action",
+            errors=[
+                FieldError(
+                    "action", "is not a known action", f"use one of {', '.join(sorted(known))}"
+                )
+            ],
+        )
+    return action
+
+
+def _key(p: Platform, code: str, field: str = "subject") -> str:
+    try:
+        return subject_key(code, key=p.key, today=p.today())
+    except IdentifierError as exc:
+        raise InvalidData(
+            "the subject is not a valid identifier",
+            code="invalid-subject",
+            errors=[
+                FieldError(
+                    field,
+                    f"is not a valid resident number ({exc.code})",
+                    "give a USCC, resident ID or pseudonym",
+                )
+            ],
+        ) from None
+
+
+@router.post("/screen", tags=["screening"])
+async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> dict[str, Any]:
+    """May this subject be served for this action today? ``allow``, ``deny`` or ``advise``,
+    with every applying measure's list or order, memorandum, legal basis, implementing
+    agency, dates, the link it reached through, and how to remedy; incentives as ``rewards``."""
+    purpose = _purpose(who, body.purpose)
+    action = _action(p, body.action)
+    subject_id = _key(p, body.subject)
+    decision: Decision = p.screening().check(subject_id, action)
+    p.audit_later(
+        who,
+        "screen",
+        subject_id=subject_id,
+        purpose=str(purpose),
+        for_action=action,
+        outcome=decision.outcome,
+    )
+    return decision.to_dict()
+
+
+@router.post("/screen/bulk", tags=["screening"])
+async def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> dict[str, Any]:
+    """Up to 10,000 subjects for one action. Results are in request order; each gives the
+    subject key (a person's pseudonym, never the number sent) and, unless allowed, grounds."""
+    purpose = _purpose(who, body.purpose)
+    action = _action(p, body.action)
+    index = p.screening()
+    results: list[dict[str, Any]] = []
+    for i, code in enumerate(body.subjects):
+        try:
+            subject_id = _key(p, code, f"subjects.{i}")
+        except InvalidData as exc:
+            results.append({"i": i, "outcome": "invalid", "error": exc.errors[0].to_dict()})
+            continue
+        if subject_id not in index.standings:
+            results.append({"i": i, "subject_id": subject_id, "outcome": "allow"})
+            continue
+        results.append({"i": i, **index.check(subject_id, action).to_dict()})
+    p.audit_batch.extend(
+        _screen_event(p, who, r["subject_id"], str(purpose), action, r["outcome"])
+        for r in results
+        if "subject_id" in r
+    )
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r["outcome"]] = counts.get(r["outcome"], 0) + 1
+    return {"action": action, "as_of": index.day, "counts": counts, "results": results}
+
+
+def _screen_event(
+    p: Platform, who: Principal, subject_id: str, purpose: str, action: str, outcome: str
+) -> Any:
+    from ..ledger.audit import AuditEvent
+
+    return AuditEvent(
+        actor=who.actor,
+        role=str(who.role),
+        agency=who.agency,
+        action="screen",
+        at=p.clock(),
+        subject_id=subject_id,
+        purpose=purpose,
+        detail={"for_action": action, "outcome": outcome},
+    )
+
+
+@router.post("/screen/name", tags=["screening"])
+def screen_name(p: PlatformDep, who: Screener, body: NameScreenRequest) -> dict[str, Any]:
+    """For callers without an identifier: scored, explained candidates among the subjects
+    measures apply to. Never a deny: a name is not an identity; verify before acting."""
+    from ..sanctions.names import NameIndex
+
+    purpose = _purpose(who, body.purpose)
+    action = _action(p, body.action)
+    index = p.screening()
+    names: NameIndex = p.aggregate(
+        ("screening-names", index.evaluation), lambda conn: NameIndex.build(conn, index.standings)
+    )
+    candidates = []
+    for match in names.search(body.name, limit=body.limit):
+        decision = index.check(match.subject_id, action)
+        candidates.append(
+            {
+                **match.to_dict(),
+                "outcome_if_confirmed": decision.outcome,
+                "grounds": decision.to_dict()["grounds"],
+            }
+        )
+    p.audit_later(
+        who, "screen_name", purpose=str(purpose), for_action=action, candidates=len(candidates)
+    )
+    return {
+        "action": action,
+        "outcome": "advise"
+        if any(c["outcome_if_confirmed"] != "allow" for c in candidates)
+        else "allow",
+        "note": "name matches are candidates, never a decision: confirm the identifier first",
+        "candidates": candidates,
+    }
+
+
+@router.post("/screen/override", tags=["screening"], status_code=201)
+def override(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.OVERRIDE))],
+    body: OverrideRequest,
+) -> dict[str, Any]:
+    """Serve a subject despite a deny, with a written reason: recorded and audited."""
+    action = _action(p, body.action)
+    subject_id = _key(p, body.subject)
+    decision = p.screening().check(subject_id, action)
+    measures = [g.measure_id for g in decision.grounds if g.implementing_agency == who.agency]
+    if decision.outcome == "allow" or not measures:
+        raise InvalidData(
+            "nothing to override: no measure of your agency applies",
+            code="nothing-to-override",
+            errors=[
+                FieldError("subject", f"is {decision.outcome} for {action}", "no override needed")
+            ],
+        )
+    override_id = secrets.token_hex(8)
+    with p.engine.begin() as conn:
+        conn.execute(
+            screening_overrides.insert().values(
+                override_id=override_id,
+                at=p.now(),
+                agency=who.agency or "",
+                actor=who.actor,
+                subject_id=subject_id,
+                action=action,
+                measures=measures,
+                reason=body.reason,
+            )
+        )
+        p.audit(
+            who,
+            "override",
+            subject_id=subject_id,
+            conn=conn,
+            for_action=action,
+            measures=measures,
+            reason=body.reason,
+        )
+    return {"ok": True, "override_id": override_id, "outcome": "overridden", "measures": measures}
+
+
+@router.get("/dispatch", tags=["dispatch"])
+def dispatch_feed(
+    p: PlatformDep,
+    who: Responder,
+    cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> dict[str, Any]:
+    """The calling agency's notices after ``cursor``, oldest first; pass ``next_cursor``
+    back to resume. Entries, extensions and exits (lifts) arrive the same way."""
+    with p.engine.connect() as conn:
+        found = dispatching.pull(conn, who.agency or "", cursor, limit)
+    return found
+
+
+@router.post("/dispatch/{notice_id}/ack", tags=["dispatch"])
+def dispatch_ack(
+    p: PlatformDep, who: Responder, notice_id: Annotated[str, Path(pattern="^[0-9a-f]{32}$")]
+) -> dict[str, Any]:
+    """Acknowledge receipt of a notice (idempotent)."""
+    with p.engine.begin() as conn:
+        row = dispatching.acknowledge(conn, notice_id, who.agency or "", now=p.now())
+        p.audit(who, "dispatch_ack", subject_id=row["subject_id"], conn=conn, notice_id=notice_id)
+    return {"ok": True, "notice_id": notice_id, "acknowledged_at": row["acknowledged_at"]}
+
+
+@router.post("/dispatch/{notice_id}/feedback", tags=["dispatch"])
+def dispatch_feedback(
+    p: PlatformDep,
+    who: Responder,
+    notice_id: Annotated[str, Path(pattern="^[0-9a-f]{32}$")],
+    body: FeedbackRequest,
+) -> dict[str, Any]:
+    """What the agency did: ``applied``, ``not_applicable`` or ``overridden`` (the last two
+    with a reason)."""
+    with p.engine.begin() as conn:
+        row = dispatching.feedback(
+            conn,
+            notice_id,
+            who.agency or "",
+            outcome=body.outcome,
+            reason=body.reason,
+            actor=who.actor,
+            now=p.now(),
+        )
+        p.audit(
+            who,
+            "dispatch_feedback",
+            subject_id=row["subject_id"],
+            conn=conn,
+            notice_id=notice_id,
+            outcome=body.outcome,
+        )
+    return {"ok": True, "notice_id": notice_id, "feedback": body.outcome}
+
+
+@router.get("/dispatch/metrics", tags=["dispatch"])
+def dispatch_metrics(
+    p: PlatformDep, _: Annotated[Principal, Depends(require(Permission.READ_DISPATCH_METRICS))]
+) -> dict[str, Any]:
+    """Per responder: notices, acknowledged, answered (coverage), median hours to
+    acknowledge, overdue (unacknowledged after the pack's deadline)."""
+    deadline = p.pack.procedures["dispatch_acknowledge"].at(p.today())
+    days = int(deadline[0] or 1) if deadline else 1
+    with p.engine.connect() as conn:
+        return dispatching.metrics(conn, today=p.today(), ack_working_days=days)
+
+
+class DecisionRequest(BaseModel):
+    source_record_id: str = Field(min_length=1, max_length=128)
+    decision: str = Field(min_length=1, max_length=32, examples=["lifted"])
+    effective_on: date
+    instrument_number: str = Field(min_length=1, max_length=128)
+    reason: str | None = Field(default=None, max_length=2000)
+    attributes: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+
+@router.post("/decisions", tags=["records"], status_code=201)
+def submit_decision(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.SUBMIT_DECISION))],
+    body: DecisionRequest,
+) -> dict[str, Any]:
+    """A decision about one of the agency's own records — ``revoked``, ``early_exit``,
+    ``lifted`` (a restriction order), ``exception_permitted``, ``extended``,
+    ``notice_served`` — through the ingest validation. Screening follows at once: the
+    subject is re-derived before this answers."""
+    import json
+
+    from ..ids import Mode
+    from ..ingest.service import IngestOptions
+    from ..ingest.submit import submit_decision as submit
+
+    options = IngestOptions(
+        key=p.key, delivered_on=p.today(), recorded_at=p.now(), mode=Mode(p.settings.uscc_mode)
+    )
+    row = {
+        "source_record_id": body.source_record_id,
+        "decision": body.decision,
+        "effective_on": body.effective_on.isoformat(),
+        "instrument_number": body.instrument_number,
+        "reason": body.reason or "",
+        "attributes": json.dumps(body.attributes, ensure_ascii=False) if body.attributes else "",
+    }
+
+    def log(conn: sa.Connection, done: Any) -> None:
+        p.audit(
+            who,
+            "submit_decision",
+            subject_id=done.subject_id,
+            conn=conn,
+            decision=body.decision,
+            source_record_id=body.source_record_id,
+            new=done.new,
+        )
+
+    done = submit(
+        p.engine, p.pack, source=who.agency or "", row=row, options=options, before_commit=log
+    )
+    p.screening().refresh([done.subject_id])
+    return {"ok": True, "subject_id": done.subject_id, "new": done.new}
