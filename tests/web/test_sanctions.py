@@ -243,3 +243,17 @@ def test_screening_reads_appear_in_the_subjects_access_log(web: Web) -> None:
     assert [(e["action"], e["agency"], e["purpose"]) for e in log] == [
         ("screen", "civil_aviation", "joint_measures")
     ]
+
+
+def test_the_portal_shows_a_subjects_measures_and_operators_see_coverage(web: Web) -> None:
+    page = web.get(f"/api/subjects/{XIAMEN_USCC}").json()
+    [membership] = page["lists"]
+    measures = {m["measure"] for m in membership["measures"]}
+    assert {"cn.m.no_flights", "cn.m.procurement_bar", "cn.m.credit_risk_pricing"} <= measures
+    web.client.cookies.set("lang", "zh")
+    html = web.client.get(f"/subjects/{XIAMEN_USCC}").text
+    assert "限制乘坐飞机" in html and "民航局及航空公司" in html and "仅供参考" in html
+    assert web.client.get("/dispatch").status_code == 401
+    coverage = web.get("/dispatch", "operator", params={"format": "json"}).json()
+    assert coverage["responders"]["civil_aviation"]["notices"] == 2
+    assert "民航局及航空公司" in web.get("/dispatch", "operator").text

@@ -7,7 +7,20 @@ import sys
 import typer
 
 from ..errors import XinyongError
-from . import catalogue, db, demo, evaluate, ids, ingest, quarantine, schemes, stats, synth, web
+from . import (
+    catalogue,
+    db,
+    demo,
+    evaluate,
+    ids,
+    ingest,
+    quarantine,
+    sanctions,
+    schemes,
+    stats,
+    synth,
+    web,
+)
 
 app = typer.Typer(
     name="xinyong",
@@ -24,6 +37,8 @@ app.add_typer(schemes.app, name="schemes")
 app.add_typer(web.audit_app, name="audit")
 app.add_typer(web.token_app, name="token")
 app.add_typer(web.account_app, name="account")
+app.add_typer(sanctions.dispatch_app, name="dispatch")
+app.add_typer(sanctions.extract_app, name="extract")
 app.command("init")(db.init)
 app.command("stats")(stats.stats)
 app.command("synth")(synth.synth)
@@ -32,6 +47,7 @@ app.command("evaluate")(evaluate.evaluate)
 app.command("explain")(evaluate.explain)
 app.command("demo")(demo.demo)
 app.command("serve")(web.serve)
+app.command("screen")(sanctions.screen)
 
 
 def main() -> None:

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
+
     import sqlalchemy as sa
 
 DEMO_DB = "xinyong-demo.db"
@@ -109,16 +112,18 @@ def demo(
     refresh_statistics(engine)
     print_list_sizes(sizes(entries), pack, f"Lists on {config.as_of}")
     print_grade_distribution(distribution(grades), pack, f"Grades on {config.as_of}")
-    console().rule("4. what the ledger holds")
+    console().rule("4. joint measures: entry → notices → acknowledgement → feedback → lift → allow")
+    joint_measures_cycle(engine, pack, config.as_of, settings)
+    console().rule("5. what the ledger holds")
     with engine.connect() as conn:
         print_stats(ledger_stats(conn, pack.catalogue))
         sample = _sample_subject(conn)
         if sample is not None:
-            console().rule("5. one subject's file")
+            console().rule("6. one subject's file")
             file = subject_file(conn, sample, as_of=config.as_of)
             linked = {link.to_subject: get_subject(conn, link.to_subject) for link in file.links}
             print_subject_file(file, pack, linked)
-    console().rule("6. web platform")
+    console().rule("7. web platform")
     url = f"sqlite:///{database}"
     credentials = demo_credentials(engine, sample)
     print_credentials(credentials, host, port)
@@ -142,6 +147,125 @@ def demo(
 
 
 DEMO_PASSWORD = "xinyong-demo-2026"
+#: the two simulated responding agencies that answer the demo's notices
+DEMO_RESPONDERS = ("civil_aviation", "procurement")
+
+
+def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any) -> None:
+    """Dispatch the demo's notices, let two simulated agencies acknowledge and answer them,
+    then follow one listed company through a lift to an allowing check."""
+    from datetime import datetime, timedelta
+
+    from ..disclosure.views import latest_evaluation
+    from ..evaluate import SqlEngine, evaluate_lists
+    from ..evaluate.run import materialise
+    from ..ids import Mode
+    from ..ingest.service import IngestOptions
+    from ..ingest.submit import submit_decision
+    from ..sanctions import ScreeningIndex
+    from ..sanctions import dispatch as dispatching
+    from .output import console
+
+    now = datetime.now().replace(microsecond=0)
+    with engine.connect() as conn:
+        evaluation = latest_evaluation(conn, pack, day)
+    evaluation_id = evaluation["evaluation_id"] if evaluation else None
+    run = dispatching.dispatch(engine, pack, evaluation_id, day, now=now)
+    console().print(f"dispatched {run.entries:,} entry notices to the responding agencies")
+    answered = simulate_responders(engine, now + timedelta(minutes=5))
+    console().print(f"simulated {', '.join(DEMO_RESPONDERS)}: {answered}")
+    index = ScreeningIndex(engine, pack)
+    index.build(day, evaluation_id)
+    company = next(
+        (
+            s
+            for s, standing in sorted(index.standings.items())
+            if not s.startswith("P")
+            and any(x.list_id == "cn.court.dishonest_debtors" for x in standing.listings)
+        ),
+        None,
+    )
+    if company is None:
+        console().print("no company is on the court list in this population")
+        return
+    listing = next(
+        x for x in index.standings[company].listings if x.list_id == "cn.court.dishonest_debtors"
+    )
+    before = index.check(company, "aviation.ticket")
+    console().print(
+        f"{company} · aviation.ticket: [bold]{before.outcome}[/] — "
+        f"{before.grounds[0].measure_en} ({before.grounds[0].memorandum})"
+    )
+    options = IngestOptions(
+        key=settings.pseudonym_key.get_secret_value().encode(),
+        delivered_on=day,
+        recorded_at=now + timedelta(minutes=10),
+        mode=Mode(settings.uscc_mode),
+    )
+    submit_decision(
+        engine,
+        pack,
+        source=listing.source_agency,
+        row={
+            "source_record_id": listing.source_record_id,
+            "decision": "revoked",
+            "effective_on": day.isoformat(),
+            "instrument_number": "（2026）执复1号",
+            "reason": "listing revoked on review",
+            "attributes": "",
+        },
+        options=options,
+    )
+    index.refresh([company])
+    after = index.check(company, "aviation.ticket")
+    console().print(f"the court revokes the listing → next check: [bold]{after.outcome}[/]")
+    entries = evaluate_lists(SqlEngine(engine), pack, day)
+    lifted = materialise(
+        engine,
+        entries,
+        as_of=day,
+        pack=pack,
+        engine_name="sql",
+        recorded_at=now + timedelta(minutes=15),
+    )
+    run = dispatching.dispatch(engine, pack, lifted, day, now=now + timedelta(minutes=15))
+    answered = simulate_responders(engine, now + timedelta(minutes=20))
+    console().print(
+        f"re-evaluated and dispatched {run.exits:,} lift notice(s) to every agency that "
+        f"received the entry; simulated agencies: {answered}"
+    )
+
+
+def simulate_responders(engine: sa.Engine, now: Any) -> str:
+    """The demo's two responding agencies pull their notices, acknowledge each, and answer
+    (applied; not applicable for one in ten, with a reason)."""
+    from ..sanctions import dispatch as dispatching
+
+    counts = {"applied": 0, "not_applicable": 0}
+    with engine.begin() as conn:
+        for agency in DEMO_RESPONDERS:
+            cursor = 0
+            while True:
+                page = dispatching.pull(conn, agency, cursor, 500)
+                if not page["items"]:
+                    break
+                cursor = page["next_cursor"]
+                for n, notice in enumerate(page["items"]):
+                    if notice["feedback"] is not None:
+                        continue
+                    dispatching.acknowledge(conn, notice["notice_id"], agency, now=now)
+                    outcome = "not_applicable" if n % 10 == 9 else "applied"
+                    dispatching.feedback(
+                        conn,
+                        notice["notice_id"],
+                        agency,
+                        outcome=outcome,
+                        reason="the subject did not apply to us" if outcome != "applied" else None,
+                        actor=f"demo:{agency}",
+                        now=now,
+                    )
+                    counts[outcome] += 1
+    return f"{counts['applied']:,} applied, {counts['not_applicable']:,} not applicable"
 
 
 def demo_credentials(engine: sa.Engine, sample: str | None) -> list[dict[str, str]]:

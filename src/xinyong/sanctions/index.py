@@ -62,6 +62,17 @@ class ScreeningIndex:
             self.standings, self._decisions = standings, {}
             self._seen = seen
 
+    @classmethod
+    def for_subjects(
+        cls, engine: sa.Engine, pack: Pack, day: date, subjects: Iterable[str]
+    ) -> ScreeningIndex:
+        """An index holding only ``subjects``, derived afresh from the ledger (no
+        materialised evaluation needed): for one-off checks from the CLI or a script."""
+        index = cls(engine, pack)
+        index.day = day
+        index.refresh(subjects)
+        return index
+
     def refresh(self, subjects: Iterable[str]) -> None:
         """Re-derive ``subjects`` (and the persons who stand for them) from the ledger."""
         assert self.day is not None, "build the index first"

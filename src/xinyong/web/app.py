@@ -90,7 +90,9 @@ def create_app(
         )
         return page
 
-    app.state.templates = environments({"static": "/static", "agencies": pack.agencies})
+    app.state.templates = environments(
+        {"static": "/static", "agencies": pack.agencies, "responders": pack.responders}
+    )
     app.include_router(api.router)
     app.include_router(sanctions_api.router)
     app.include_router(portal.router)

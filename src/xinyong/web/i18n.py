@@ -48,6 +48,7 @@ def environments(globals_: dict[str, Any]) -> dict[str, jinja2.Environment]:
         env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
         env.globals.update(globals_, locale=locale, name=_namer(locale))
         env.filters["agency"] = _agency_namer(locale, globals_.get("agencies", {}))
+        env.filters["responder"] = _agency_namer(locale, globals_.get("responders", {}))
         found[locale] = env
     return found
 

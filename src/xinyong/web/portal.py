@@ -210,6 +210,22 @@ def schemes(request: Request, p: PlatformDep, who: Visitor) -> Response:
     return render(request, "schemes.html", data, who)
 
 
+@router.get("/dispatch", response_class=HTMLResponse)
+def dispatch_coverage(
+    request: Request,
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.READ_DISPATCH_METRICS))],
+) -> Response:
+    """For operators: how far the responding agencies acknowledge and answer notices."""
+    from ..sanctions.dispatch import metrics
+
+    deadline = p.pack.procedures["dispatch_acknowledge"].at(p.today())
+    days = int(deadline[0] or 1) if deadline else 1
+    with p.engine.connect() as conn:
+        data = metrics(conn, today=p.today(), ack_working_days=days)
+    return render(request, "dispatch.html", {**data, "deadline_working_days": days}, who)
+
+
 @router.get("/lang/{locale}")
 def switch_language(locale: str, next: str = "/") -> Response:  # noqa: A002
     """Remember the chosen language and go back to the page (only paths on this site)."""

@@ -1,0 +1,168 @@
+"""``xinyong screen``, ``xinyong dispatch …`` and ``xinyong extract …``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+dispatch_app = typer.Typer(help="Notices of list entries, extensions and lifts to responders.")
+extract_app = typer.Typer(help="Signed offline extracts of the measures in force, by action.")
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: today).")]
+
+
+def _context() -> tuple[Any, Any, Any]:
+    from ..ledger import make_engine, require_current
+    from ..schemes import load_pack
+    from ..settings import Settings
+
+    settings = Settings()
+    engine = make_engine(settings)
+    require_current(engine)
+    return settings, engine, load_pack(settings.jurisdiction, extra_path=settings.packs_path)
+
+
+def _day(as_of: str | None) -> date:
+    return date.fromisoformat(as_of) if as_of else date.today()
+
+
+def screen(
+    subject: Annotated[str, typer.Argument(help="USCC, resident ID number or pseudonym.")],
+    action: Annotated[str, typer.Option(help="e.g. aviation.ticket, procurement.bid.")],
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """May this subject be served for this action? Derived afresh from the ledger; exit 0 on
+    allow, 1 on deny, 3 on advise."""
+    from ..ledger.subject import subject_key
+    from ..sanctions import ScreeningIndex
+    from ..sanctions.decide import actions_of
+    from .output import audit_cli, console, print_json
+
+    settings, engine, pack = _context()
+    day = _day(as_of)
+    if action not in actions_of(pack):
+        raise typer.BadParameter(
+            f"use one of {', '.join(sorted(actions_of(pack)))}", param_hint="--action"
+        )
+    key = subject_key(subject, key=settings.pseudonym_key.get_secret_value().encode(), today=day)
+    decision = ScreeningIndex.for_subjects(engine, pack, day, [key]).check(key, action)
+    audit_cli(engine, "screen", subject_id=key, for_action=action, outcome=decision.outcome)
+    if as_json:
+        print_json(decision.to_dict())
+    else:
+        console().print(f"{key} · {action} on {day}: [bold]{decision.outcome}[/]")
+        for g in (*decision.grounds, *decision.rewards):
+            via = f" (as {g.via_role} of {g.via_name})" if g.via_role else ""
+            source = g.list_id or f"order {g.order_case}"
+            console().print(f"  {g.effect}: {g.measure_zh} / {g.measure_en}{via}")
+            console().print(f"    because of {source}, since {g.since}, until {g.until or '—'}")
+            if g.memorandum:
+                console().print(f"    memorandum: {g.memorandum}")
+            console().print(f"    basis: {'; '.join(g.legal_basis)}")
+            console().print(f"    implemented by {g.implementing_agency}; remedy: {g.remedy}")
+    raise typer.Exit({"allow": 0, "deny": 1, "advise": 3}[decision.outcome])
+
+
+@dispatch_app.command("run")
+def dispatch_run(as_of: AsOf = None) -> None:
+    """Write notices for entries, extensions and exits since the last run (idempotent)."""
+    from ..disclosure.views import latest_evaluation
+    from ..sanctions.dispatch import dispatch
+    from .output import audit_cli, console
+
+    _, engine, pack = _context()
+    day = _day(as_of)
+    with engine.connect() as conn:
+        evaluation = latest_evaluation(conn, pack, day)
+    if evaluation is None:
+        raise typer.BadParameter("no evaluation on or before that date: run `xinyong evaluate`")
+    run = dispatch(engine, pack, evaluation["evaluation_id"], day, now=datetime.now())
+    audit_cli(engine, "dispatch_run", entries=run.entries, exits=run.exits)
+    console().print(
+        f"dispatched from the evaluation of {evaluation['as_of']}: {run.entries:,} entry, "
+        f"{run.extensions:,} extension and {run.exits:,} exit notices"
+    )
+
+
+@dispatch_app.command("status")
+def dispatch_status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Per responder: notices, acknowledged, answered, coverage, overdue."""
+    from ..sanctions.dispatch import metrics
+    from .output import console, print_json
+
+    _, engine, pack = _context()
+    today = date.today()
+    deadline = pack.procedures["dispatch_acknowledge"].at(today)
+    with engine.connect() as conn:
+        found = metrics(
+            conn, today=today, ack_working_days=int(deadline[0] or 1) if deadline else 1
+        )
+    if as_json:
+        print_json(found)
+        return
+    for responder, m in found["responders"].items():
+        console().print(
+            f"{responder:<24} {m['notices']:>7,} notices · {m['acknowledged']:,} acknowledged · "
+            f"{m['answered']:,} answered (coverage {m['coverage']}) · {m['overdue']:,} overdue"
+        )
+    console().print(f"all: {found['notices']:,} notices, coverage {found['coverage']}")
+
+
+@extract_app.command("keygen")
+def extract_keygen(
+    out: Annotated[Path, typer.Option(help="Directory for the key pair.")] = Path("keys"),
+) -> None:
+    """Create the Ed25519 key pair that signs extracts (keep extract-key.pem secret)."""
+    from ..sanctions.extract import generate_key
+    from .output import console
+
+    private, public = generate_key(out)
+    console().print(f"signing key {private} (secret) · public key {public} (give to responders)")
+
+
+@extract_app.command("write")
+def extract_write(
+    out: Annotated[Path, typer.Option(help="The extract file to write (.jsonl).")],
+    key: Annotated[Path, typer.Option(help="The Ed25519 signing key (PEM).")],
+    base: Annotated[
+        Path | None, typer.Option(help="An earlier full extract: write the delta from it.")
+    ] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Write a signed full extract (or a delta) of the measures in force, by action."""
+    from ..disclosure.views import latest_evaluation
+    from ..sanctions import ScreeningIndex
+    from ..sanctions.extract import lines_of, write
+    from .output import audit_cli, console
+
+    _, engine, pack = _context()
+    day = _day(as_of)
+    with engine.connect() as conn:
+        evaluation = latest_evaluation(conn, pack, day)
+    index = ScreeningIndex(engine, pack)
+    index.build(day, evaluation["evaluation_id"] if evaluation else None)
+    written = write(lines_of(index), out, as_of=day, key_path=key, base=base)
+    audit_cli(engine, "extract_write", file=str(out), lines=written.lines)
+    console().print(f"wrote {written.lines:,} lines to {written.path}, signed {written.manifest}")
+
+
+@extract_app.command("verify")
+def extract_verify(
+    path: Annotated[Path, typer.Argument(help="The extract file.")],
+    public_key: Annotated[Path, typer.Option(help="The platform's public key (PEM).")],
+) -> None:
+    """Check an extract's signature and hash; exit 2 with the reason if either fails."""
+    from ..sanctions.extract import verify
+    from .output import console
+
+    manifest = verify(path, public_key)
+    console().print(
+        f"{path}: signature valid, {manifest['kind']} extract of {manifest['as_of']}, "
+        f"{manifest['lines']:,} lines"
+    )
