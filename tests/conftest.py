@@ -93,3 +93,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             return
         print("\nXINYONG_REQUIRE_POSTGRES=1 but no PostgreSQL test ran")  # noqa: T201
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory: pytest.TempPathFactory, cn_pack: Pack) -> Path:
+    """The small world of ``tests/web/conftest.py`` (deliveries ingested, lists evaluated,
+    notices dispatched), built once; copy it before changing it."""
+    from tests.web.conftest import build_world
+
+    path = tmp_path_factory.mktemp("world") / "world.db"
+    build_world(path, cn_pack)
+    return path

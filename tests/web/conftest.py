@@ -183,13 +183,6 @@ ACCOUNTS: list[tuple[str, Role, str | None, str | None]] = [
 ]
 
 
-@pytest.fixture(scope="session")
-def world_template(tmp_path_factory: pytest.TempPathFactory, cn_pack: Pack) -> Path:
-    path = tmp_path_factory.mktemp("world") / "world.db"
-    build_world(path, cn_pack)
-    return path
-
-
 class ScanningClient(TestClient):
     """A test client that fails the test if any response carries a raw resident number."""
 
