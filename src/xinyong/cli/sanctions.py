@@ -114,6 +114,34 @@ def dispatch_status(
     console().print(f"all: {found['notices']:,} notices, coverage {found['coverage']}")
 
 
+@dispatch_app.command("webhook")
+def dispatch_webhook(
+    responder: Annotated[str, typer.Argument(help="Responder code (responders.yaml).")],
+    url: Annotated[str, typer.Argument(help="Where its notices are POSTed.")],
+) -> None:
+    """Register a responder's webhook; prints the shared secret that signs deliveries."""
+    from ..sanctions.webhooks import register
+    from .output import audit_cli, console
+
+    _, engine, pack = _context()
+    with engine.begin() as conn:
+        secret = register(conn, pack, responder, url, now=datetime.now())
+        audit_cli(engine, "webhook_register", conn, responder=responder, url=url)
+    console().print(f"webhook for {responder}: {url}\nsecret (give it to the agency): {secret}")
+
+
+@dispatch_app.command("deliver")
+def dispatch_deliver() -> None:
+    """POST due notices to registered webhooks once (run it from a scheduler); failures are
+    retried later with backoff."""
+    from ..sanctions.webhooks import deliver
+    from .output import console
+
+    _, engine, _ = _context()
+    run = deliver(engine, now=datetime.now())
+    console().print(f"delivered {run.delivered:,} notice(s); {run.failed:,} failed, to retry")
+
+
 @extract_app.command("keygen")
 def extract_keygen(
     out: Annotated[Path, typer.Option(help="Directory for the key pair.")] = Path("keys"),

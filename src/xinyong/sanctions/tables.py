@@ -32,6 +32,22 @@ dispatch_notices = sa.Table(
     sa.Column("feedback_reason", sa.Text()),
     sa.Column("feedback_at", sa.DateTime()),
     sa.Column("feedback_by", sa.String(128)),
+    # webhook delivery (for responders that registered one): attempts, when to retry, done
+    sa.Column("webhook_attempts", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("webhook_next_at", sa.DateTime()),
+    sa.Column("webhook_delivered_at", sa.DateTime()),
+    sa.Column("webhook_error", sa.Text()),
+)
+
+# A responder's webhook: notices are POSTed to ``url``, signed with HMAC-SHA256 under
+# ``secret`` (a shared secret: it must be kept to sign, so it is stored as given).
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("responder", sa.String(64), primary_key=True),
+    sa.Column("url", sa.String(500), nullable=False),
+    sa.Column("secret", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
 )
 
 # A responding agency served a subject despite a deny, with a written reason.

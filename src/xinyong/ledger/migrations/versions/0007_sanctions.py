@@ -42,11 +42,23 @@ def upgrade() -> None:
         sa.Column("feedback_reason", sa.Text()),
         sa.Column("feedback_at", sa.DateTime()),
         sa.Column("feedback_by", sa.String(128)),
+        sa.Column("webhook_attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("webhook_next_at", sa.DateTime()),
+        sa.Column("webhook_delivered_at", sa.DateTime()),
+        sa.Column("webhook_error", sa.Text()),
         sa.PrimaryKeyConstraint("seq", name="pk_dispatch_notices"),
         sa.UniqueConstraint("notice_id", name="uq_dispatch_notices_notice_id"),
     )
     op.create_index("ix_dispatch_notices_responder", "dispatch_notices", ["responder"])
     op.create_index("ix_dispatch_notices_subject_id", "dispatch_notices", ["subject_id"])
+    op.create_table(
+        "webhooks",
+        sa.Column("responder", sa.String(64), nullable=False),
+        sa.Column("url", sa.String(500), nullable=False),
+        sa.Column("secret", sa.String(128), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("responder", name="pk_webhooks"),
+    )
     op.create_table(
         "screening_overrides",
         sa.Column("override_id", sa.String(32), nullable=False),
@@ -64,6 +76,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("screening_overrides")
+    op.drop_table("webhooks")
     op.drop_table("dispatch_notices")
     op.drop_index("ix_subject_links_recorded_at", "subject_links")
     op.drop_index("ix_record_events_recorded_at", "record_events")
