@@ -120,9 +120,14 @@ def test_bulk_screening_answers_in_order_and_marks_invalid_codes(web: Web) -> No
         headers=web.as_role("airline"),
     )
     body = response.json()
-    assert [r["outcome"] for r in body["results"]] == ["deny", "allow", "invalid", "deny"]
+    assert body["outcomes"] == ["deny", "allow", "invalid", "deny"]
     assert body["counts"] == {"deny": 2, "allow": 1, "invalid": 1}
-    assert body["results"][2]["error"]["field"] == "subjects.2"
+    assert body["details"]["2"]["error"]["field"] == "subjects.2"
+    assert body["details"]["3"]["subject_id"] == LONELY
+    assert body["details"]["0"]["grounds"][0]["measure_id"] == "cn.m.no_flights"
+    # one audit entry for the call, in each screened subject's access log
+    log = web.get("/api/me/access-log", "company").json()["items"]
+    assert [(e["action"], e["detail"]["counts"]["deny"]) for e in log] == [("screen_bulk", 2)]
 
 
 def test_unknown_actions_are_refused_with_the_list(web: Web) -> None:

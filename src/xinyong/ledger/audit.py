@@ -110,11 +110,17 @@ def _event(row: Any) -> AuditEvent:
 def entries(
     conn: sa.Connection, *, subject_id: str | None = None, after: int = 0, limit: int = 1000
 ) -> list[dict[str, Any]]:
-    """Entries after ``after`` in sequence order, optionally only those about one subject."""
+    """Entries after ``after`` in sequence order, optionally only those about one subject —
+    including bulk entries that list it (``screening_subjects``)."""
     c = t.audit_log.c
     query = sa.select(t.audit_log).where(c.seq > after).order_by(c.seq).limit(limit)
     if subject_id is not None:
-        query = query.where(c.subject_id == subject_id)
+        from ..sanctions.tables import screening_subjects
+
+        listed = sa.select(screening_subjects.c.audit_seq).where(
+            screening_subjects.c.subject_id == subject_id
+        )
+        query = query.where(sa.or_(c.subject_id == subject_id, c.seq.in_(listed)))
     return [dict(row) for row in conn.execute(query).mappings()]
 
 

@@ -1,8 +1,9 @@
 """The screening index: exact-identifier checks answered from memory, following the ledger.
 
 Built from the newest materialised evaluation (its active entries of lists that memoranda
-target), the consumption-restriction orders, and the links through which measures reach
-persons. Only subjects with something to rest a decision on are held; everyone else is
+target; what the ledger received after that evaluation ran is re-derived at once), the
+consumption-restriction orders, and the links through which measures reach persons.
+Only subjects with something to rest a decision on are held; everyone else is
 allowed without a look-up beyond one dict miss. Decisions are cached per (subject, action).
 
 It follows change: :meth:`ScreeningIndex.follow` reads what the ledger received since it
@@ -18,8 +19,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -34,15 +35,25 @@ REFRESH_CHUNK = 2000
 
 
 class ScreeningIndex:
-    def __init__(self, engine: sa.Engine, pack: Pack, *, poll_seconds: float = 0.5) -> None:
-        self.engine, self.pack, self.poll_seconds = engine, pack, poll_seconds
+    def __init__(
+        self,
+        engine: sa.Engine,
+        pack: Pack,
+        *,
+        poll_seconds: float = 0.5,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.engine, self.pack, self.poll_seconds, self.clock = engine, pack, poll_seconds, clock
         self.actions = actions_of(pack)
         self.day: date | None = None
         self.evaluation: str | None = None
         self.standings: dict[str, Standing] = {}
         self._decisions: dict[tuple[str, str], Decision] = {}
         self._seen: datetime | None = None
-        self._seen_at_mark: set[str] = set()
+        #: (subject, recorded_at) already re-derived among rows newer than the horizon
+        self._recent: set[tuple[str, datetime]] = set()
+        #: action → subject → outcome, filled per action on first use (the fast path)
+        self._by_action: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
 
@@ -51,7 +62,9 @@ class ScreeningIndex:
     def build(self, day: date, evaluation: str | None) -> None:
         """Everything afresh, as of ``day`` from ``evaluation`` (the newest by that day)."""
         with self.engine.connect() as conn:
-            seen = _high_water(conn)
+            # what the ledger received after the evaluation ran is re-derived at the first
+            # follow; without an evaluation, only what arrives from now on
+            seen = _evaluated_at(conn, evaluation) if evaluation else _high_water(conn)
             listings = st.materialised_listings(conn, self.pack, evaluation, day)
             orders = st.orders(conn, day)
             organisations = set(listings) | set(orders)
@@ -59,8 +72,10 @@ class ScreeningIndex:
         standings = st.assemble(listings, orders, links, set(organisations) | set(links))
         with self._lock:
             self.day, self.evaluation = day, evaluation
-            self.standings, self._decisions = standings, {}
-            self._seen = seen
+            self.standings, self._decisions, self._by_action = standings, {}, {}
+            horizon = self._horizon()
+            self._seen = min(seen, horizon) if seen is not None else None
+            self._recent = set()
 
     @classmethod
     def for_subjects(
@@ -93,26 +108,35 @@ class ScreeningIndex:
                     self.standings[subject_id] = fresh[subject_id]
                 else:
                     self.standings.pop(subject_id, None)
-            self._decisions = {
-                k: v for k, v in self._decisions.items() if k[0] not in organisations | persons
-            }
+            redone = organisations | persons
+            self._decisions = {k: v for k, v in self._decisions.items() if k[0] not in redone}
+            for action, table in self._by_action.items():
+                for subject_id in redone:
+                    table.pop(subject_id, None)
+                    if subject_id in self.standings:
+                        table[subject_id] = self.check(subject_id, action).outcome
+
+    def _horizon(self) -> datetime:
+        """Rows recorded after this may still be joined by others of the same second."""
+        return self.clock().replace(microsecond=0) - timedelta(seconds=2)
 
     def follow(self) -> int:
-        """Re-derive the subjects the ledger changed since the last look; how many."""
+        """Re-derive the subjects the ledger changed since the last look; how many.
+
+        ``recorded_at`` has one-second resolution, so the look-back keeps a two-second
+        margin: rows newer than the horizon are read again next time, and skipped if seen.
+        """
         with self.engine.connect() as conn:
             rows = _changed_since(conn, self._seen)
-        mark = self._seen
-        changed = sorted(
-            {s for s, at in rows if mark is None or at > mark or s not in self._seen_at_mark}
-        )
-        for start in range(0, len(changed), REFRESH_CHUNK):
-            self.refresh(changed[start : start + REFRESH_CHUNK])
+        fresh = sorted({s for s, at in rows if (s, at) not in self._recent})
+        for start in range(0, len(fresh), REFRESH_CHUNK):
+            self.refresh(fresh[start : start + REFRESH_CHUNK])
+        horizon = self._horizon()
+        self._recent = {(s, at) for s, at in rows if at > horizon}
         if rows:
-            newest = max(at for _, at in rows)
-            at_newest = {s for s, at in rows if at == newest}
-            self._seen_at_mark = at_newest | (self._seen_at_mark if newest == mark else set())
-            self._seen = newest
-        return len(changed)
+            newest = min(max(at for _, at in rows), horizon)
+            self._seen = max(newest, self._seen) if self._seen is not None else newest
+        return len(fresh)
 
     def start_following(self) -> threading.Thread:
         """Follow the ledger every ``poll_seconds`` in a daemon thread until :meth:`stop`."""
@@ -151,13 +175,32 @@ class ScreeningIndex:
         return found
 
     def outcome(self, subject_id: str, action: str) -> str:
-        """Only the outcome: the fast path for bulk checks of mostly unlisted subjects."""
-        if subject_id not in self.standings:
-            return "allow"
-        return self.check(subject_id, action).outcome
+        """Only the outcome: the fast path (two dict look-ups) for bulk checks. The first call
+        for an action decides it for every subject held."""
+        table = self._by_action.get(action)
+        if table is None:
+            with self._lock:
+                table = {s: self.check(s, action).outcome for s in list(self.standings)}
+                self._by_action[action] = table
+        return table.get(subject_id, "allow")
+
+    def outcomes(self, subject_ids: Iterable[str], action: str) -> list[str]:
+        """Outcomes for many subjects at once (the bulk path: one comprehension)."""
+        self.outcome("", action)  # decides the action for every subject held, once
+        table = self._by_action[action]
+        return [table.get(s, "allow") for s in subject_ids]
 
     def __len__(self) -> int:
         return len(self.standings)
+
+
+def _evaluated_at(conn: sa.Connection, evaluation: str) -> datetime | None:
+    from ..evaluate.tables import evaluations
+
+    found: datetime | None = conn.execute(
+        sa.select(evaluations.c.recorded_at).where(evaluations.c.evaluation_id == evaluation)
+    ).scalar()
+    return found
 
 
 def _high_water(conn: sa.Connection) -> datetime | None:
@@ -170,26 +213,26 @@ def _high_water(conn: sa.Connection) -> datetime | None:
 
 
 def _changed_since(conn: sa.Connection, seen: datetime | None) -> list[tuple[str, datetime]]:
-    """(subject, recorded_at) of records, record events and links recorded at or after
-    ``seen`` (timestamps have one-second resolution: the caller drops what it saw)."""
+    """(subject, recorded_at) of records, record events and links recorded after ``seen``."""
     r, e, sl = t.records.c, t.record_events.c, t.subject_links.c
     since = seen or datetime.min
     found: list[tuple[str, datetime]] = [
         (s, at)
         for s, at in conn.execute(
-            sa.select(r.subject_id, r.recorded_at).where(r.recorded_at >= since)
+            sa.select(r.subject_id, r.recorded_at).where(r.recorded_at > since)
         )
     ]
     found += [
         (s, at)
         for s, at in conn.execute(
             sa.select(r.subject_id, e.recorded_at)
+            .select_from(t.record_events)
             .join(t.records, r.record_id == e.record_id)
-            .where(e.recorded_at >= since)
+            .where(e.recorded_at > since)
         )
     ]
     for org, person, at in conn.execute(
-        sa.select(sl.from_subject, sl.to_subject, sl.recorded_at).where(sl.recorded_at >= since)
+        sa.select(sl.from_subject, sl.to_subject, sl.recorded_at).where(sl.recorded_at > since)
     ):
         found += [(org, at), (person, at)]
     return found

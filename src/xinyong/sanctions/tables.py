@@ -63,3 +63,13 @@ screening_overrides = sa.Table(
     sa.Column("measures", Json, nullable=False),
     sa.Column("reason", sa.Text(), nullable=False),
 )
+
+# The subjects of a bulk screening call: one audit entry covers the call (its detail holds the
+# SHA-256 of the list of subjects), and each subject is linked to that entry here, so that the
+# call shows in every subject's access log without a hashed entry per subject.
+screening_subjects = sa.Table(
+    "screening_subjects",
+    metadata,
+    sa.Column("audit_seq", sa.BigInteger(), primary_key=True, autoincrement=False),
+    sa.Column("subject_id", sa.String(40), primary_key=True, index=True),
+)

@@ -68,7 +68,7 @@ class Platform:
         """The date derived state is shown for: ``XINYONG_AS_OF`` if set, else today."""
         return self.settings.as_of or self.clock().date()
 
-    def evaluation(self, conn: sa.Connection) -> str | None:
+    def evaluation(self, conn: sa.Connection | None = None) -> str | None:
         """The id of the newest evaluation on or before :meth:`today`, remembered for
         ``EVALUATION_TTL`` seconds (a new evaluation shows on the portal within that time)."""
         day = self.today()
@@ -77,7 +77,11 @@ class Platform:
             return cached[1]
         from ..disclosure.views import latest_evaluation
 
-        found = latest_evaluation(conn, self.pack, day)
+        if conn is None:
+            with self.engine.connect() as own:
+                found = latest_evaluation(own, self.pack, day)
+        else:
+            found = latest_evaluation(conn, self.pack, day)
         evaluation_id = str(found["evaluation_id"]) if found else None
         self._evaluation = (day, evaluation_id, time.monotonic() + EVALUATION_TTL)
         return evaluation_id
@@ -134,15 +138,14 @@ class Platform:
         appears (checked at most every ``EVALUATION_TTL`` seconds)."""
         from ..sanctions import ScreeningIndex
 
-        with self.engine.connect() as conn:
-            evaluation = self.evaluation(conn)
+        evaluation = self.evaluation()
         index = self._screening
         if index is not None and index.evaluation == evaluation and index.day == self.today():
             return index
         with self._screening_lock:
             index = self._screening
             if index is None or index.evaluation != evaluation or index.day != self.today():
-                fresh = ScreeningIndex(self.engine, self.pack)
+                fresh = ScreeningIndex(self.engine, self.pack, clock=self.clock)
                 fresh.build(self.today(), evaluation)
                 if index is not None:
                     index.stop()

@@ -21,7 +21,7 @@ from ..ids import IdentifierError
 from ..ledger.subject import subject_key
 from ..sanctions import dispatch as dispatching
 from ..sanctions.decide import Decision, actions_of
-from ..sanctions.tables import screening_overrides
+from ..sanctions.tables import screening_overrides, screening_subjects
 from .access import Permission, Principal, Purpose, stated_purpose
 from .platform import Platform, PlatformDep, require
 
@@ -120,49 +120,58 @@ async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> dict[str
 
 
 @router.post("/screen/bulk", tags=["screening"])
-async def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> dict[str, Any]:
-    """Up to 10,000 subjects for one action. Results are in request order; each gives the
-    subject key (a person's pseudonym, never the number sent) and, unless allowed, grounds."""
+def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> dict[str, Any]:
+    """Up to 10,000 subjects for one action. ``outcomes`` is in request order (``allow``,
+    ``deny``, ``advise`` or ``invalid``); ``details`` gives, by position, the full decision of
+    every subject not simply allowed (with its subject key: a person's pseudonym, never the
+    number sent) and the error of every invalid code. The call is one audit entry, linked to
+    each subject's access log."""
+    import hashlib
+
+    from ..ledger import audit
+
     purpose = _purpose(who, body.purpose)
     action = _action(p, body.action)
     index = p.screening()
-    results: list[dict[str, Any]] = []
+    keys: list[str | None] = []
+    details: dict[int, Any] = {}
     for i, code in enumerate(body.subjects):
         try:
-            subject_id = _key(p, code, f"subjects.{i}")
+            keys.append(_key(p, code, f"subjects.{i}"))
         except InvalidData as exc:
-            results.append({"i": i, "outcome": "invalid", "error": exc.errors[0].to_dict()})
-            continue
-        if subject_id not in index.standings:
-            results.append({"i": i, "subject_id": subject_id, "outcome": "allow"})
-            continue
-        results.append({"i": i, **index.check(subject_id, action).to_dict()})
-    p.audit_batch.extend(
-        _screen_event(p, who, r["subject_id"], str(purpose), action, r["outcome"])
-        for r in results
-        if "subject_id" in r
-    )
+            keys.append(None)
+            details[i] = {"error": exc.errors[0].to_dict()}
+    valid = [k for k in keys if k is not None]
+    found = iter(index.outcomes(valid, action))
+    outcomes = ["invalid" if k is None else next(found) for k in keys]
+    for i, (k, outcome) in enumerate(zip(keys, outcomes, strict=True)):
+        if k is not None and outcome != "allow":
+            details[i] = index.check(k, action).to_dict()
     counts: dict[str, int] = {}
-    for r in results:
-        counts[r["outcome"]] = counts.get(r["outcome"], 0) + 1
-    return {"action": action, "as_of": index.day, "counts": counts, "results": results}
-
-
-def _screen_event(
-    p: Platform, who: Principal, subject_id: str, purpose: str, action: str, outcome: str
-) -> Any:
-    from ..ledger.audit import AuditEvent
-
-    return AuditEvent(
+    for outcome in outcomes:
+        counts[outcome] = counts.get(outcome, 0) + 1
+    digest = hashlib.sha256("\n".join(valid).encode()).hexdigest()
+    event = audit.AuditEvent(
         actor=who.actor,
         role=str(who.role),
         agency=who.agency,
-        action="screen",
+        action="screen_bulk",
         at=p.clock(),
-        subject_id=subject_id,
-        purpose=purpose,
-        detail={"for_action": action, "outcome": outcome},
+        purpose=str(purpose),
+        detail={"for_action": action, "counts": counts, "subjects_sha256": digest},
     )
+    with p.engine.begin() as conn:
+        seq = audit.append(conn, [event])
+        linked = [{"audit_seq": seq, "subject_id": s} for s in dict.fromkeys(valid)]
+        if linked:
+            conn.execute(screening_subjects.insert(), linked)
+    return {
+        "action": action,
+        "as_of": index.day,
+        "counts": counts,
+        "outcomes": outcomes,
+        "details": details,
+    }
 
 
 @router.post("/screen/name", tags=["screening"])

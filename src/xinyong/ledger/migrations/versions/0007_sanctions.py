@@ -52,6 +52,13 @@ def upgrade() -> None:
     op.create_index("ix_dispatch_notices_responder", "dispatch_notices", ["responder"])
     op.create_index("ix_dispatch_notices_subject_id", "dispatch_notices", ["subject_id"])
     op.create_table(
+        "screening_subjects",
+        sa.Column("audit_seq", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("subject_id", sa.String(40), nullable=False),
+        sa.PrimaryKeyConstraint("audit_seq", "subject_id", name="pk_screening_subjects"),
+    )
+    op.create_index("ix_screening_subjects_subject_id", "screening_subjects", ["subject_id"])
+    op.create_table(
         "webhooks",
         sa.Column("responder", sa.String(64), nullable=False),
         sa.Column("url", sa.String(500), nullable=False),
@@ -77,6 +84,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("screening_overrides")
     op.drop_table("webhooks")
+    op.drop_table("screening_subjects")
     op.drop_table("dispatch_notices")
     op.drop_index("ix_subject_links_recorded_at", "subject_links")
     op.drop_index("ix_record_events_recorded_at", "record_events")
