@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Literal
 
 from ..schemes import Pack
@@ -129,6 +130,11 @@ class Decision:
     rewards: tuple[Ground, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """The decision as plain JSON data (computed once per decision; do not modify)."""
+        return self._as_dict
+
+    @cached_property
+    def _as_dict(self) -> dict[str, Any]:
         return {
             "subject_id": self.subject_id,
             "action": self.action,

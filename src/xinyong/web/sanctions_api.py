@@ -14,13 +14,14 @@ from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ..errors import FieldError, InvalidData
 from ..ids import IdentifierError
 from ..ledger.subject import subject_key
 from ..sanctions import dispatch as dispatching
-from ..sanctions.decide import Decision, actions_of
+from ..sanctions.decide import Decision
 from ..sanctions.tables import screening_overrides, screening_subjects
 from .access import Permission, Principal, Purpose, stated_purpose
 from .platform import Platform, PlatformDep, require
@@ -68,7 +69,8 @@ def _purpose(who: Principal, purpose: str | None) -> Purpose:
 
 
 def _action(p: Platform, action: str) -> str:
-    known = actions_of(p.pack)
+    """``action`` if some measure covers it (the screening index knows them all)."""
+    known = p.screening().actions
     if action not in known:
         raise InvalidData(
             f"action {action[:64]!r} is not covered by any measure",
@@ -99,8 +101,8 @@ def _key(p: Platform, code: str, field: str = "subject") -> str:
         ) from None
 
 
-@router.post("/screen", tags=["screening"])
-async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> dict[str, Any]:
+@router.post("/screen", tags=["screening"], response_class=JSONResponse)
+async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> Response:
     """May this subject be served for this action today? ``allow``, ``deny`` or ``advise``,
     with every applying measure's list or order, memorandum, legal basis, implementing
     agency, dates, the link it reached through, and how to remedy; incentives as ``rewards``."""
@@ -116,7 +118,8 @@ async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> dict[str
         for_action=action,
         outcome=decision.outcome,
     )
-    return decision.to_dict()
+    # the decision is plain JSON data already: skip FastAPI's generic encoder
+    return JSONResponse(decision.to_dict())
 
 
 @router.post("/screen/bulk", tags=["screening"])
