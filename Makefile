@@ -32,6 +32,7 @@ bench: sync
 	$(UV) run python benchmarks/bench_ingest.py --rows $(INGEST_ROWS)
 	$(UV) run python benchmarks/bench_evaluate.py --subjects $(EVAL_SUBJECTS) --records $(EVAL_RECORDS)
 	$(UV) run python benchmarks/bench_web.py --subjects $(WEB_SUBJECTS) --concurrency 32 --dir bench-data/web-$(WEB_SUBJECTS)
+	$(UV) run python benchmarks/bench_screening.py --subjects $(WEB_SUBJECTS) --checks 1000000 --dir bench-data/web-$(WEB_SUBJECTS)
 
 lint: sync
 	$(UV) run ruff check src tests benchmarks

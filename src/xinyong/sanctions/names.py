@@ -25,13 +25,23 @@ from ..ledger.names import name_key
 MIN_SCORE = 70.0
 
 
+def syllables(name: str) -> list[str]:
+    """``王秀英`` → ``["wang", "xiu", "ying"]``; Latin words split into pinyin-like syllables
+    are left whole (``wangxiuying`` stays one token, matched by score, not by block)."""
+    return [x.lower() for x in lazy_pinyin(name_key(name)) if x.strip()]
+
+
 def pinyin_key(name: str) -> str:
     """``王秀英`` → ``wangxiuying``; Latin letters and digits kept, lower-cased."""
-    return "".join(lazy_pinyin(name_key(name))).replace(" ", "").lower()
+    return "".join(syllables(name))
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(max(1, len(text) - 1))}
+def _grams(key: str, sounds: list[str]) -> set[str]:
+    """Blocking keys: character bigrams of the name, and pinyin syllable pairs (with each
+    syllable alone for short names)."""
+    grams = {key[i : i + 2] for i in range(max(1, len(key) - 1))}
+    grams |= {f"{a} {b}" for a, b in zip(sounds, sounds[1:], strict=False)}
+    return grams | set(sounds)
 
 
 @dataclass(frozen=True)
@@ -47,14 +57,34 @@ class NameMatch:
         return dict(self.__dict__)
 
 
+#: a blocking key shared by more names than this share of the index is too common to use
+STOP_SHARE = 0.02
+
+
 class NameIndex:
     def __init__(self, rows: list[tuple[str, str, str, str | None]]) -> None:
         self.rows = rows
-        self.keys = [(name_key(r[1]), pinyin_key(r[1])) for r in rows]
+        self.keys: list[tuple[str, str]] = []
         self.blocks: dict[str, list[int]] = defaultdict(list)
-        for n, (key, latin) in enumerate(self.keys):
-            for gram in _bigrams(key) | _bigrams(latin):
+        for n, row in enumerate(rows):
+            key, sounds = name_key(row[1]), syllables(row[1])
+            self.keys.append((key, "".join(sounds)))
+            for gram in _grams(key, sounds):
                 self.blocks[gram].append(n)
+        self.stop = max(50, int(len(rows) * STOP_SHARE))
+        #: pinyin syllables seen in the index, for splitting Latin input
+        self.known = {g for g in self.blocks if g.isascii() and g.isalpha()}
+
+    def _segment(self, word: str) -> list[str]:
+        """``xiuying`` → ``["xiu", "ying"]`` by the longest known syllable from the left."""
+        found, i = [], 0
+        while i < len(word):
+            for size in range(min(6, len(word) - i), 0, -1):
+                if word[i : i + size] in self.known or size == 1:
+                    found.append(word[i : i + size])
+                    i += size
+                    break
+        return found
 
     @classmethod
     def build(cls, conn: sa.Connection, subjects: Mapping[str, Any]) -> NameIndex:
@@ -78,12 +108,20 @@ class NameIndex:
         return cls(rows)
 
     def search(self, name: str, *, limit: int = 10) -> list[NameMatch]:
-        key, latin = name_key(name), pinyin_key(name)
+        key = name_key(name)
+        sounds = syllables(name)
+        if key.isascii():
+            # Latin input ("Wang Xiuying", "wangxiuying"): split into known syllables
+            sounds = [x for w in name.lower().split() for x in self._segment(w)]
+        latin = "".join(sounds)
         if not key:
             return []
         hits: dict[int, int] = defaultdict(int)
-        for gram in _bigrams(key) | _bigrams(latin):
-            for n in self.blocks.get(gram, ()):
+        for gram in _grams(key, sounds):
+            block = self.blocks.get(gram, ())
+            if len(block) > self.stop:  # too common to narrow anything down
+                continue
+            for n in block:
                 hits[n] += 1
         # the 500 candidates sharing most bigrams are scored
         shortlist = sorted(hits, key=lambda n: -hits[n])[:500]

@@ -177,6 +177,17 @@ class Platform:
             )
         )
 
+    def screening_names(self) -> Any:
+        """The name index over the subjects measures apply to (an aggregate: rebuilt every
+        ``AGGREGATE_TTL`` seconds and with each new evaluation)."""
+        from ..sanctions.names import NameIndex
+
+        index = self.screening()
+        return self.aggregate(
+            ("screening-names", index.evaluation),
+            lambda conn: NameIndex.build(conn, index.standings),
+        )
+
     def close(self) -> None:
         """Flush pending audit entries and stop following the ledger."""
         self.audit_batch.stop()
@@ -189,7 +200,7 @@ class Platform:
 
         self.statistics()
         self.publicity(PublicityFilter(), per_page=1)
-        self.screening()
+        self.screening_names()
         self.warmed = True
 
     def search(self, query: str, *, page: int = 1, per_page: int = 20) -> Any:

@@ -186,9 +186,7 @@ def screen_name(p: PlatformDep, who: Screener, body: NameScreenRequest) -> dict[
     purpose = _purpose(who, body.purpose)
     action = _action(p, body.action)
     index = p.screening()
-    names: NameIndex = p.aggregate(
-        ("screening-names", index.evaluation), lambda conn: NameIndex.build(conn, index.standings)
-    )
+    names: NameIndex = p.screening_names()
     candidates = []
     for match in names.search(body.name, limit=body.limit):
         decision = index.check(match.subject_id, action)
