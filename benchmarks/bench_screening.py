@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import random
-import re
 import sqlite3
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_web import build, free_port  # noqa: E402
+from bench_web import build, free_port, run_wrk  # noqa: E402
 from xinyong.disclosure.views import latest_evaluation  # noqa: E402
 from xinyong.ledger import make_engine  # noqa: E402
 from xinyong.sanctions import ScreeningIndex  # noqa: E402
@@ -82,27 +81,7 @@ def wrk_post(url: str, body: str, token: str, seconds: int, workdir: Path) -> di
 
 
 def _wrk(args: list[str], seconds: int) -> dict[str, float]:
-    out = subprocess.run(
-        ["wrk", "-c32", "-t2", f"-d{seconds}s", "--latency", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-    def ms(label: str) -> float:
-        found = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        assert found, out
-        value, unit = float(found.group(1)), found.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": float(rps.group(1)) if rps else 0.0,
-        "p50": ms("50%"),
-        "p99": ms("99%"),
-        "non2xx": float(bad.group(1)) if bad else 0.0,
-    }
+    return run_wrk(args, 32, seconds)
 
 
 def main() -> None:

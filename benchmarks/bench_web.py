@@ -98,16 +98,14 @@ def sample_paths(database: Path, directory: Path) -> dict[str, Path]:
     return out
 
 
-def wrk(url: str, paths: Path, concurrency: int, seconds: int, workdir: Path) -> dict[str, float]:
-    script = workdir / f"{paths.stem}.lua"
-    script.write_text(LUA % {"paths": paths}, encoding="utf-8")
-    run = subprocess.run(
-        ["wrk", f"-c{concurrency}", "-t2", f"-d{seconds}s", "--latency", "-s", str(script), url],
+def run_wrk(args: list[str], concurrency: int, seconds: int) -> dict[str, float]:
+    """wrk's requests/s, p50 and p99 (ms) and non-2xx count for ``args`` (script, URL)."""
+    text = subprocess.run(
+        ["wrk", f"-c{concurrency}", "-t2", f"-d{seconds}s", "--latency", *args],
         check=True,
         capture_output=True,
         text=True,
-    )
-    text = run.stdout
+    ).stdout
 
     def ms(label: str) -> float:
         found = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
@@ -124,6 +122,12 @@ def wrk(url: str, paths: Path, concurrency: int, seconds: int, workdir: Path) ->
         "p99": ms("99%"),
         "non2xx": float(errors.group(1)) if errors else 0.0,
     }
+
+
+def wrk(url: str, paths: Path, concurrency: int, seconds: int, workdir: Path) -> dict[str, float]:
+    script = workdir / f"{paths.stem}.lua"
+    script.write_text(LUA % {"paths": paths}, encoding="utf-8")
+    return run_wrk(["-s", str(script), url], concurrency, seconds)
 
 
 def free_port() -> int:

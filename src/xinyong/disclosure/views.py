@@ -236,6 +236,7 @@ def measures_for_list(pack: Pack, list_id: str, as_of: date) -> list[dict[str, A
                     "content_en": measure.content_en,
                     "effect": measure.effect,
                     "category": measure.category,
+                    "actions": list(measure.actions),
                     "implementing_agency": row.implementing_agency,
                     "memorandum": f"{memo.title_zh} ({memo.number})",
                     "legal_basis": [pack.cite(r) for r in (*row.legal_basis, *measure.legal_basis)],

@@ -42,25 +42,11 @@ class DispatchRun:
 
 def _measures_for(pack: Pack, list_id: str, day: date) -> dict[str, list[dict[str, Any]]]:
     """Implementing agency → the memorandum rows it applies for entries of ``list_id``."""
+    from ..disclosure.views import measures_for_list
+
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for memo in pack.memoranda.values():
-        if list_id not in memo.target_lists or not memo.in_force(day):
-            continue
-        for row in memo.rows:
-            measure = pack.measures[row.measure]
-            if not measure.in_force(day):
-                continue
-            found[row.implementing_agency].append(
-                {
-                    "measure": measure.id,
-                    "content_zh": measure.content_zh,
-                    "content_en": measure.content_en,
-                    "effect": measure.effect,
-                    "actions": list(measure.actions),
-                    "memorandum": f"{memo.title_zh} ({memo.number})",
-                    "legal_basis": [pack.cite(r) for r in (*row.legal_basis, *measure.legal_basis)],
-                }
-            )
+    for row in measures_for_list(pack, list_id, day):
+        found[row["implementing_agency"]].append(row)
     return found
 
 

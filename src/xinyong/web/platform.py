@@ -164,17 +164,26 @@ class Platform:
     ) -> None:
         """Queue an audit entry for the next batch (reads only: writes log in their own
         transaction with :meth:`audit`)."""
-        self.audit_batch.add(
-            audit.AuditEvent(
-                actor=principal.actor,
-                role=str(principal.role),
-                agency=principal.agency,
-                action=action,
-                at=self.clock(),
-                subject_id=subject_id,
-                purpose=purpose,
-                detail=detail,
-            )
+        self.audit_batch.add(self.audit_event(principal, action, subject_id, purpose, detail))
+
+    def audit_event(
+        self,
+        principal: Principal,
+        action: str,
+        subject_id: str | None = None,
+        purpose: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> audit.AuditEvent:
+        """What ``principal`` did, now, ready for the audit log."""
+        return audit.AuditEvent(
+            actor=principal.actor,
+            role=str(principal.role),
+            agency=principal.agency,
+            action=action,
+            at=self.clock(),
+            subject_id=subject_id,
+            purpose=purpose,
+            detail=detail or {},
         )
 
     def screening_names(self) -> Any:
@@ -231,16 +240,7 @@ class Platform:
     ) -> None:
         """Append one entry to the hash-chained audit log (in ``conn``'s transaction if
         given, else in its own)."""
-        event = audit.AuditEvent(
-            actor=principal.actor,
-            role=str(principal.role),
-            agency=principal.agency,
-            action=action,
-            at=self.clock(),
-            subject_id=subject_id,
-            purpose=purpose,
-            detail=detail,
-        )
+        event = self.audit_event(principal, action, subject_id, purpose, detail)
         if conn is not None:
             audit.append(conn, [event])
         else:

@@ -154,12 +154,9 @@ def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> dict[
     for outcome in outcomes:
         counts[outcome] = counts.get(outcome, 0) + 1
     digest = hashlib.sha256("\n".join(valid).encode()).hexdigest()
-    event = audit.AuditEvent(
-        actor=who.actor,
-        role=str(who.role),
-        agency=who.agency,
-        action="screen_bulk",
-        at=p.clock(),
+    event = p.audit_event(
+        who,
+        "screen_bulk",
         purpose=str(purpose),
         detail={"for_action": action, "counts": counts, "subjects_sha256": digest},
     )
