@@ -262,3 +262,29 @@ def test_the_portal_shows_a_subjects_measures_and_operators_see_coverage(web: We
     coverage = web.get("/dispatch", "operator", params={"format": "json"}).json()
     assert coverage["responders"]["civil_aviation"]["notices"] == 2
     assert "民航局及航空公司" in web.get("/dispatch", "operator").text
+
+
+def test_a_newer_evaluation_is_indexed_in_the_background(web: Web) -> None:
+    import time
+
+    from xinyong.evaluate import SqlEngine, evaluate_lists
+    from xinyong.evaluate.run import materialise
+
+    platform = web.client.app.state.platform  # type: ignore[attr-defined]
+    before = platform.screening()
+    entries = evaluate_lists(SqlEngine(platform.engine), platform.pack, platform.today())
+    newer = materialise(
+        platform.engine,
+        entries,
+        as_of=platform.today(),
+        pack=platform.pack,
+        engine_name="sql",
+        recorded_at=platform.now().replace(minute=7),
+    )
+    platform._evaluation = None  # as if the evaluation cache had expired
+    assert screen(web, XIAMEN_USCC, "aviation.ticket")["outcome"] == "deny"  # served meanwhile
+    deadline = time.monotonic() + 20
+    while platform.screening().evaluation != newer and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert platform.screening() is not before and platform.screening().evaluation == newer
+    assert screen(web, XIAMEN_USCC, "aviation.ticket")["outcome"] == "deny"

@@ -192,8 +192,8 @@ RecordRow = Annotated[
             {
                 "item_code": "market.penalty",
                 "subject_kind": "legal_person",
-                "subject_code": "91440300MA5DXXXXXX",
-                "subject_name": "深圳市某某科技有限公司",
+                "subject_code": "91350200776049653A",
+                "subject_name": "厦门鹭江海鲜贸易有限公司",
             }
         ],
     ),

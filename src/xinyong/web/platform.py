@@ -3,6 +3,7 @@ the request's principal, found from its bearer token or portal session and rate-
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -54,6 +55,7 @@ class Platform:
         self.warmed = False
         self._screening: Any = None
         self._screening_lock = threading.Lock()
+        self._rebuilding = threading.Event()
         #: screening reads are logged in batches (``audit.Batcher``)
         self.audit_batch = audit.Batcher(self.engine)
 
@@ -135,23 +137,49 @@ class Platform:
 
     def screening(self) -> Any:
         """The screening index, built on first use and rebuilt when a newer evaluation
-        appears (checked at most every ``EVALUATION_TTL`` seconds)."""
-        from ..sanctions import ScreeningIndex
-
-        evaluation = self.evaluation()
+        appears (checked at most every ``EVALUATION_TTL`` seconds). A newer evaluation of the
+        same day is built in the background while the current index — still following the
+        ledger — answers; a new day is built before answering, since yesterday's index could
+        show an entry that ended today as active."""
+        evaluation, today = self.evaluation(), self.today()
         index = self._screening
-        if index is not None and index.evaluation == evaluation and index.day == self.today():
+        if index is not None and index.evaluation == evaluation and index.day == today:
+            return index
+        if index is not None and index.day == today:
+            if not self._rebuilding.is_set():
+                self._rebuilding.set()
+                threading.Thread(
+                    target=self._rebuild, args=(today, evaluation), daemon=True
+                ).start()
             return index
         with self._screening_lock:
             index = self._screening
-            if index is None or index.evaluation != evaluation or index.day != self.today():
-                fresh = ScreeningIndex(self.engine, self.pack, clock=self.clock)
-                fresh.build(self.today(), evaluation)
-                if index is not None:
-                    index.stop()
-                fresh.start_following()
-                self._screening = index = fresh
-        return index
+            if index is None or index.day != today:
+                self._swap(self._built(today, evaluation))
+        return self._screening
+
+    def _built(self, day: date, evaluation: str | None) -> Any:
+        from ..sanctions import ScreeningIndex
+
+        fresh = ScreeningIndex(self.engine, self.pack, clock=self.clock)
+        fresh.build(day, evaluation)
+        return fresh
+
+    def _swap(self, fresh: Any) -> None:
+        old, self._screening = self._screening, fresh
+        fresh.start_following()
+        if old is not None:
+            old.stop()
+
+    def _rebuild(self, day: date, evaluation: str | None) -> None:
+        try:
+            fresh = self._built(day, evaluation)
+            with self._screening_lock:
+                self._swap(fresh)
+        except Exception:  # the current index keeps answering; the next request retries
+            logging.getLogger("xinyong.web").exception("rebuilding the screening index failed")
+        finally:
+            self._rebuilding.clear()
 
     def audit_later(
         self,
@@ -300,7 +328,6 @@ def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
         authorise(who, permission)
         return who
 
-    dependency.permission = permission  # type: ignore[attr-defined]
     return dependency
 
 
