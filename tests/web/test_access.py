@@ -54,6 +54,10 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/dispatch/{notice_id}/feedback"): frozenset({"airline"}),
     ("GET", "/api/dispatch/metrics"): frozenset({"operator"}),
     ("POST", "/api/decisions"): frozenset({"samr"}),
+    ("POST", "/api/objections"): frozenset({"company"}),
+    ("GET", "/api/objections"): frozenset({"company", "samr", "operator"}),
+    ("POST", "/api/objections/{objection_id}/extend"): frozenset({"samr"}),
+    ("POST", "/api/objections/{objection_id}/decide"): frozenset({"samr"}),
 }
 PURPOSE = {
     "operator": "supervision",
@@ -83,6 +87,7 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
         .replace("{record_id}", record_id)
         .replace("{consent_id}", "0123456789abcdef")
         .replace("{notice_id}", "0" * 32)
+        .replace("{objection_id}", "0123456789abcdef")
     )
     params: dict[str, str] = {}
     if route == "/api/subjects":
@@ -109,6 +114,16 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
         }
     elif route.endswith("/feedback"):
         body = {"outcome": "applied"}
+    elif route == "/api/objections" and method == "POST":
+        body = {
+            "target_kind": "record",
+            "target": record_id,
+            "grounds": "the fine was paid in full",
+        }
+    elif route.endswith("/extend"):
+        body = {"reason": "the case file is with the court"}
+    elif route.endswith("/decide"):
+        body = {"outcome": "kept", "reasons": "the penalty decision stands as issued"}
     elif route == "/api/decisions":
         body = {
             "source_record_id": "1",

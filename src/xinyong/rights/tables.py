@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..ledger.tables import metadata
+from ..ledger.tables import Json, metadata
 
 # A subject's consent that a credit-service agency may read its non-public data for one
 # purpose until ``expires_on`` (inclusive). Revoking sets ``revoked_at``; rows are kept.
@@ -18,4 +18,33 @@ consents = sa.Table(
     sa.Column("granted_at", sa.DateTime(), nullable=False),
     sa.Column("expires_on", sa.Date(), nullable=False),
     sa.Column("revoked_at", sa.DateTime()),
+)
+
+# An objection: filed by (or for) a subject against records, routed to their source agency,
+# on the jurisdiction's deadlines; decided with reasons. Decisions also enter the ledger as
+# record events, so the file shows them with their history.
+objections = sa.Table(
+    "objections",
+    metadata,
+    sa.Column("objection_id", sa.String(32), primary_key=True),
+    sa.Column("subject_id", sa.String(40), nullable=False, index=True),
+    # record | list_entry
+    sa.Column("target_kind", sa.String(16), nullable=False),
+    sa.Column("target", sa.String(300), nullable=False),
+    sa.Column("record_ids", Json, nullable=False),
+    sa.Column("provider", sa.String(64), nullable=False, index=True),
+    sa.Column("grounds", sa.Text(), nullable=False),
+    sa.Column("filed_by", sa.String(128), nullable=False),
+    sa.Column("filed_at", sa.DateTime(), nullable=False),
+    sa.Column("filed_on", sa.Date(), nullable=False),
+    # open | decided
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("check_due", sa.Date()),
+    sa.Column("decision_due", sa.Date()),
+    sa.Column("extended_to", sa.Date()),
+    sa.Column("extension_reason", sa.Text()),
+    sa.Column("outcome", sa.String(24)),
+    sa.Column("reasons", sa.Text()),
+    sa.Column("decided_on", sa.Date()),
+    sa.Column("decided_by", sa.String(128)),
 )

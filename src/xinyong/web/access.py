@@ -36,6 +36,9 @@ class Permission(StrEnum):
     READ_DISPATCH = "read_dispatch"  # pull, acknowledge and answer the agency's own notices
     READ_DISPATCH_METRICS = "read_dispatch_metrics"  # coverage, lag, overdue notices
     SUBMIT_DECISION = "submit_decision"  # revocations, lifts, permits about own records
+    FILE_OBJECTION = "file_objection"  # a subject contests its own records
+    DECIDE_OBJECTION = "decide_objection"  # the source agency answers objections routed to it
+    READ_OBJECTIONS = "read_objections"  # own (subject), routed (agency), all (operator)
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -53,6 +56,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.READ_DISPATCH: frozenset({Role.RESPONDING_AGENCY}),
     Permission.READ_DISPATCH_METRICS: frozenset({Role.OPERATOR}),
     Permission.SUBMIT_DECISION: frozenset({Role.SOURCE_AGENCY}),
+    Permission.FILE_OBJECTION: frozenset({Role.SUBJECT}),
+    Permission.DECIDE_OBJECTION: frozenset({Role.SOURCE_AGENCY}),
+    Permission.READ_OBJECTIONS: frozenset({Role.SUBJECT, Role.SOURCE_AGENCY, Role.OPERATOR}),
 }
 
 

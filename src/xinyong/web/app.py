@@ -36,7 +36,7 @@ from ..errors import FieldError, InvalidData, RateLimited, XinyongError
 from ..ledger import make_engine, require_current
 from ..schemes import load_pack
 from ..settings import Settings
-from . import api, portal, sanctions_api
+from . import api, portal, rights_api, sanctions_api
 from .i18n import environments
 from .platform import Platform
 
@@ -95,6 +95,7 @@ def create_app(
     )
     app.include_router(api.router)
     app.include_router(sanctions_api.router)
+    app.include_router(rights_api.router)
     app.include_router(portal.router)
     app.mount(
         "/static",

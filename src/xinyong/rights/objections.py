@@ -1,0 +1,286 @@
+"""Objections (异议): a subject contests a record, a list entry or a grade.
+
+Filing marks every record behind the target ``disputed`` at once (an event effective the day
+of filing), so the dispute shows everywhere the record shows. The objection is routed to the
+record's source agency and runs on the jurisdiction's deadlines in PRC working days, taken
+from the pack's procedures: the platform's check (``objection_platform_check_working_days``),
+the provider's decision (``objection_provider_decision_working_days``) and one extension
+(``objection_extension_working_days``). A pack that sets none (the national baseline does
+not: domain.md §8 lists local regimes) files the objection without deadlines and says so.
+
+The provider decides with written reasons: ``corrected`` (attributes changed), ``deleted``
+(the record is revoked), or ``kept`` (the subject's statement is attached). Every outcome
+lifts the dispute mark and names the routes of appeal. Objections past their deadline are
+``overdue`` and counted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import FieldError, Forbidden, InvalidData, NotFound
+from ..ledger import EventKind, RecordEvent, append_event
+from ..ledger import tables as t
+from ..schemes import Pack
+from ..workdays import add_working_days
+from .tables import objections
+
+OUTCOMES = ("corrected", "deleted", "kept")
+APPEAL = (
+    "If you disagree with this decision you may apply for administrative reconsideration or "
+    "bring an administrative lawsuit, within the periods the law sets."
+)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    check_due: date | None
+    decision_due: date | None
+    extension_days: int | None
+
+
+def _days(pack: Pack, name: str, day: date) -> int | None:
+    parameter = pack.procedures.get(name)
+    found = parameter.at(day) if parameter is not None else None
+    return int(found[0]) if found and found[0] is not None else None
+
+
+def deadlines(pack: Pack, filed_on: date) -> Deadlines:
+    """The jurisdiction's deadlines for an objection filed on ``filed_on``."""
+    check = _days(pack, "objection_platform_check_working_days", filed_on)
+    decide = _days(pack, "objection_provider_decision_working_days", filed_on)
+    check_due = add_working_days(filed_on, check) if check else None
+    decision_due = add_working_days(check_due or filed_on, decide) if decide else None
+    return Deadlines(
+        check_due, decision_due, _days(pack, "objection_extension_working_days", filed_on)
+    )
+
+
+def _target_records(
+    conn: sa.Connection, subject_id: str, kind: str, target: str
+) -> tuple[list[str], str]:
+    """The records an objection concerns, and the agency it goes to."""
+    r = t.records.c
+    if kind == "record":
+        rows = conn.execute(
+            sa.select(r.record_id, r.source_agency).where(
+                r.record_id == target, r.subject_id == subject_id
+            )
+        ).all()
+    elif kind == "list_entry":
+        _, _, rest = target.partition(":")
+        agency, _, source_record_id = rest.partition(":")
+        rows = conn.execute(
+            sa.select(r.record_id, r.source_agency).where(
+                r.subject_id == subject_id,
+                r.source_agency == agency,
+                r.source_record_id == source_record_id,
+            )
+        ).all()
+    else:
+        raise InvalidData(
+            f"target_kind {kind[:20]!r} is not record or list_entry",
+            code="bad-target",
+            errors=[FieldError("target_kind", "is unknown", "use record or list_entry")],
+        )
+    if not rows:
+        raise NotFound(
+            "no such record of this subject",
+            code="unknown-target",
+            errors=[FieldError("target", "names nothing in this subject's file", "check it")],
+        )
+    return [rid for rid, _ in rows], rows[0][1]
+
+
+def file(
+    conn: sa.Connection,
+    pack: Pack,
+    *,
+    subject_id: str,
+    target_kind: str,
+    target: str,
+    grounds: str,
+    actor: str,
+    now: datetime,
+    today: date,
+) -> dict[str, Any]:
+    """File an objection and mark its records disputed at once (in ``conn``'s transaction).
+
+    ``target`` is a record id, or ``list_id:source_agency:source_record_id`` for a list
+    entry. Raises ``NotFound`` if the target is not the subject's.
+    """
+    if len(grounds.strip()) < 10:
+        raise InvalidData(
+            "the grounds are too short",
+            code="grounds-required",
+            errors=[FieldError("grounds", "has fewer than 10 characters", "say what is wrong")],
+        )
+    record_ids, provider = _target_records(conn, subject_id, target_kind, target)
+    due = deadlines(pack, today)
+    row = {
+        "objection_id": secrets.token_hex(8),
+        "subject_id": subject_id,
+        "target_kind": target_kind,
+        "target": target,
+        "record_ids": record_ids,
+        "provider": provider,
+        "grounds": grounds.strip(),
+        "filed_by": actor,
+        "filed_at": now,
+        "filed_on": today,
+        "status": "open",
+        "check_due": due.check_due,
+        "decision_due": due.decision_due,
+    }
+    conn.execute(objections.insert().values(**row))
+    for record_id in record_ids:
+        append_event(
+            conn,
+            RecordEvent(
+                record_id,
+                EventKind.DISPUTED,
+                today,
+                actor,
+                reason=f"objection {row['objection_id']}",
+                attributes={"objection": row["objection_id"]},
+            ),
+            recorded_at=now,
+        )
+    return {**row, "deadlines_set": due.decision_due is not None}
+
+
+def _get(conn: sa.Connection, objection_id: str) -> dict[str, Any]:
+    row = (
+        conn.execute(sa.select(objections).where(objections.c.objection_id == objection_id))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"no objection {objection_id}", code="unknown-objection")
+    return dict(row)
+
+
+def _as_provider(row: dict[str, Any], agency: str | None) -> None:
+    if row["provider"] != agency:
+        raise Forbidden(
+            f"the objection is routed to {row['provider']}, not to {agency}",
+            code="not-own-objection",
+        )
+    if row["status"] == "decided":
+        raise InvalidData("the objection is decided already", code="objection-decided")
+
+
+def extend(
+    conn: sa.Connection, pack: Pack, objection_id: str, *, agency: str | None, reason: str
+) -> dict[str, Any]:
+    """Extend the provider's deadline once, by the jurisdiction's extension, with a reason."""
+    row = _get(conn, objection_id)
+    _as_provider(row, agency)
+    days = deadlines(pack, row["filed_on"]).extension_days
+    if row["extended_to"] is not None or not days or row["decision_due"] is None:
+        raise InvalidData(
+            "no (further) extension is allowed for this objection",
+            code="no-extension",
+        )
+    extended = add_working_days(row["decision_due"], days)
+    conn.execute(
+        objections.update()
+        .where(objections.c.objection_id == objection_id)
+        .values(extended_to=extended, extension_reason=reason)
+    )
+    return {**row, "extended_to": extended, "extension_reason": reason}
+
+
+def decide(
+    conn: sa.Connection,
+    objection_id: str,
+    *,
+    agency: str | None,
+    outcome: str,
+    reasons: str,
+    actor: str,
+    now: datetime,
+    today: date,
+    changes: dict[str, Any] | None = None,
+    statement: str | None = None,
+) -> dict[str, Any]:
+    """The provider's decision, with written reasons; appended to the ledger as events."""
+    row = _get(conn, objection_id)
+    _as_provider(row, agency)
+    errors = []
+    if outcome not in OUTCOMES:
+        errors.append(FieldError("outcome", f"is {outcome[:20]!r}", f"use {', '.join(OUTCOMES)}"))
+    if len(reasons.strip()) < 10:
+        errors.append(FieldError("reasons", "are missing or too short", "give written reasons"))
+    if outcome == "corrected" and not changes:
+        errors.append(FieldError("changes", "are missing", "give the corrected attributes"))
+    if errors:
+        raise InvalidData("the decision is incomplete", code="bad-decision", errors=errors)
+    events: list[tuple[EventKind, dict[str, Any]]] = []
+    if outcome == "corrected":
+        events.append((EventKind.CORRECTED, {"changes": changes}))
+    elif outcome == "deleted":
+        events.append((EventKind.REVOKED, {}))
+    elif statement:
+        events.append((EventKind.STATEMENT_ATTACHED, {"statement": statement}))
+    events.append((EventKind.DISPUTE_RESOLVED, {"outcome": outcome}))
+    for record_id in row["record_ids"]:
+        for kind, attributes in events:
+            append_event(
+                conn,
+                RecordEvent(
+                    record_id,
+                    kind,
+                    today,
+                    actor,
+                    reason=f"objection {objection_id}: {reasons.strip()}",
+                    attributes={**attributes, "objection": objection_id},
+                ),
+                recorded_at=now,
+            )
+    values = {
+        "status": "decided",
+        "outcome": outcome,
+        "reasons": reasons.strip(),
+        "decided_on": today,
+        "decided_by": actor,
+    }
+    conn.execute(
+        objections.update().where(objections.c.objection_id == objection_id).values(**values)
+    )
+    return {**row, **values, "appeal": APPEAL}
+
+
+def due_on(row: dict[str, Any]) -> date | None:
+    found: date | None = row["extended_to"] or row["decision_due"]
+    return found
+
+
+def listing(
+    conn: sa.Connection,
+    *,
+    today: date,
+    subject_id: str | None = None,
+    provider: str | None = None,
+    overdue_only: bool = False,
+) -> dict[str, Any]:
+    """Objections (of a subject, or routed to a provider), each with whether it is overdue;
+    and how many are overdue (escalated)."""
+    query = sa.select(objections).order_by(objections.c.filed_at)
+    if subject_id is not None:
+        query = query.where(objections.c.subject_id == subject_id)
+    if provider is not None:
+        query = query.where(objections.c.provider == provider)
+    items = []
+    for row in conn.execute(query).mappings():
+        item = dict(row)
+        due = due_on(item)
+        item["overdue"] = item["status"] != "decided" and due is not None and today > due
+        if item["overdue"] or not overdue_only:
+            items.append(item)
+    return {"items": items, "overdue": sum(1 for i in items if i["overdue"])}

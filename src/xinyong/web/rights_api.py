@@ -1,0 +1,135 @@
+"""Subject rights over the API: objections (file, list, extend, decide)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field
+
+from ..rights import objections
+from .access import Permission, Principal, Role
+from .platform import PlatformDep, require
+
+router = APIRouter(prefix="/api", tags=["rights"])
+ObjectionId = Annotated[str, Path(pattern="^[0-9a-f]{16}$")]
+Provider = Annotated[Principal, Depends(require(Permission.DECIDE_OBJECTION))]
+
+
+class ObjectionRequest(BaseModel):
+    target_kind: Literal["record", "list_entry"]
+    target: str = Field(
+        min_length=1,
+        max_length=300,
+        description="a record id, or list_id:source_agency:source_record_id for a list entry",
+    )
+    grounds: str = Field(min_length=1, max_length=5000)
+
+
+class ExtensionRequest(BaseModel):
+    reason: str = Field(min_length=5, max_length=2000)
+
+
+class ObjectionDecision(BaseModel):
+    outcome: Literal["corrected", "deleted", "kept"]
+    reasons: str = Field(min_length=1, max_length=5000)
+    changes: dict[str, str | int | float | bool | None] | None = None
+    statement: str | None = Field(default=None, max_length=5000)
+
+
+@router.post("/objections", status_code=201)
+def file_objection(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.FILE_OBJECTION))],
+    body: ObjectionRequest,
+) -> dict[str, Any]:
+    """Contest one of the calling subject's records or list entries. The records are marked
+    disputed at once; the objection goes to their source agency with the jurisdiction's
+    deadlines (working days)."""
+    with p.engine.begin() as conn:
+        filed = objections.file(
+            conn,
+            p.pack,
+            subject_id=who.subject_id or "",
+            target_kind=body.target_kind,
+            target=body.target,
+            grounds=body.grounds,
+            actor=who.actor,
+            now=p.now(),
+            today=p.today(),
+        )
+        p.audit(
+            who,
+            "file_objection",
+            subject_id=who.subject_id,
+            conn=conn,
+            objection_id=filed["objection_id"],
+        )
+    return filed
+
+
+@router.get("/objections")
+def list_objections(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.READ_OBJECTIONS))],
+    overdue: Annotated[bool, Query(description="only those past their deadline")] = False,
+) -> dict[str, Any]:
+    """A subject's own objections; those routed to an agency; all (operator). ``overdue``
+    counts those past their deadline (escalated)."""
+    with p.engine.connect() as conn:
+        return objections.listing(
+            conn,
+            today=p.today(),
+            subject_id=who.subject_id if who.role is Role.SUBJECT else None,
+            provider=who.agency if who.role is Role.SOURCE_AGENCY else None,
+            overdue_only=overdue,
+        )
+
+
+@router.post("/objections/{objection_id}/extend")
+def extend_objection(
+    p: PlatformDep, who: Provider, objection_id: ObjectionId, body: ExtensionRequest
+) -> dict[str, Any]:
+    """Extend the decision deadline once, by the jurisdiction's extension, with a reason."""
+    with p.engine.begin() as conn:
+        row = objections.extend(conn, p.pack, objection_id, agency=who.agency, reason=body.reason)
+        p.audit(
+            who,
+            "extend_objection",
+            subject_id=row["subject_id"],
+            conn=conn,
+            objection_id=objection_id,
+        )
+    return row
+
+
+@router.post("/objections/{objection_id}/decide")
+def decide_objection(
+    p: PlatformDep, who: Provider, objection_id: ObjectionId, body: ObjectionDecision
+) -> dict[str, Any]:
+    """Decide with written reasons: ``corrected`` (with ``changes``), ``deleted`` or ``kept``
+    (with the subject's ``statement`` attached). The dispute mark is lifted, the decision
+    enters the ledger, and screening follows at once."""
+    with p.engine.begin() as conn:
+        row = objections.decide(
+            conn,
+            objection_id,
+            agency=who.agency,
+            outcome=body.outcome,
+            reasons=body.reasons,
+            actor=who.actor,
+            now=p.now(),
+            today=p.today(),
+            changes=body.changes,
+            statement=body.statement,
+        )
+        p.audit(
+            who,
+            "decide_objection",
+            subject_id=row["subject_id"],
+            conn=conn,
+            objection_id=objection_id,
+            outcome=body.outcome,
+        )
+    p.screening().refresh([row["subject_id"]])
+    return row

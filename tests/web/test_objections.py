@@ -1,0 +1,158 @@
+"""Objections: the dispute mark at once, routing to the source agency, deadlines in PRC
+working days from the jurisdiction's pack, decisions with reasons, overdue escalation."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from tests.factories import GUANGZHOU_USCC, XIAMEN_USCC
+from tests.web.conftest import NOW, Web, make_web, web_settings
+from xinyong.web.app import create_app
+
+
+def record_id(web: Web, source_record_id: str) -> str:
+    engine = sa.create_engine(web.url)
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.text("SELECT record_id FROM records WHERE source_record_id = :s"),
+            {"s": source_record_id},
+        ).scalar_one()
+    engine.dispose()
+    return str(found)
+
+
+def object_to(web: Web, target: str, kind: str = "record", role: str = "company") -> Any:
+    return web.client.post(
+        "/api/objections",
+        json={"target_kind": kind, "target": target, "grounds": "the fine was paid in full"},
+        headers=web.as_role(role),
+    )
+
+
+def test_the_dispute_mark_shows_at_once_and_the_objection_goes_to_the_provider(web: Web) -> None:
+    court_record = record_id(web, "ZX-2")
+    filed = object_to(web, "cn.court.dishonest_debtors:court:ZX-2", kind="list_entry")
+    assert filed.status_code == 201, filed.text
+    body = filed.json()
+    assert body["provider"] == "court" and body["record_ids"] == [court_record]
+    assert body["deadlines_set"] is False  # the national pack sets no objection deadlines
+    page = web.get(f"/api/subjects/{XIAMEN_USCC}").json()
+    marked = {r["item_code"]: r["disputed"] for r in page["records"]}
+    assert marked["court.dishonest_debtor"] is True
+    routed = web.get("/api/objections", "court").json()["items"]
+    assert [o["objection_id"] for o in routed] == [body["objection_id"]]
+    assert web.get("/api/objections", "samr").json()["items"] == []
+
+
+def test_a_subject_cannot_object_to_another_subjects_record(web: Web) -> None:
+    licence = record_id(web, "L-7")  # the Guangzhou company's licence
+    refused = object_to(web, licence)
+    assert refused.status_code == 404 and refused.json()["code"] == "unknown-target"
+    assert GUANGZHOU_USCC not in refused.text
+
+
+def test_a_deleted_record_leaves_the_list_and_screening_allows_at_once(web: Web) -> None:
+    filed = object_to(web, "cn.court.dishonest_debtors:court:ZX-2", kind="list_entry").json()
+    wrong_agency = web.client.post(
+        f"/api/objections/{filed['objection_id']}/decide",
+        json={"outcome": "deleted", "reasons": "the judgment was performed before listing"},
+        headers=web.as_role("samr"),
+    )
+    assert wrong_agency.status_code == 403
+    no_reasons = web.client.post(
+        f"/api/objections/{filed['objection_id']}/decide",
+        json={"outcome": "deleted", "reasons": "no"},
+        headers=web.as_role("court"),
+    )
+    assert no_reasons.status_code == 422 and no_reasons.json()["errors"][0]["field"] == "reasons"
+    decided = web.client.post(
+        f"/api/objections/{filed['objection_id']}/decide",
+        json={"outcome": "deleted", "reasons": "the judgment was performed before listing"},
+        headers=web.as_role("court"),
+    )
+    assert decided.status_code == 200 and "reconsideration" in decided.json()["appeal"]
+    check = web.client.post(
+        "/api/screen",
+        json={"subject": XIAMEN_USCC, "action": "aviation.ticket"},
+        headers=web.as_role("airline"),
+    )
+    assert check.json()["outcome"] == "allow"
+    page = web.get(f"/api/subjects/{XIAMEN_USCC}").json()
+    assert "court.dishonest_debtor" not in {r["item_code"] for r in page["records"]}
+    again = web.client.post(
+        f"/api/objections/{filed['objection_id']}/decide",
+        json={"outcome": "kept", "reasons": "second thoughts are not allowed"},
+        headers=web.as_role("court"),
+    )
+    assert again.status_code == 422
+
+
+def test_a_kept_record_carries_the_statement_and_loses_the_mark(web: Web) -> None:
+    penalty = record_id(web, "1")
+    filed = object_to(web, penalty).json()
+    decided = web.client.post(
+        f"/api/objections/{filed['objection_id']}/decide",
+        json={
+            "outcome": "kept",
+            "reasons": "the advertisement was false as found",
+            "statement": "We have since withdrawn the advertisement.",
+        },
+        headers=web.as_role("samr"),
+    )
+    assert decided.status_code == 200
+    own = web.get(f"/api/subjects/{XIAMEN_USCC}/file", "company").json()
+    [record] = [r for r in own["records"] if r["record_id"] == penalty]
+    kinds = [e["kind"] for e in record["events"]]
+    assert kinds[-3:] == ["disputed", "statement_attached", "dispute_resolved"]
+    assert record["disputed"] is False
+
+
+def shenzhen(world_template: Path, tmp_path: Path, **overrides: Any) -> Web:
+    return make_web(world_template, tmp_path, jurisdiction="cn-shenzhen", **overrides)
+
+
+def test_shenzhen_deadlines_run_in_working_days_with_one_extension(
+    world_template: Path, tmp_path: Path
+) -> None:
+    web = shenzhen(world_template, tmp_path)  # filed Tuesday 2026-06-30
+    with web.client:
+        filed = object_to(web, record_id(web, "1")).json()
+        assert (filed["check_due"], filed["decision_due"]) == ("2026-07-01", "2026-07-03")
+        extended = web.client.post(
+            f"/api/objections/{filed['objection_id']}/extend",
+            json={"reason": "waiting for the inspection file"},
+            headers=web.as_role("samr"),
+        )
+        assert extended.json()["extended_to"] == "2026-07-08"  # three working days on
+        twice = web.client.post(
+            f"/api/objections/{filed['objection_id']}/extend",
+            json={"reason": "still waiting for the file"},
+            headers=web.as_role("samr"),
+        )
+        assert twice.status_code == 422
+    # a week and a half later the objection is overdue and escalated
+    later = create_app(
+        web_settings(web.url, jurisdiction="cn-shenzhen", as_of=date(2026, 7, 9)), clock=lambda: NOW
+    )
+    with TestClient(later) as client:
+        listing = client.get(
+            "/api/objections",
+            params={"overdue": "true"},
+            headers=web.as_role("operator"),
+        ).json()
+    assert listing["overdue"] == 1 and listing["items"][0]["overdue"] is True
+
+
+def test_deadlines_skip_the_national_day_holiday() -> None:
+    from xinyong.rights.objections import deadlines
+    from xinyong.schemes import load_pack
+
+    due = deadlines(load_pack("cn-shenzhen"), date(2026, 9, 30))
+    assert due.check_due is not None and due.decision_due is not None
+    assert due.check_due >= date(2026, 10, 8)  # not during the 1–7 October holiday
+    assert (due.decision_due - date(2026, 9, 30)).days > 3
