@@ -58,6 +58,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/objections"): frozenset({"company", "samr", "operator"}),
     ("POST", "/api/objections/{objection_id}/extend"): frozenset({"samr"}),
     ("POST", "/api/objections/{objection_id}/decide"): frozenset({"samr"}),
+    ("POST", "/api/repairs"): frozenset({"company"}),
+    ("GET", "/api/repairs"): frozenset({"company", "samr", "operator"}),
+    ("POST", "/api/repairs/{repair_id}/decide"): frozenset({"samr"}),
 }
 PURPOSE = {
     "operator": "supervision",
@@ -88,6 +91,7 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
         .replace("{consent_id}", "0123456789abcdef")
         .replace("{notice_id}", "0" * 32)
         .replace("{objection_id}", "0123456789abcdef")
+        .replace("{repair_id}", "0123456789abcdef")
     )
     params: dict[str, str] = {}
     if route == "/api/subjects":
@@ -120,6 +124,15 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
             "target": record_id,
             "grounds": "the fine was paid in full",
         }
+    elif route == "/api/repairs" and method == "POST":
+        body = {
+            "record_id": record_id,
+            "corrective_action": "the advertisement was withdrawn and the fine paid",
+            "evidence": ["payment receipt 2026-03-20"],
+            "commitment": "we will not publish false advertising again",
+        }
+    elif route.startswith("/api/repairs/"):
+        body = {"outcome": "refused", "reasons": "the minimum period has not elapsed"}
     elif route.endswith("/extend"):
         body = {"reason": "the case file is with the court"}
     elif route.endswith("/decide"):

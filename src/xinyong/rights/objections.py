@@ -23,11 +23,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import FieldError, Forbidden, InvalidData, NotFound
+from ..errors import FieldError, InvalidData, NotFound
 from ..ledger import EventKind, RecordEvent, append_event
 from ..ledger import tables as t
 from ..schemes import Pack
 from ..workdays import add_working_days
+from . import cases
 from .tables import objections
 
 OUTCOMES = ("corrected", "deleted", "kept")
@@ -155,24 +156,11 @@ def file(
 
 
 def _get(conn: sa.Connection, objection_id: str) -> dict[str, Any]:
-    row = (
-        conn.execute(sa.select(objections).where(objections.c.objection_id == objection_id))
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise NotFound(f"no objection {objection_id}", code="unknown-objection")
-    return dict(row)
+    return cases.get(conn, objections, "objection_id", objection_id, "objection")
 
 
 def _as_provider(row: dict[str, Any], agency: str | None) -> None:
-    if row["provider"] != agency:
-        raise Forbidden(
-            f"the objection is routed to {row['provider']}, not to {agency}",
-            code="not-own-objection",
-        )
-    if row["status"] == "decided":
-        raise InvalidData("the objection is decided already", code="objection-decided")
+    cases.as_provider(row, agency, "objection")
 
 
 def extend(
@@ -269,18 +257,13 @@ def listing(
     provider: str | None = None,
     overdue_only: bool = False,
 ) -> dict[str, Any]:
-    """Objections (of a subject, or routed to a provider), each with whether it is overdue;
-    and how many are overdue (escalated)."""
-    query = sa.select(objections).order_by(objections.c.filed_at)
-    if subject_id is not None:
-        query = query.where(objections.c.subject_id == subject_id)
-    if provider is not None:
-        query = query.where(objections.c.provider == provider)
-    items = []
-    for row in conn.execute(query).mappings():
-        item = dict(row)
-        due = due_on(item)
-        item["overdue"] = item["status"] != "decided" and due is not None and today > due
-        if item["overdue"] or not overdue_only:
-            items.append(item)
-    return {"items": items, "overdue": sum(1 for i in items if i["overdue"])}
+    """Objections (of a subject, or routed to a provider), with overdue ones counted."""
+    return cases.listing(
+        conn,
+        objections,
+        today=today,
+        due=due_on,
+        subject_id=subject_id,
+        provider=provider,
+        overdue_only=overdue_only,
+    )

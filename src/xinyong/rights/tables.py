@@ -48,3 +48,33 @@ objections = sa.Table(
     sa.Column("decided_on", sa.Date()),
     sa.Column("decided_by", sa.String(128)),
 )
+
+# A credit-repair application (信用修复) for one record: eligibility checked when filed,
+# decided by the record's source agency on the jurisdiction's deadlines. Free: no fee is
+# asked or recorded anywhere in the flow.
+repairs = sa.Table(
+    "repairs",
+    metadata,
+    sa.Column("repair_id", sa.String(32), primary_key=True),
+    sa.Column("subject_id", sa.String(40), nullable=False, index=True),
+    sa.Column("record_id", sa.String(32), nullable=False),
+    sa.Column("provider", sa.String(64), nullable=False, index=True),
+    # what the subject did to correct the conduct, and its evidence (descriptions)
+    sa.Column("corrective_action", sa.Text(), nullable=False),
+    sa.Column("evidence", Json, nullable=False),
+    # the credit commitment (信用承诺) the subject made
+    sa.Column("commitment", sa.Text(), nullable=False),
+    sa.Column("eligibility", Json, nullable=False),
+    sa.Column("filed_by", sa.String(128), nullable=False),
+    sa.Column("filed_at", sa.DateTime(), nullable=False),
+    sa.Column("filed_on", sa.Date(), nullable=False),
+    # open | decided
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("decision_due", sa.Date()),
+    sa.Column("feedback_due", sa.Date()),
+    # granted | refused
+    sa.Column("outcome", sa.String(16)),
+    sa.Column("reasons", sa.Text()),
+    sa.Column("decided_on", sa.Date()),
+    sa.Column("decided_by", sa.String(128)),
+)

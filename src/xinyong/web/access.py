@@ -39,6 +39,9 @@ class Permission(StrEnum):
     FILE_OBJECTION = "file_objection"  # a subject contests its own records
     DECIDE_OBJECTION = "decide_objection"  # the source agency answers objections routed to it
     READ_OBJECTIONS = "read_objections"  # own (subject), routed (agency), all (operator)
+    APPLY_REPAIR = "apply_repair"  # a subject applies for credit repair of its own record
+    DECIDE_REPAIR = "decide_repair"  # the record's source agency grants or refuses
+    READ_REPAIRS = "read_repairs"  # own (subject), routed (agency), all (operator)
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -59,6 +62,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.FILE_OBJECTION: frozenset({Role.SUBJECT}),
     Permission.DECIDE_OBJECTION: frozenset({Role.SOURCE_AGENCY}),
     Permission.READ_OBJECTIONS: frozenset({Role.SUBJECT, Role.SOURCE_AGENCY, Role.OPERATOR}),
+    Permission.APPLY_REPAIR: frozenset({Role.SUBJECT}),
+    Permission.DECIDE_REPAIR: frozenset({Role.SOURCE_AGENCY}),
+    Permission.READ_REPAIRS: frozenset({Role.SUBJECT, Role.SOURCE_AGENCY, Role.OPERATOR}),
 }
 
 

@@ -1,4 +1,5 @@
-"""Subject rights over the API: objections (file, list, extend, decide)."""
+"""Subject rights over the API: objections (file, list, extend, decide) and credit repair
+(apply, list, decide)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
-from ..rights import objections
+from ..rights import objections, repair
 from .access import Permission, Principal, Role
 from .platform import PlatformDep, require
 
 router = APIRouter(prefix="/api", tags=["rights"])
+#: objection and repair ids
 ObjectionId = Annotated[str, Path(pattern="^[0-9a-f]{16}$")]
 Provider = Annotated[Principal, Depends(require(Permission.DECIDE_OBJECTION))]
 
@@ -129,6 +131,94 @@ def decide_objection(
             subject_id=row["subject_id"],
             conn=conn,
             objection_id=objection_id,
+            outcome=body.outcome,
+        )
+    p.screening().refresh([row["subject_id"]])
+    return row
+
+
+class RepairRequest(BaseModel):
+    record_id: str = Field(pattern="^[0-9a-f]{32}$")
+    corrective_action: str = Field(min_length=1, max_length=5000)
+    evidence: list[str] = Field(min_length=1, max_length=50)
+    commitment: str = Field(min_length=1, max_length=5000)
+
+
+class RepairDecision(BaseModel):
+    outcome: Literal["granted", "refused"]
+    reasons: str = Field(min_length=1, max_length=5000)
+
+
+@router.post("/repairs", status_code=201)
+def apply_for_repair(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.APPLY_REPAIR))],
+    body: RepairRequest,
+) -> dict[str, Any]:
+    """Apply for credit repair of one of the calling subject's penalty records (free). Every
+    eligibility condition is checked at once and named if it fails."""
+    with p.engine.begin() as conn:
+        filed = repair.apply(
+            conn,
+            p.pack,
+            subject_id=who.subject_id or "",
+            record_id=body.record_id,
+            corrective_action=body.corrective_action,
+            evidence=body.evidence,
+            commitment=body.commitment,
+            actor=who.actor,
+            now=p.now(),
+            today=p.today(),
+        )
+        p.audit(
+            who, "apply_repair", subject_id=who.subject_id, conn=conn, repair_id=filed["repair_id"]
+        )
+    return filed
+
+
+@router.get("/repairs")
+def list_repairs(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.READ_REPAIRS))],
+    overdue: Annotated[bool, Query(description="only those past their deadline")] = False,
+) -> dict[str, Any]:
+    """A subject's own applications; those routed to an agency; all (operator)."""
+    with p.engine.connect() as conn:
+        return repair.listing(
+            conn,
+            today=p.today(),
+            subject_id=who.subject_id if who.role is Role.SUBJECT else None,
+            provider=who.agency if who.role is Role.SOURCE_AGENCY else None,
+            overdue_only=overdue,
+        )
+
+
+@router.post("/repairs/{repair_id}/decide")
+def decide_repair(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.DECIDE_REPAIR))],
+    repair_id: ObjectionId,
+    body: RepairDecision,
+) -> dict[str, Any]:
+    """Grant (publicity stops, lists that end on repair end, screening follows at once) or
+    refuse, with written reasons."""
+    with p.engine.begin() as conn:
+        row = repair.decide(
+            conn,
+            repair_id,
+            agency=who.agency,
+            outcome=body.outcome,
+            reasons=body.reasons,
+            actor=who.actor,
+            now=p.now(),
+            today=p.today(),
+        )
+        p.audit(
+            who,
+            "decide_repair",
+            subject_id=row["subject_id"],
+            conn=conn,
+            repair_id=repair_id,
             outcome=body.outcome,
         )
     p.screening().refresh([row["subject_id"]])

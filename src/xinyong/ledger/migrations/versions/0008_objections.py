@@ -1,4 +1,4 @@
-"""Subject rights: objections.
+"""Subject rights: objections and credit-repair applications.
 
 Revision ID: 0008
 Revises: 0007
@@ -45,7 +45,32 @@ def upgrade() -> None:
     )
     op.create_index("ix_objections_subject_id", "objections", ["subject_id"])
     op.create_index("ix_objections_provider", "objections", ["provider"])
+    op.create_table(
+        "repairs",
+        sa.Column("repair_id", sa.String(32), nullable=False),
+        sa.Column("subject_id", sa.String(40), nullable=False),
+        sa.Column("record_id", sa.String(32), nullable=False),
+        sa.Column("provider", sa.String(64), nullable=False),
+        sa.Column("corrective_action", sa.Text(), nullable=False),
+        sa.Column("evidence", Json, nullable=False),
+        sa.Column("commitment", sa.Text(), nullable=False),
+        sa.Column("eligibility", Json, nullable=False),
+        sa.Column("filed_by", sa.String(128), nullable=False),
+        sa.Column("filed_at", sa.DateTime(), nullable=False),
+        sa.Column("filed_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("decision_due", sa.Date()),
+        sa.Column("feedback_due", sa.Date()),
+        sa.Column("outcome", sa.String(16)),
+        sa.Column("reasons", sa.Text()),
+        sa.Column("decided_on", sa.Date()),
+        sa.Column("decided_by", sa.String(128)),
+        sa.PrimaryKeyConstraint("repair_id", name="pk_repairs"),
+    )
+    op.create_index("ix_repairs_subject_id", "repairs", ["subject_id"])
+    op.create_index("ix_repairs_provider", "repairs", ["provider"])
 
 
 def downgrade() -> None:
+    op.drop_table("repairs")
     op.drop_table("objections")

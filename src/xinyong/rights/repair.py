@@ -1,0 +1,196 @@
+"""Credit repair (信用修复): a subject that corrected its conduct asks that an administrative
+penalty stop being published (and the lists it triggered end).
+
+Eligibility is checked when the application is filed, each condition with its answer:
+the record is the subject's and stands; it is penalty information published under a regime
+(the publicity window of ``disclosure.publicity``); its minimum publicity period has elapsed
+under the regime in force when it was disclosed; the corrective action is described with
+evidence; a credit commitment is made. Court listings are not repaired here: the court
+deletes them on performance (their own track). Automatic stop at the maximum publicity period
+needs no application (the window ends by itself).
+
+The record's source agency decides on the jurisdiction's deadlines (pack procedures
+``repair_decision_working_days``; the applicant hears back by ``repair_feedback_working_days``):
+``granted`` appends a ``repaired`` event — publicity stops, lists that end on repair end, and
+screening follows — or ``refused`` with reasons. Repair is free: there is no fee in the flow.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..disclosure.publicity import publicity_window
+from ..errors import FieldError, InvalidData
+from ..ledger import EventKind, RecordEvent, append_event, subject_file
+from ..schemes import Pack
+from ..workdays import add_working_days
+from . import cases
+from .tables import repairs
+
+OUTCOMES = ("granted", "refused")
+
+
+def _days(pack: Pack, name: str, day: date) -> int | None:
+    parameter = pack.procedures.get(name)
+    found = parameter.at(day) if parameter is not None else None
+    return int(found[0]) if found and found[0] is not None else None
+
+
+def eligibility(
+    conn: sa.Connection, pack: Pack, subject_id: str, record_id: str, today: date
+) -> list[dict[str, Any]]:
+    """Each condition of eligibility with whether it holds and why (not)."""
+    file = subject_file(conn, subject_id, as_of=today)
+    entry = next((e for e in file.entries if e.record_id == record_id), None)
+    checks: list[dict[str, Any]] = []
+
+    def check(name: str, holds: bool, why: str) -> None:
+        checks.append({"condition": name, "holds": holds, "why": why})
+
+    if entry is None:
+        check("record", False, "no standing record with this id in the subject's file")
+        return checks
+    check("record", True, f"{entry.record.item_code} decided {entry.record.decided_on}")
+    check(
+        "not a court listing",
+        not entry.record.item_code.startswith("court."),
+        "court listings are deleted by the court on performance, not repaired here"
+        if entry.record.item_code.startswith("court.")
+        else "not a court listing",
+    )
+    check("standing", entry.status.value == "active", f"the record is {entry.status}")
+    window = publicity_window(pack, entry.record, file.subject.kind)
+    if window is None or not window.displayed or window.repair_from is None:
+        check("published penalty", False, "only published penalty information is repaired")
+    else:
+        check("published penalty", True, window.reason)
+        check(
+            "minimum publicity period",
+            today >= window.repair_from,
+            f"repair may be sought from {window.repair_from} under {window.regime}",
+        )
+    return checks
+
+
+def apply(
+    conn: sa.Connection,
+    pack: Pack,
+    *,
+    subject_id: str,
+    record_id: str,
+    corrective_action: str,
+    evidence: list[str],
+    commitment: str,
+    actor: str,
+    now: datetime,
+    today: date,
+) -> dict[str, Any]:
+    """File an application; refused at once, with every failing condition, if ineligible."""
+    errors = []
+    if len(corrective_action.strip()) < 10:
+        errors.append(
+            FieldError("corrective_action", "is missing", "say how the conduct was corrected")
+        )
+    if not [e for e in evidence if e.strip()]:
+        errors.append(FieldError("evidence", "is empty", "list the evidence of fulfilment"))
+    if len(commitment.strip()) < 10:
+        errors.append(FieldError("commitment", "is missing", "make a credit commitment"))
+    checks = eligibility(conn, pack, subject_id, record_id, today)
+    errors += [
+        FieldError("record_id", f"{c['condition']}: {c['why']}", "see the eligibility rules")
+        for c in checks
+        if not c["holds"]
+    ]
+    if errors:
+        raise InvalidData("the application cannot be accepted", code="not-eligible", errors=errors)
+    provider = conn.execute(
+        sa.text("SELECT source_agency FROM records WHERE record_id = :r"), {"r": record_id}
+    ).scalar_one()
+    decide_in = _days(pack, "repair_decision_working_days", today)
+    answer_in = _days(pack, "repair_feedback_working_days", today)
+    row = {
+        "repair_id": secrets.token_hex(8),
+        "subject_id": subject_id,
+        "record_id": record_id,
+        "provider": provider,
+        "corrective_action": corrective_action.strip(),
+        "evidence": [e.strip() for e in evidence if e.strip()],
+        "commitment": commitment.strip(),
+        "eligibility": checks,
+        "filed_by": actor,
+        "filed_at": now,
+        "filed_on": today,
+        "status": "open",
+        "decision_due": add_working_days(today, decide_in) if decide_in else None,
+        "feedback_due": add_working_days(today, answer_in) if answer_in else None,
+    }
+    conn.execute(repairs.insert().values(**row))
+    return row
+
+
+def decide(
+    conn: sa.Connection,
+    repair_id: str,
+    *,
+    agency: str | None,
+    outcome: str,
+    reasons: str,
+    actor: str,
+    now: datetime,
+    today: date,
+) -> dict[str, Any]:
+    row = cases.get(conn, repairs, "repair_id", repair_id, "repair")
+    cases.as_provider(row, agency, "repair")
+    errors = []
+    if outcome not in OUTCOMES:
+        errors.append(FieldError("outcome", f"is {outcome[:20]!r}", "use granted or refused"))
+    if len(reasons.strip()) < 10:
+        errors.append(FieldError("reasons", "are missing or too short", "give written reasons"))
+    if errors:
+        raise InvalidData("the decision is incomplete", code="bad-decision", errors=errors)
+    if outcome == "granted":
+        append_event(
+            conn,
+            RecordEvent(
+                row["record_id"],
+                EventKind.REPAIRED,
+                today,
+                actor,
+                reason=f"repair {repair_id}: {reasons.strip()}",
+                attributes={"repair": repair_id},
+            ),
+            recorded_at=now,
+        )
+    values = {
+        "status": "decided",
+        "outcome": outcome,
+        "reasons": reasons.strip(),
+        "decided_on": today,
+        "decided_by": actor,
+    }
+    conn.execute(repairs.update().where(repairs.c.repair_id == repair_id).values(**values))
+    return {**row, **values}
+
+
+def listing(
+    conn: sa.Connection,
+    *,
+    today: date,
+    subject_id: str | None = None,
+    provider: str | None = None,
+    overdue_only: bool = False,
+) -> dict[str, Any]:
+    """Repair applications (of a subject, or routed to a provider), overdue ones counted."""
+    return cases.listing(
+        conn,
+        repairs,
+        today=today,
+        due=lambda row: row["decision_due"],
+        subject_id=subject_id,
+        provider=provider,
+        overdue_only=overdue_only,
+    )

@@ -1,0 +1,98 @@
+"""Credit repair: eligibility named condition by condition, deadlines in working days, the
+source agency's decision, and consequences that follow at once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tests.factories import XIAMEN_USCC
+from tests.web.conftest import Web, make_web
+from tests.web.test_objections import record_id
+
+APPLICATION = {
+    "corrective_action": "the advertisement was withdrawn and the fine paid in full",
+    "evidence": ["payment receipt 2026-03-20", "withdrawal notice to the publisher"],
+    "commitment": "we commit not to publish false or misleading advertising again",
+}
+
+
+def apply(web: Web, record: str, **changes: Any) -> Any:
+    return web.client.post(
+        "/api/repairs",
+        json={"record_id": record, **APPLICATION, **changes},
+        headers=web.as_role("company"),
+    )
+
+
+def test_a_granted_repair_stops_publicity_at_once(web: Web) -> None:
+    penalty = record_id(web, "1")
+    filed = apply(web, penalty)
+    assert filed.status_code == 201, filed.text
+    body = filed.json()
+    assert all(c["holds"] for c in body["eligibility"])
+    assert (body["decision_due"], body["feedback_due"]) == ("2026-07-03", "2026-07-14")
+    assert body["provider"] == "samr"
+    wrong = web.client.post(
+        f"/api/repairs/{body['repair_id']}/decide",
+        json={"outcome": "granted", "reasons": "obligations fulfilled with evidence"},
+        headers=web.as_role("court"),
+    )
+    assert wrong.status_code == 403
+    granted = web.client.post(
+        f"/api/repairs/{body['repair_id']}/decide",
+        json={"outcome": "granted", "reasons": "obligations fulfilled with evidence"},
+        headers=web.as_role("samr"),
+    )
+    assert granted.status_code == 200 and granted.json()["outcome"] == "granted"
+    page = web.get(f"/api/subjects/{XIAMEN_USCC}").json()
+    assert "market.penalty" not in {r["item_code"] for r in page["records"]}
+    own = web.get(f"/api/subjects/{XIAMEN_USCC}/file", "company").json()
+    [record] = [r for r in own["records"] if r["record_id"] == penalty]
+    assert record["status"] == "repaired" and record["events"][-1]["kind"] == "repaired"
+    mine = web.get("/api/repairs", "company").json()["items"]
+    assert [(r["repair_id"], r["outcome"]) for r in mine] == [(body["repair_id"], "granted")]
+
+
+def test_repair_before_the_minimum_period_is_refused_with_the_date(
+    world_template: Path, tmp_path: Path
+) -> None:
+    early = make_web(world_template, tmp_path, as_of=date(2026, 4, 1))
+    with early.client:
+        refused = apply(early, record_id(early, "1"))
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert error["field"] == "record_id" and "2026-06-05" in error["message"]
+
+
+def test_a_court_listing_is_not_repaired_here(web: Web) -> None:
+    refused = apply(web, record_id(web, "ZX-2"))
+    assert refused.status_code == 422
+    messages = " ".join(e["message"] for e in refused.json()["errors"])
+    assert "court" in messages and "published penalty" in messages
+
+
+def test_the_commitment_and_evidence_are_required(web: Web) -> None:
+    refused = apply(web, record_id(web, "1"), commitment="  ", evidence=[" "])
+    fields = {e["field"] for e in refused.json()["errors"]}
+    assert refused.status_code == 422 and {"commitment", "evidence"} <= fields
+
+
+def test_undecided_applications_past_their_deadline_are_overdue(
+    world_template: Path, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.web.conftest import NOW, web_settings
+    from xinyong.web.app import create_app
+
+    web = make_web(world_template, tmp_path)
+    with web.client:
+        assert apply(web, record_id(web, "1")).status_code == 201
+    later = create_app(web_settings(web.url, as_of=date(2026, 7, 6)), clock=lambda: NOW)
+    with TestClient(later) as client:
+        listing = client.get(
+            "/api/repairs", params={"overdue": "true"}, headers=web.as_role("samr")
+        ).json()
+    assert listing["overdue"] == 1
