@@ -122,3 +122,39 @@ def test_statistics_charts_render(page: Page, live_url: str) -> None:
     )
     assert painted > 1000 and errors == []
     shot(page, "5-statistics")
+
+
+def sign_in(page: Page, live_url: str, username: str) -> None:
+    from tests.web.conftest import PASSWORD
+
+    page.goto(live_url + "/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form.login button").click()
+    expect(page.locator(".who")).to_contain_text(f"account:{username}")
+
+
+def test_a_full_objection_from_filing_to_the_lifted_listing(page: Page, live_url: str) -> None:
+    """Runs last: it deletes the company's court listing on the shared live platform."""
+    entry = "cn.court.dishonest_debtors:court:ZX-2"
+    sign_in(page, live_url, "company")
+    page.goto(live_url + "/me")
+    expect(page.locator("h1")).to_contain_text("厦门鹭江海鲜贸易有限公司")
+    page.locator("#target").fill(entry)
+    page.locator("#grounds").fill("判决已于立案前全部履行，不应列入失信名单")
+    page.get_by_role("button", name="提出异议").click()
+    expect(page.locator("tr.objection")).to_contain_text("人民法院")
+    shot(page, "6-objection-filed")
+    page.goto(live_url + "/subjects/91350200776049653A")
+    expect(page.locator("tr.disputed", has_text="失信被执行人")).to_be_visible()
+    page.locator("header form.inline button").click()  # sign out
+    sign_in(page, live_url, "court")
+    page.goto(live_url + "/cases")
+    page.locator("article.case select").select_option("deleted")
+    page.locator("article.case textarea").fill("经核查，判决已于列入前全部履行，删除该失信记录")
+    page.locator("article.case button").click()
+    expect(page.locator("article.case")).to_contain_text("deleted")
+    shot(page, "7-objection-decided")
+    page.goto(live_url + "/subjects/91350200776049653A")
+    shot(page, "8-after-objection")
+    expect(page.get_by_text("未列入任何公开名单。")).to_be_visible()

@@ -300,10 +300,13 @@ def public_subject(
         records.append(view)
     records.sort(key=lambda r: r["decided_on"], reverse=True)
     listed = {lt.id for lt in public_lists(pack, as_of)}
+    ended = _ended(
+        conn, [r for e in _entries_of(conn, evaluation, subject_id) for r in _ids(e)], as_of
+    )
     memberships = [
         {**_entry_view(pack, row), "measures": measures_for_list(pack, row["list_id"], as_of)}
-        for row in _entries_of(conn, evaluation, subject_id)
-        if row["list_id"] in listed and entry_in_force(row, as_of)
+        for row in own_entries
+        if row["list_id"] in listed and entry_in_force(row, as_of) and not ended & _ids(row)
     ]
     if subject.kind.is_person and not (records or memberships):
         # a person the public may see nothing about is not shown at all, not even by name
@@ -413,10 +416,45 @@ def current_entries(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).mappings()
+    shown = list(rows)
+    ended = _ended(conn, [r for row in shown for r in _ids(row)], as_of)
     items = [
-        {**_entry_view(pack, r), "subject": subject_summary(_subject_from_row(r))} for r in rows
+        {**_entry_view(pack, r), "subject": subject_summary(_subject_from_row(r))}
+        for r in shown
+        if not ended & _ids(r)
     ]
     return Page(items, page, per_page, total)
+
+
+#: decisions that end a list entry at once, before the next evaluation is materialised
+ENDING_EVENTS = ("revoked", "repaired", "early_exit")
+
+
+def _ids(row: Any) -> set[str]:
+    ids = row["record_ids"]
+    if isinstance(ids, str):
+        import json
+
+        ids = json.loads(ids)
+    return set(ids)
+
+
+def _ended(conn: sa.Connection, record_ids: list[str], as_of: date) -> set[str]:
+    """Of ``record_ids``, those a revocation, repair or early exit ended by ``as_of``: their
+    entries are not shown even though the materialised evaluation predates the decision."""
+    if not record_ids:
+        return set()
+    e = t.record_events.c
+    return {
+        r[0]
+        for r in conn.execute(
+            sa.select(e.record_id).where(
+                e.record_id.in_(sorted(set(record_ids))),
+                e.kind.in_(ENDING_EVENTS),
+                e.effective_on <= as_of,
+            )
+        )
+    }
 
 
 @dataclass(frozen=True)
@@ -688,7 +726,12 @@ def full_file(conn: sa.Connection, pack: Pack, subject_id: str, as_of: date) -> 
         for link in file.links
     ]
     entries = [
-        {**_entry_view(pack, row), "status": row["status"], "in_force": entry_in_force(row, as_of)}
+        {
+            **_entry_view(pack, row),
+            "source_record_id": row["source_record_id"],
+            "status": row["status"],
+            "in_force": entry_in_force(row, as_of),
+        }
         for row in _entries_of(conn, _evaluation_id(conn, pack, as_of), subject_id)
     ]
     return {

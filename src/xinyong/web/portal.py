@@ -226,6 +226,111 @@ def dispatch_coverage(
     return render(request, "dispatch.html", {**data, "deadline_working_days": days}, who)
 
 
+@router.get("/me", response_class=HTMLResponse)
+def own_file(
+    request: Request,
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.FILE_OBJECTION))],
+) -> Response:
+    """A subject's own file: every record (public or not) with its history, list entries,
+    who read the file, objections and repair applications — with the forms to file them."""
+    from ..ledger import audit
+    from ..rights import objections, repair
+
+    subject_id = who.subject_id or ""
+    with p.engine.connect() as conn:
+        data = views.full_file(conn, p.pack, subject_id, p.today())
+        data["access_log"] = audit.entries(conn, subject_id=subject_id, limit=200)
+        data["objections"] = objections.listing(conn, today=p.today(), subject_id=subject_id)
+        data["repairs"] = repair.listing(conn, today=p.today(), subject_id=subject_id)
+    p.audit(who, "read_file", subject_id=subject_id, purpose="subject_access", via="portal")
+    return render(request, "me.html", data, who)
+
+
+@router.post("/me/objections")
+def file_objection_form(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.FILE_OBJECTION))],
+    target: Annotated[str, Form(max_length=300)],
+    grounds: Annotated[str, Form(max_length=5000)],
+) -> Response:
+    """The portal's objection form (CSRF-protected): a record id or a list entry key."""
+    from ..rights import objections
+
+    kind = "list_entry" if target.count(":") >= 2 else "record"
+    with p.engine.begin() as conn:
+        filed = objections.file(
+            conn,
+            p.pack,
+            subject_id=who.subject_id or "",
+            target_kind=kind,
+            target=target,
+            grounds=grounds,
+            actor=who.actor,
+            now=p.now(),
+            today=p.today(),
+        )
+        p.audit(
+            who,
+            "file_objection",
+            subject_id=who.subject_id,
+            conn=conn,
+            objection_id=filed["objection_id"],
+        )
+    return RedirectResponse("/me#objections", status_code=303)
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def routed_cases(
+    request: Request,
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.DECIDE_OBJECTION))],
+) -> Response:
+    """For a source agency's staff: the objections and repair applications routed to it."""
+    from ..rights import objections, repair
+
+    with p.engine.connect() as conn:
+        data = {
+            "objections": objections.listing(conn, today=p.today(), provider=who.agency),
+            "repairs": repair.listing(conn, today=p.today(), provider=who.agency),
+        }
+    return render(request, "cases.html", data, who)
+
+
+@router.post("/cases/objections/{objection_id}")
+def decide_objection_form(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.DECIDE_OBJECTION))],
+    objection_id: str,
+    outcome: Annotated[str, Form(max_length=20)],
+    reasons: Annotated[str, Form(max_length=5000)],
+) -> Response:
+    """The decision form (CSRF-protected): deleted or kept, with written reasons."""
+    from ..rights import objections
+
+    with p.engine.begin() as conn:
+        row = objections.decide(
+            conn,
+            objection_id[:32],
+            agency=who.agency,
+            outcome=outcome,
+            reasons=reasons,
+            actor=who.actor,
+            now=p.now(),
+            today=p.today(),
+        )
+        p.audit(
+            who,
+            "decide_objection",
+            subject_id=row["subject_id"],
+            conn=conn,
+            objection_id=objection_id,
+            outcome=outcome,
+        )
+    p.screening().refresh([row["subject_id"]])
+    return RedirectResponse("/cases", status_code=303)
+
+
 @router.get("/lang/{locale}")
 def switch_language(locale: str, next: str = "/") -> Response:  # noqa: A002
     """Remember the chosen language and go back to the page (only paths on this site)."""
