@@ -300,9 +300,8 @@ def public_subject(
         records.append(view)
     records.sort(key=lambda r: r["decided_on"], reverse=True)
     listed = {lt.id for lt in public_lists(pack, as_of)}
-    ended = _ended(
-        conn, [r for e in _entries_of(conn, evaluation, subject_id) for r in _ids(e)], as_of
-    )
+    own_entries = _entries_of(conn, evaluation, subject_id)
+    ended = _ended(conn, [r for e in own_entries for r in _ids(e)], as_of)
     memberships = [
         {**_entry_view(pack, row), "measures": measures_for_list(pack, row["list_id"], as_of)}
         for row in own_entries
