@@ -123,9 +123,11 @@ def demo(
             file = subject_file(conn, sample, as_of=config.as_of)
             linked = {link.to_subject: get_subject(conn, link.to_subject) for link in file.links}
             print_subject_file(file, pack, linked)
-    console().rule("7. web platform")
+    console().rule("7. subject rights: an open objection and a granted repair")
+    repaired = rights_examples(engine, pack, config.as_of, sample)
+    console().rule("8. web platform")
     url = f"sqlite:///{database}"
-    credentials = demo_credentials(engine, sample)
+    credentials = demo_credentials(engine, sample, repaired)
     print_credentials(credentials, host, port)
     console().print(
         f"ledger: {database} · delivery files: {directory / DEMO_DELIVERY}\n"
@@ -268,7 +270,83 @@ def simulate_responders(engine: sa.Engine, now: Any) -> str:
     return f"{counts['applied']:,} applied, {counts['not_applicable']:,} not applicable"
 
 
-def demo_credentials(engine: sa.Engine, sample: str | None) -> list[dict[str, str]]:
+def rights_examples(engine: sa.Engine, pack: Any, day: date, sample: str | None) -> str | None:
+    """File an objection for the sample company (left open) and grant a repair to another
+    company whose penalty has passed its minimum publicity period; returns that company."""
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from ..errors import InvalidData
+    from ..ledger import tables as t
+    from ..rights import objections, repair
+    from .output import console
+
+    now = datetime.now().replace(microsecond=0)
+    r = t.records.c
+    with engine.begin() as conn:
+        if sample is not None:
+            target = conn.execute(
+                sa.select(r.record_id).where(r.subject_id == sample).order_by(r.decided_on.desc())
+            ).scalar()
+            if target is not None:
+                filed = objections.file(
+                    conn,
+                    pack,
+                    subject_id=sample,
+                    target_kind="record",
+                    target=str(target),
+                    grounds="the penalty was decided against another company of a similar name",
+                    actor="account:company",
+                    now=now,
+                    today=day,
+                )
+                console().print(
+                    f"{sample} objects to record {str(target)[:12]}…: marked disputed, routed "
+                    f"to {filed['provider']}, open"
+                )
+        candidates = conn.execute(
+            sa.select(r.record_id, r.subject_id)
+            .where(r.item_code == "market.penalty", r.severity == "general", r.subject_id != sample)
+            .order_by(r.decided_on)
+            .limit(50)
+        ).all()
+        for record_id, subject_id in candidates:
+            if subject_id.startswith("P"):
+                continue
+            try:
+                filed = repair.apply(
+                    conn,
+                    pack,
+                    subject_id=subject_id,
+                    record_id=record_id,
+                    corrective_action="the fine was paid and the practice stopped",
+                    evidence=["payment receipt", "rectification report"],
+                    commitment="we commit to comply with market regulation from now on",
+                    actor="account:company2",
+                    now=now,
+                    today=day,
+                )
+            except InvalidData:
+                continue
+            repair.decide(
+                conn,
+                filed["repair_id"],
+                agency=filed["provider"],
+                outcome="granted",
+                reasons="obligations fulfilled with evidence; minimum period elapsed",
+                actor=f"demo:{filed['provider']}",
+                now=now,
+                today=day,
+            )
+            console().print(f"{subject_id} was granted repair of a penalty: no longer published")
+            return str(subject_id)
+    return None
+
+
+def demo_credentials(
+    engine: sa.Engine, sample: str | None, repaired: str | None = None
+) -> list[dict[str, str]]:
     """An account and a token for each role (the demo's; never for real data)."""
     from datetime import datetime
 
@@ -284,6 +362,8 @@ def demo_credentials(engine: sa.Engine, sample: str | None) -> list[dict[str, st
     ]
     if sample is not None:
         roles.append(("company", Role.SUBJECT, None, sample))
+    if repaired is not None:
+        roles.append(("company2", Role.SUBJECT, None, repaired))
     found = []
     with engine.begin() as conn:
         for username, role, agency, subject in roles:
