@@ -156,3 +156,30 @@ def test_deadlines_skip_the_national_day_holiday() -> None:
     assert due.check_due is not None and due.decision_due is not None
     assert due.check_due >= date(2026, 10, 8)  # not during the 1–7 October holiday
     assert (due.decision_due - date(2026, 9, 30)).days > 3
+
+
+def test_objection_deadlines_hold_on_every_day_of_the_calendar() -> None:
+    from datetime import timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from xinyong.rights.objections import deadlines
+    from xinyong.schemes import load_pack
+    from xinyong.workdays import coverage, is_working_day, working_days_between
+
+    pack = load_pack("cn-shenzhen")
+    first, last = coverage()
+
+    @given(st.dates(min_value=date(2023, 3, 1), max_value=last - timedelta(days=40)))
+    @settings(max_examples=200, deadline=None)
+    def holds(filed: date) -> None:
+        due = deadlines(pack, filed)
+        assert due.check_due is not None and due.decision_due is not None
+        assert is_working_day(due.check_due) and is_working_day(due.decision_due)
+        assert working_days_between(filed, due.check_due) == 1
+        assert working_days_between(due.check_due, due.decision_due) == 2
+        assert due.extension_days == 3
+
+    assert first <= date(2023, 3, 1)
+    holds()
