@@ -61,6 +61,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/repairs"): frozenset({"company"}),
     ("GET", "/api/repairs"): frozenset({"company", "samr", "operator"}),
     ("POST", "/api/repairs/{repair_id}/decide"): frozenset({"samr"}),
+    ("POST", "/api/reports"): frozenset({"company", "bank"}),
 }
 PURPOSE = {
     "operator": "supervision",
@@ -124,6 +125,8 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
             "target": record_id,
             "grounds": "the fine was paid in full",
         }
+    elif route == "/api/reports":
+        body = {"subject": XIAMEN_USCC}
     elif route == "/api/repairs" and method == "POST":
         body = {
             "record_id": record_id,

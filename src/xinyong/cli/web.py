@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 audit_app = typer.Typer(help="The hash-chained audit log of writes and non-public reads.")
+report_app = typer.Typer(help="Credit reports issued by the platform.")
 token_app = typer.Typer(help="API tokens for agencies: issue, list, revoke.")
 account_app = typer.Typer(help="Portal accounts for staff and subjects.")
 
@@ -168,3 +170,31 @@ def account_disable(username: Annotated[str, typer.Argument(help="Login name.")]
         disable_account(conn, username, now=datetime.now().replace(microsecond=0))
         audit_cli(engine, "account_disable", conn, username=username)
     console().print(f"account {username} disabled")
+
+
+@report_app.command("verify")
+def report_verify(
+    code: Annotated[str, typer.Argument(help="The verification code printed on the report.")],
+    file: Annotated[
+        Path | None, typer.Option(help="A JSON copy of the report, to check it is unaltered.")
+    ] = None,
+) -> None:
+    """Say whether a code was issued (for whom, as of when) and, with --file, whether the copy
+    is unaltered; exit 1 if it was altered."""
+    import json
+
+    from ..rights.report import verify
+    from .output import console, error_console
+
+    copy = json.loads(file.read_text("utf-8")) if file else None
+    with _engine().connect() as conn:
+        found = verify(conn, code, copy)
+    console().print(
+        f"issued {found['issued_at']} for {found['for']}: subject {found['subject_id']}, data "
+        f"as of {found['as_of']} (report {found['report_id']})"
+    )
+    if copy is not None:
+        if not found["unaltered"]:
+            error_console().print("[bold red]the copy differs from the report issued[/]")
+            raise typer.Exit(1)
+        console().print("the copy is unaltered")

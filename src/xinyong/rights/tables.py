@@ -78,3 +78,22 @@ repairs = sa.Table(
     sa.Column("decided_on", sa.Date()),
     sa.Column("decided_by", sa.String(128)),
 )
+
+# Credit reports issued: the subject's own (free, a yearly number set by the pack) or for a
+# credit-service agency under the subject's consent. ``verification_code`` is what the printed
+# report carries; ``digest`` is the SHA-256 of its canonical JSON.
+credit_reports = sa.Table(
+    "credit_reports",
+    metadata,
+    sa.Column("report_id", sa.String(32), primary_key=True),
+    sa.Column("verification_code", sa.String(32), nullable=False, unique=True),
+    sa.Column("subject_id", sa.String(40), nullable=False, index=True),
+    sa.Column("requested_by", sa.String(128), nullable=False),
+    sa.Column("agency", sa.String(64)),
+    sa.Column("purpose", sa.String(40), nullable=False),
+    sa.Column("consent_id", sa.String(32)),
+    sa.Column("as_of", sa.Date(), nullable=False),
+    sa.Column("issued_at", sa.DateTime(), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("body", Json, nullable=False),
+)

@@ -28,7 +28,7 @@ class Parameter(Strict):
     """A number the law fixes and may change, keyed by effective date."""
 
     description: str
-    unit: Literal["month", "working_day", "day", "year"]
+    unit: Literal["month", "working_day", "day", "year", "count"]
     values: dict[date, DatedValue] = Field(min_length=1)
 
     def at(self, as_of: date) -> tuple[int | None, date, Reference] | None:

@@ -42,6 +42,7 @@ class Permission(StrEnum):
     APPLY_REPAIR = "apply_repair"  # a subject applies for credit repair of its own record
     DECIDE_REPAIR = "decide_repair"  # the record's source agency grants or refuses
     READ_REPAIRS = "read_repairs"  # own (subject), routed (agency), all (operator)
+    REQUEST_REPORT = "request_report"  # own report (subject); with consent (credit service)
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -65,6 +66,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.APPLY_REPAIR: frozenset({Role.SUBJECT}),
     Permission.DECIDE_REPAIR: frozenset({Role.SOURCE_AGENCY}),
     Permission.READ_REPAIRS: frozenset({Role.SUBJECT, Role.SOURCE_AGENCY, Role.OPERATOR}),
+    Permission.REQUEST_REPORT: frozenset({Role.SUBJECT, Role.CREDIT_SERVICE}),
 }
 
 

@@ -331,6 +331,21 @@ def decide_objection_form(
     return RedirectResponse("/cases", status_code=303)
 
 
+@router.get("/reports/{report_id}", response_class=HTMLResponse)
+def printable_report(
+    request: Request,
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.REQUEST_REPORT))],
+    report_id: str,
+) -> Response:
+    """An issued credit report, printable (zh or en), with its date and verification code."""
+    from .rights_api import readable_report
+
+    row = readable_report(p, who, report_id[:32])
+    data = {**row["body"], "verification_code": row["verification_code"]}
+    return render(request, "report.html", data, who)
+
+
 @router.get("/lang/{locale}")
 def switch_language(locale: str, next: str = "/") -> Response:  # noqa: A002
     """Remember the chosen language and go back to the page (only paths on this site)."""

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
-from ..rights import objections, repair
+from ..errors import FieldError, Forbidden, InvalidData
+from ..rights import objections, repair, report
 from .access import Permission, Principal, Role
 from .platform import PlatformDep, require
 
@@ -222,4 +223,75 @@ def decide_repair(
             outcome=body.outcome,
         )
     p.screening().refresh([row["subject_id"]])
+    return row
+
+
+class ReportRequest(BaseModel):
+    subject: str | None = Field(
+        default=None,
+        max_length=40,
+        description="for a credit-service agency: the subject (USCC, resident ID or pseudonym)",
+    )
+
+
+Reporter = Annotated[Principal, Depends(require(Permission.REQUEST_REPORT))]
+
+
+@router.post("/reports", status_code=201)
+def request_report(p: PlatformDep, who: Reporter, body: ReportRequest) -> dict[str, Any]:
+    """A credit report stamped with its date and a verification code: the subject's own
+    (free, up to the jurisdiction's yearly number), or for a credit-service agency under the
+    subject's consent (refused without one). Printable at ``/reports/{report_id}``."""
+    from ..ledger.subject import subject_key
+
+    own = who.role is Role.SUBJECT
+    if own:
+        subject_id = who.subject_id or ""
+    elif not body.subject:
+        raise InvalidData(
+            "whose report?",
+            code="subject-required",
+            errors=[FieldError("subject", "is missing", "give the subject's code")],
+        )
+    else:
+        subject_id = subject_key(body.subject, key=p.key, today=p.today())
+    with p.engine.begin() as conn:
+        issued = report.issue(
+            conn,
+            p.pack,
+            subject_id=subject_id,
+            requested_by=who.actor,
+            agency=None if own else who.agency,
+            own=own,
+            key=p.key,
+            today=p.today(),
+            now=p.now(),
+        )
+        p.audit(
+            who,
+            "credit_report",
+            subject_id=subject_id,
+            conn=conn,
+            purpose=issued["purpose"],
+            report_id=issued["report_id"],
+            consent_id=issued["consent_id"],
+        )
+    return {
+        "report_id": issued["report_id"],
+        "verification_code": issued["verification_code"],
+        "as_of": issued["as_of"],
+        "printable": f"/reports/{issued['report_id']}",
+        "report": issued["body"],
+    }
+
+
+def readable_report(p: Any, who: Principal, report_id: str) -> dict[str, Any]:
+    """An issued report, for its subject or the agency it was issued to only."""
+    with p.engine.connect() as conn:
+        row = report.get(conn, report_id)
+    mine = (who.role is Role.SUBJECT and who.subject_id == row["subject_id"]) or (
+        who.role is Role.CREDIT_SERVICE and who.agency == row["agency"]
+    )
+    if not mine:
+        raise Forbidden("the report was issued to someone else", code="not-own-report")
     return row

@@ -1,4 +1,4 @@
-"""Subject rights: objections and credit-repair applications.
+"""Subject rights: objections, credit-repair applications, credit reports.
 
 Revision ID: 0008
 Revises: 0007
@@ -69,8 +69,26 @@ def upgrade() -> None:
     )
     op.create_index("ix_repairs_subject_id", "repairs", ["subject_id"])
     op.create_index("ix_repairs_provider", "repairs", ["provider"])
+    op.create_table(
+        "credit_reports",
+        sa.Column("report_id", sa.String(32), nullable=False),
+        sa.Column("verification_code", sa.String(32), nullable=False),
+        sa.Column("subject_id", sa.String(40), nullable=False),
+        sa.Column("requested_by", sa.String(128), nullable=False),
+        sa.Column("agency", sa.String(64)),
+        sa.Column("purpose", sa.String(40), nullable=False),
+        sa.Column("consent_id", sa.String(32)),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("issued_at", sa.DateTime(), nullable=False),
+        sa.Column("digest", sa.String(64), nullable=False),
+        sa.Column("body", Json, nullable=False),
+        sa.PrimaryKeyConstraint("report_id", name="pk_credit_reports"),
+        sa.UniqueConstraint("verification_code", name="uq_credit_reports_verification_code"),
+    )
+    op.create_index("ix_credit_reports_subject_id", "credit_reports", ["subject_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("credit_reports")
     op.drop_table("repairs")
     op.drop_table("objections")
