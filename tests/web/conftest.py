@@ -11,7 +11,8 @@ The world (as of 2026-06-30):
 - 李建国 (LONELY_RESIDENT): a market penalty only — the public may see nothing about him;
   he is the legal representative of 厦门鹭江 (so the defaulter measures that reach legal
   representatives reach him);
-- the Guangzhou company is under a consumption-restriction order (flights, star hotels).
+- the Guangzhou company is under a consumption-restriction order (flights, star hotels) and
+  awaits prior notice of its listing as a serious violator (a candidate entry).
 
 Every response any test client receives is scanned for raw resident numbers (see
 ``ScanningClient``).
@@ -85,9 +86,25 @@ def build_world(path: Path, pack: Pack) -> None:
         _penalty("L-7", **licence),
         _penalty("3", subject_code=BEIJING_RESIDENT, **person),
         _penalty("4", subject_code=LONELY_RESIDENT, **{**person, "subject_name": "李建国"}),
+        _penalty(
+            "SV-1",
+            item_code="market.serious_violation",
+            subject_code=GUANGZHOU_USCC,
+            subject_name="广州市天河区云帆科技（集团）有限责任公司",
+            instrument_type="listing_decision",
+            instrument_number="穗市监列〔2026〕3号",
+            severity="serious",
+            region="440106",
+            decided_on="2026-06-20",
+            instrument_date="2026-06-20",
+            published_on="2026-06-22",
+            attributes=json.dumps(
+                {"field_of_violation": "food", "heavier_punishment": "heavier_fine"}
+            ),
+        ),
     ]
     outcome = deliver(engine, pack, path.parent / "samr.csv", samr, options=options)
-    assert outcome.accepted == 4, outcome
+    assert outcome.accepted == 5, outcome
     court = [
         debtor_row(
             source_record_id="ZX-1",

@@ -62,6 +62,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/repairs"): frozenset({"company", "samr", "operator"}),
     ("POST", "/api/repairs/{repair_id}/decide"): frozenset({"samr"}),
     ("POST", "/api/reports"): frozenset({"company", "bank"}),
+    ("GET", "/api/notices/pending"): frozenset({"samr"}),
+    ("GET", "/api/records/{record_id}/repair-notice"): frozenset({"samr"}),
 }
 PURPOSE = {
     "operator": "supervision",

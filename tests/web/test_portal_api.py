@@ -25,7 +25,11 @@ def test_the_public_page_of_a_company_shows_public_records_lists_and_dispute_mar
 def test_shared_items_are_never_public(web: Web) -> None:
     page = web.get(f"/api/subjects/{GUANGZHOU_USCC}").json()
     codes = sorted(r["item_code"] for r in page["records"])
-    assert codes == ["admin.licence", "court.consumption_restriction"]  # not tax.credit_grade
+    assert codes == [
+        "admin.licence",
+        "court.consumption_restriction",
+        "market.serious_violation",
+    ]  # not tax.credit_grade
     assert page["lists"] == []
 
 
@@ -112,7 +116,7 @@ def test_statistics_count_what_the_ledger_holds(web: Web) -> None:
         or 2026 in (stats["records_by_sector"]["years"])
     )
     total = sum(sum(v) for v in stats["records_by_sector"]["series"].values())
-    assert total == 7
+    assert total == 8
     assert stats["list_sizes"]["series"]["失信被执行人名单"] == [2]
 
 

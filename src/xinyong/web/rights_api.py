@@ -295,3 +295,40 @@ def readable_report(p: Any, who: Principal, report_id: str) -> dict[str, Any]:
     if not mine:
         raise Forbidden("the report was issued to someone else", code="not-own-report")
     return row
+
+
+Agency = Annotated[Principal, Depends(require(Permission.SUBMIT_DECISION))]
+
+
+@router.get("/notices/pending")
+def pending_notices(p: PlatformDep, who: Agency) -> dict[str, Any]:
+    """Prior notices the calling source agency owes before its entries can take effect, each
+    with basis, reasons, evidence, the subject's rights and the deadline to answer if served
+    today. Record the service with ``POST /api/decisions`` (``notice_served``)."""
+    from ..rights.notices import pending
+
+    with p.engine.connect() as conn:
+        items = pending(conn, p.pack, p.evaluation(conn), who.agency or "", p.today())
+    return {"items": items, "total": len(items)}
+
+
+@router.get("/records/{record_id}/repair-notice")
+def repair_notice(
+    p: PlatformDep,
+    who: Agency,
+    record_id: Annotated[str, Path(pattern="^[0-9a-f]{32}$")],
+) -> dict[str, Any]:
+    """The credit-repair notice to serve with a penalty decision (两书同达): the publicity
+    period and from when repair may be sought. The agency's own records only."""
+    import sqlalchemy as sa
+
+    from ..ledger import tables as t
+    from ..rights.notices import repair_notice as notice
+
+    with p.engine.connect() as conn:
+        owner = conn.execute(
+            sa.select(t.records.c.source_agency).where(t.records.c.record_id == record_id)
+        ).scalar()
+        if owner is not None and owner != who.agency:
+            raise Forbidden("an agency serves notices about its own records", code="not-own-record")
+        return notice(conn, p.pack, record_id, p.today())

@@ -1,0 +1,60 @@
+"""Prior notices before a listing takes effect, and the repair notice served with a penalty."""
+
+from __future__ import annotations
+
+from tests.factories import GUANGZHOU_USCC
+from tests.web.conftest import Web
+from tests.web.test_objections import record_id
+
+
+def test_an_agency_is_told_which_notices_it_owes_and_what_they_say(web: Web) -> None:
+    owed = web.get("/api/notices/pending", "samr").json()["items"]
+    [notice] = owed
+    assert notice["subject_id"] == GUANGZHOU_USCC
+    assert notice["list_id"] == "cn.samr.serious_violation" and notice["legal_basis"]
+    assert "穗市监列〔2026〕3号" in notice["reasons"]["instrument"]
+    assert notice["evidence"] == [record_id(web, "SV-1")]
+    assert "reconsideration" in notice["rights"]
+    # five working days to answer, counted from service today (Tuesday 2026-06-30)
+    assert notice["answer_within_working_days"] == 5
+    assert notice["answer_by_if_served"] == "2026-07-07"
+    assert web.get("/api/notices/pending", "court").json()["items"] == []
+
+
+def test_serving_the_notice_starts_the_period_and_clears_it_from_the_owed_list(web: Web) -> None:
+    from xinyong.evaluate import SqlEngine, evaluate_lists
+    from xinyong.evaluate.run import materialise
+
+    served = web.client.post(
+        "/api/decisions",
+        json={
+            "source_record_id": "SV-1",
+            "decision": "notice_served",
+            "effective_on": "2026-06-30",
+            "instrument_number": "穗市监告〔2026〕3号",
+        },
+        headers=web.as_role("samr"),
+    )
+    assert served.status_code == 201
+    platform = web.client.app.state.platform  # type: ignore[attr-defined]
+    entries = evaluate_lists(SqlEngine(platform.engine), platform.pack, platform.today())
+    [entry] = [e for e in entries if e.list_id == "cn.samr.serious_violation"]
+    assert entry.status == "noticed" and str(entry.noticed_on) == "2026-06-30"
+    materialise(
+        platform.engine,
+        entries,
+        as_of=platform.today(),
+        pack=platform.pack,
+        engine_name="sql",
+        recorded_at=platform.now().replace(minute=9),
+    )
+    platform._evaluation = None  # the evaluation cache, as if it had expired
+    assert web.get("/api/notices/pending", "samr").json()["items"] == []
+
+
+def test_the_repair_notice_goes_with_the_penalty_decision(web: Web) -> None:
+    notice = web.get(f"/api/records/{record_id(web, '1')}/repair-notice", "samr").json()
+    assert notice["published"] is True
+    assert (notice["repair_from"], notice["publicity_ends"]) == ("2026-06-05", "2027-03-05")
+    refused = web.get(f"/api/records/{record_id(web, 'ZX-2')}/repair-notice", "samr")
+    assert refused.status_code == 403
