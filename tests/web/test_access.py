@@ -64,6 +64,10 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/reports"): frozenset({"company", "bank"}),
     ("GET", "/api/notices/pending"): frozenset({"samr"}),
     ("GET", "/api/records/{record_id}/repair-notice"): frozenset({"samr"}),
+    ("GET", "/api/commitments/matters"): EVERYONE,
+    ("POST", "/api/commitments"): frozenset({"company"}),
+    ("POST", "/api/commitments/{commitment_id}/withdraw"): frozenset({"company"}),
+    ("POST", "/api/commitments/{commitment_id}/finding"): frozenset({"samr"}),
 }
 PURPOSE = {
     "operator": "supervision",
@@ -95,6 +99,7 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
         .replace("{notice_id}", "0" * 32)
         .replace("{objection_id}", "0123456789abcdef")
         .replace("{repair_id}", "0123456789abcdef")
+        .replace("{commitment_id}", "0123456789abcdef")
     )
     params: dict[str, str] = {}
     if route == "/api/subjects":
@@ -127,6 +132,10 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
             "target": record_id,
             "grounds": "the fine was paid in full",
         }
+    elif route == "/api/commitments":
+        body = {"matter": "cn.commitment.licence_notification"}
+    elif route.endswith("/finding"):
+        body = {"performance": "kept"}
     elif route == "/api/reports":
         body = {"subject": XIAMEN_USCC}
     elif route == "/api/repairs" and method == "POST":

@@ -105,3 +105,21 @@ class Memorandum(Strict):
 
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
+
+
+class CommitmentMatter(Strict):
+    """A matter where the credit-commitment route (信用承诺) applies: the subject may commit
+    instead of proving in advance. Optional, always: the ordinary route stays open."""
+
+    id: Code
+    name_zh: str
+    name_en: str
+    #: the agency that accepts the commitment and checks its performance (an agency code)
+    authority: Code
+    legal_basis: tuple[Reference, ...] = Field(min_length=1)
+    template_zh: str
+    template_en: str
+
+
+class CommitmentsFile(Strict):
+    matters: tuple[CommitmentMatter, ...]

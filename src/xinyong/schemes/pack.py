@@ -30,7 +30,15 @@ from .checks import (
 )
 from .grades import GradingScheme
 from .lists import ListType, Parameter, ProceduresFile
-from .measures import Measure, MeasuresFile, Memorandum, Responder, RespondersFile
+from .measures import (
+    CommitmentMatter,
+    CommitmentsFile,
+    Measure,
+    MeasuresFile,
+    Memorandum,
+    Responder,
+    RespondersFile,
+)
 from .model import (
     AgenciesFile,
     Agency,
@@ -102,6 +110,8 @@ class Pack:
     measures: dict[str, Measure] = field(default_factory=dict)
     #: memoranda binding measures to lists (``memoranda/*.yaml``), by id
     memoranda: dict[str, Memorandum] = field(default_factory=dict)
+    #: matters where the credit-commitment route applies (``commitments.yaml``), by id
+    commitments: dict[str, CommitmentMatter] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -236,6 +246,18 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
         dict(parent.memoranda) if meta.parent else {},
         lambda f, memo: check_memorandum(f, memo, measures, responders, lists, laws),
     )
+    commitments = dict(parent.commitments) if meta.parent else {}
+    if (path / "commitments.yaml").is_file():
+        for matter in load_model(path / "commitments.yaml", CommitmentsFile).matters:
+            where = f"{path / 'commitments.yaml'}: matter {matter.id!r}"
+            for ref in matter.legal_basis:
+                check_reference(where, ref, laws)
+            if matter.authority not in agencies:
+                raise RuleError(
+                    f"{where}: authority {matter.authority!r} is not in agencies.yaml",
+                    code="unknown-agency",
+                )
+            _merge(commitments, {matter.id: matter}, "commitment matter", path)
     return Pack(
         meta,
         path,
@@ -251,6 +273,7 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
         responders,
         measures,
         memoranda,
+        commitments,
     )
 
 

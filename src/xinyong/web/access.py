@@ -43,6 +43,8 @@ class Permission(StrEnum):
     DECIDE_REPAIR = "decide_repair"  # the record's source agency grants or refuses
     READ_REPAIRS = "read_repairs"  # own (subject), routed (agency), all (operator)
     REQUEST_REPORT = "request_report"  # own report (subject); with consent (credit service)
+    MAKE_COMMITMENT = "make_commitment"  # a subject commits, or withdraws a pending commitment
+    FIND_COMMITMENT = "find_commitment"  # the authority finds it kept, broken or false
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -67,6 +69,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.DECIDE_REPAIR: frozenset({Role.SOURCE_AGENCY}),
     Permission.READ_REPAIRS: frozenset({Role.SUBJECT, Role.SOURCE_AGENCY, Role.OPERATOR}),
     Permission.REQUEST_REPORT: frozenset({Role.SUBJECT, Role.CREDIT_SERVICE}),
+    Permission.MAKE_COMMITMENT: frozenset({Role.SUBJECT}),
+    Permission.FIND_COMMITMENT: frozenset({Role.SOURCE_AGENCY}),
 }
 
 

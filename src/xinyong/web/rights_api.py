@@ -332,3 +332,114 @@ def repair_notice(
         if owner is not None and owner != who.agency:
             raise Forbidden("an agency serves notices about its own records", code="not-own-record")
         return notice(conn, p.pack, record_id, p.today())
+
+
+class CommitmentRequest(BaseModel):
+    matter: str = Field(
+        min_length=1, max_length=80, examples=["cn.commitment.licence_notification"]
+    )
+    text: str | None = Field(default=None, max_length=2000, description="default: the template")
+
+
+class FindingRequest(BaseModel):
+    performance: Literal["kept", "broken", "false_commitment"]
+
+
+CommitmentId = Annotated[str, Path(pattern="^[0-9a-f]{16}$")]
+
+
+@router.get("/commitments/matters")
+def commitment_matters(
+    p: PlatformDep, _: Annotated[Principal, Depends(require(Permission.READ_PUBLIC))]
+) -> dict[str, Any]:
+    """Matters where the (optional) commitment route applies, with their templates."""
+    return {"items": [m.model_dump(mode="json") for m in p.pack.commitments.values()]}
+
+
+@router.post("/commitments", status_code=201)
+def make_commitment(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.MAKE_COMMITMENT))],
+    body: CommitmentRequest,
+) -> dict[str, Any]:
+    """Commit on a matter (the route is optional). Recorded at once as ``pending`` under the
+    catalogue item commitment.made."""
+    from ..rights import commitments
+
+    with p.engine.begin() as conn:
+        made = commitments.make(
+            conn,
+            p.pack,
+            subject_id=who.subject_id or "",
+            matter_id=body.matter,
+            text=body.text,
+            now=p.now(),
+            today=p.today(),
+        )
+        p.audit(
+            who,
+            "make_commitment",
+            subject_id=who.subject_id,
+            conn=conn,
+            commitment_id=made["commitment_id"],
+        )
+    return made
+
+
+@router.post("/commitments/{commitment_id}/withdraw")
+def withdraw_commitment(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.MAKE_COMMITMENT))],
+    commitment_id: CommitmentId,
+) -> dict[str, Any]:
+    """Withdraw one's own commitment before it is completed."""
+    from ..rights import commitments
+
+    with p.engine.begin() as conn:
+        done = commitments.withdraw(
+            conn,
+            p.pack,
+            commitment_id,
+            subject_id=who.subject_id or "",
+            now=p.now(),
+            today=p.today(),
+        )
+        p.audit(
+            who,
+            "withdraw_commitment",
+            subject_id=who.subject_id,
+            conn=conn,
+            commitment_id=commitment_id,
+        )
+    return done
+
+
+@router.post("/commitments/{commitment_id}/finding")
+def commitment_finding(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.FIND_COMMITMENT))],
+    commitment_id: CommitmentId,
+    body: FindingRequest,
+) -> dict[str, Any]:
+    """The authority's finding on a pending commitment: kept, broken or false — recorded as
+    a new version of its record."""
+    from ..rights import commitments
+
+    with p.engine.begin() as conn:
+        done = commitments.find(
+            conn,
+            p.pack,
+            commitment_id,
+            agency=who.agency,
+            performance=body.performance,
+            now=p.now(),
+            today=p.today(),
+        )
+        p.audit(
+            who,
+            "commitment_finding",
+            conn=conn,
+            commitment_id=commitment_id,
+            performance=body.performance,
+        )
+    return done
