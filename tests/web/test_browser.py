@@ -158,3 +158,29 @@ def test_a_full_objection_from_filing_to_the_lifted_listing(page: Page, live_url
     page.goto(live_url + "/subjects/91350200776049653A")
     shot(page, "8-after-objection")
     expect(page.get_by_text("未列入任何公开名单。")).to_be_visible()
+
+
+def test_a_full_repair_from_application_to_the_stopped_publicity(page: Page, live_url: str) -> None:
+    sign_in(page, live_url, "company")
+    page.goto(live_url + "/me")
+    penalty = page.locator("tr", has_text="市场监管行政处罚信息").locator("code")
+    record = penalty.inner_text()
+    page.locator("#repair-record").fill(record)
+    page.locator("#corrective").fill("已撤下虚假广告并全额缴纳罚款")
+    page.locator("#evidence").fill("罚款缴纳凭证\n整改报告")
+    page.locator("#commitment").fill("本公司承诺今后不再发布虚假广告")
+    page.get_by_role("button", name="申请信用修复").click()
+    expect(page.locator("tr.repair")).to_contain_text("办理中")
+    shot(page, "9-repair-filed")
+    page.locator("header form.inline button").click()
+    sign_in(page, live_url, "samr")
+    page.goto(live_url + "/cases")
+    page.locator("article.repair-case select").select_option("granted")
+    page.locator("article.repair-case textarea").fill(
+        "已履行行政处罚义务，最短公示期已满，准予修复"
+    )
+    page.locator("article.repair-case button").click()
+    expect(page.locator("article.repair-case")).to_contain_text("granted")
+    page.goto(live_url + "/subjects/91350200776049653A")
+    shot(page, "10-after-repair")
+    expect(page.locator("main")).not_to_contain_text("市场监管行政处罚信息")

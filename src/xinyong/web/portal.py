@@ -280,6 +280,71 @@ def file_objection_form(
     return RedirectResponse("/me#objections", status_code=303)
 
 
+@router.post("/me/repairs")
+def apply_for_repair_form(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.APPLY_REPAIR))],
+    record_id: Annotated[str, Form(max_length=32)],
+    corrective_action: Annotated[str, Form(max_length=5000)],
+    evidence: Annotated[str, Form(max_length=5000)],
+    commitment: Annotated[str, Form(max_length=5000)],
+) -> Response:
+    """The portal's repair form (CSRF-protected); evidence one item per line."""
+    from ..rights import repair
+
+    with p.engine.begin() as conn:
+        filed = repair.apply(
+            conn,
+            p.pack,
+            subject_id=who.subject_id or "",
+            record_id=record_id,
+            corrective_action=corrective_action,
+            evidence=evidence.splitlines(),
+            commitment=commitment,
+            actor=who.actor,
+            now=p.now(),
+            today=p.today(),
+        )
+        p.audit(
+            who, "apply_repair", subject_id=who.subject_id, conn=conn, repair_id=filed["repair_id"]
+        )
+    return RedirectResponse("/me#repairs", status_code=303)
+
+
+@router.post("/cases/repairs/{repair_id}")
+def decide_repair_form(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.DECIDE_REPAIR))],
+    repair_id: str,
+    outcome: Annotated[str, Form(max_length=20)],
+    reasons: Annotated[str, Form(max_length=5000)],
+) -> Response:
+    """The repair decision form (CSRF-protected)."""
+    from ..rights import repair
+
+    with p.engine.begin() as conn:
+        row = repair.decide(
+            conn,
+            repair_id[:32],
+            agency=who.agency,
+            outcome=outcome,
+            reasons=reasons,
+            actor=who.actor,
+            now=p.now(),
+            today=p.today(),
+        )
+        p.audit(
+            who,
+            "decide_repair",
+            subject_id=row["subject_id"],
+            conn=conn,
+            repair_id=repair_id,
+            outcome=outcome,
+        )
+    p.screening().refresh([row["subject_id"]])
+    return RedirectResponse("/cases", status_code=303)
+
+
 @router.get("/cases", response_class=HTMLResponse)
 def routed_cases(
     request: Request,
