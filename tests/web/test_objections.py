@@ -183,3 +183,19 @@ def test_objection_deadlines_hold_on_every_day_of_the_calendar() -> None:
 
     assert first <= date(2023, 3, 1)
     holds()
+
+
+def test_stopped_publicity_hides_the_record_but_it_still_counts(web: Web) -> None:
+    penalty = record_id(web, "1")
+    filed = object_to(web, penalty).json()
+    decided = web.client.post(
+        f"/api/objections/{filed['objection_id']}/decide",
+        json={"outcome": "publicity_stopped", "reasons": "published beyond its publicity period"},
+        headers=web.as_role("samr"),
+    )
+    assert decided.status_code == 200
+    page = web.get(f"/api/subjects/{XIAMEN_USCC}").json()
+    assert "market.penalty" not in {r["item_code"] for r in page["records"]}
+    own = web.get(f"/api/subjects/{XIAMEN_USCC}/file", "company").json()
+    [record] = [r for r in own["records"] if r["record_id"] == penalty]
+    assert record["status"] == "unpublished" and record["public"] is False

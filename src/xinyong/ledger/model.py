@@ -108,6 +108,7 @@ class EventKind(StrEnum):
     EXTENDED = "extended"  # a listing's term was extended by decision; `attributes.months`
     EARLY_EXIT = "early_exit"  # the listing authority granted early removal from a list
     LIFTED = "lifted"  # a consumption-restriction order lifted (security, consent, performance)
+    PUBLICITY_STOPPED = "publicity_stopped"  # no longer published (the record still counts)
     #: the court permits one restricted consumption (living or business need); attributes
     #: ``action`` and ``until``
     EXCEPTION_PERMITTED = "exception_permitted"
@@ -144,6 +145,8 @@ class RecordStatus(StrEnum):
     ACTIVE = "active"  # in force: counts for lists and grades
     REVOKED = "revoked"  # its underlying decision was annulled: counts for nothing
     REPAIRED = "repaired"  # credit repair granted: no longer published or counted
+    #: publicity stopped by decision (e.g. on an objection): still counts, no longer shown
+    UNPUBLISHED = "unpublished"
 
 
 @dataclass(frozen=True)

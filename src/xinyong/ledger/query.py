@@ -129,8 +129,10 @@ def subject_file(conn: sa.Connection, subject_id: str, *, as_of: date) -> Subjec
                 disputed = False
             elif event.kind is EventKind.REVOKED:
                 status = RecordStatus.REVOKED
-            elif event.kind is EventKind.REPAIRED and status is RecordStatus.ACTIVE:
+            elif event.kind is EventKind.REPAIRED and status is not RecordStatus.REVOKED:
                 status = RecordStatus.REPAIRED
+            elif event.kind is EventKind.PUBLICITY_STOPPED and status is RecordStatus.ACTIVE:
+                status = RecordStatus.UNPUBLISHED
             elif event.kind is EventKind.CORRECTED:
                 attributes.update(event.attributes["changes"])
         entries.append(

@@ -9,7 +9,8 @@ the provider's decision (``objection_provider_decision_working_days``) and one e
 not: domain.md §8 lists local regimes) files the objection without deadlines and says so.
 
 The provider decides with written reasons: ``corrected`` (attributes changed), ``deleted``
-(the record is revoked), or ``kept`` (the subject's statement is attached). Every outcome
+(the record is revoked), ``publicity_stopped`` (no longer published — e.g. shown beyond its
+period — while it still counts), or ``kept`` (the subject's statement is attached). Every outcome
 lifts the dispute mark and names the routes of appeal. Objections past their deadline are
 ``overdue`` and counted.
 """
@@ -31,7 +32,7 @@ from ..workdays import add_working_days
 from . import cases
 from .tables import objections
 
-OUTCOMES = ("corrected", "deleted", "kept")
+OUTCOMES = ("corrected", "deleted", "publicity_stopped", "kept")
 APPEAL = (
     "If you disagree with this decision you may apply for administrative reconsideration or "
     "bring an administrative lawsuit, within the periods the law sets."
@@ -214,6 +215,8 @@ def decide(
         events.append((EventKind.CORRECTED, {"changes": changes}))
     elif outcome == "deleted":
         events.append((EventKind.REVOKED, {}))
+    elif outcome == "publicity_stopped":
+        events.append((EventKind.PUBLICITY_STOPPED, {}))
     elif statement:
         events.append((EventKind.STATEMENT_ATTACHED, {"statement": statement}))
     events.append((EventKind.DISPUTE_RESOLVED, {"outcome": outcome}))

@@ -34,7 +34,7 @@ class ExtensionRequest(BaseModel):
 
 
 class ObjectionDecision(BaseModel):
-    outcome: Literal["corrected", "deleted", "kept"]
+    outcome: Literal["corrected", "deleted", "publicity_stopped", "kept"]
     reasons: str = Field(min_length=1, max_length=5000)
     changes: dict[str, str | int | float | bool | None] | None = None
     statement: str | None = Field(default=None, max_length=5000)
@@ -110,9 +110,9 @@ def extend_objection(
 def decide_objection(
     p: PlatformDep, who: Provider, objection_id: ObjectionId, body: ObjectionDecision
 ) -> dict[str, Any]:
-    """Decide with written reasons: ``corrected`` (with ``changes``), ``deleted`` or ``kept``
-    (with the subject's ``statement`` attached). The dispute mark is lifted, the decision
-    enters the ledger, and screening follows at once."""
+    """Decide with written reasons: ``corrected`` (with ``changes``), ``deleted``,
+    ``publicity_stopped`` or ``kept`` (with the subject's ``statement`` attached). The dispute
+    mark is lifted, the decision enters the ledger, and screening follows at once."""
     with p.engine.begin() as conn:
         row = objections.decide(
             conn,
