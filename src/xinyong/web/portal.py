@@ -255,28 +255,10 @@ def file_objection_form(
     grounds: Annotated[str, Form(max_length=5000)],
 ) -> Response:
     """The portal's objection form (CSRF-protected): a record id or a list entry key."""
-    from ..rights import objections
+    from .rights_api import file_objection_for
 
     kind = "list_entry" if target.count(":") >= 2 else "record"
-    with p.engine.begin() as conn:
-        filed = objections.file(
-            conn,
-            p.pack,
-            subject_id=who.subject_id or "",
-            target_kind=kind,
-            target=target,
-            grounds=grounds,
-            actor=who.actor,
-            now=p.now(),
-            today=p.today(),
-        )
-        p.audit(
-            who,
-            "file_objection",
-            subject_id=who.subject_id,
-            conn=conn,
-            objection_id=filed["objection_id"],
-        )
+    file_objection_for(p, who, kind, target, grounds)
     return RedirectResponse("/me#objections", status_code=303)
 
 
@@ -290,24 +272,9 @@ def apply_for_repair_form(
     commitment: Annotated[str, Form(max_length=5000)],
 ) -> Response:
     """The portal's repair form (CSRF-protected); evidence one item per line."""
-    from ..rights import repair
+    from .rights_api import apply_for_repair_for
 
-    with p.engine.begin() as conn:
-        filed = repair.apply(
-            conn,
-            p.pack,
-            subject_id=who.subject_id or "",
-            record_id=record_id,
-            corrective_action=corrective_action,
-            evidence=evidence.splitlines(),
-            commitment=commitment,
-            actor=who.actor,
-            now=p.now(),
-            today=p.today(),
-        )
-        p.audit(
-            who, "apply_repair", subject_id=who.subject_id, conn=conn, repair_id=filed["repair_id"]
-        )
+    apply_for_repair_for(p, who, record_id, corrective_action, evidence.splitlines(), commitment)
     return RedirectResponse("/me#repairs", status_code=303)
 
 
@@ -320,28 +287,9 @@ def decide_repair_form(
     reasons: Annotated[str, Form(max_length=5000)],
 ) -> Response:
     """The repair decision form (CSRF-protected)."""
-    from ..rights import repair
+    from .rights_api import decide_repair_for
 
-    with p.engine.begin() as conn:
-        row = repair.decide(
-            conn,
-            repair_id[:32],
-            agency=who.agency,
-            outcome=outcome,
-            reasons=reasons,
-            actor=who.actor,
-            now=p.now(),
-            today=p.today(),
-        )
-        p.audit(
-            who,
-            "decide_repair",
-            subject_id=row["subject_id"],
-            conn=conn,
-            repair_id=repair_id,
-            outcome=outcome,
-        )
-    p.screening().refresh([row["subject_id"]])
+    decide_repair_for(p, who, repair_id[:32], outcome, reasons)
     return RedirectResponse("/cases", status_code=303)
 
 
@@ -371,28 +319,9 @@ def decide_objection_form(
     reasons: Annotated[str, Form(max_length=5000)],
 ) -> Response:
     """The decision form (CSRF-protected): deleted or kept, with written reasons."""
-    from ..rights import objections
+    from .rights_api import decide_objection_for
 
-    with p.engine.begin() as conn:
-        row = objections.decide(
-            conn,
-            objection_id[:32],
-            agency=who.agency,
-            outcome=outcome,
-            reasons=reasons,
-            actor=who.actor,
-            now=p.now(),
-            today=p.today(),
-        )
-        p.audit(
-            who,
-            "decide_objection",
-            subject_id=row["subject_id"],
-            conn=conn,
-            objection_id=objection_id,
-            outcome=outcome,
-        )
-    p.screening().refresh([row["subject_id"]])
+    decide_objection_for(p, who, objection_id[:32], outcome, reasons)
     return RedirectResponse("/cases", status_code=303)
 
 

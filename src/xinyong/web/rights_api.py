@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from ..errors import FieldError, Forbidden, InvalidData
 from ..rights import objections, repair, report
 from .access import Permission, Principal, Role
-from .platform import PlatformDep, require
+from .platform import Platform, PlatformDep, require
 
 router = APIRouter(prefix="/api", tags=["rights"])
 #: objection and repair ids
@@ -40,23 +40,18 @@ class ObjectionDecision(BaseModel):
     statement: str | None = Field(default=None, max_length=5000)
 
 
-@router.post("/objections", status_code=201)
-def file_objection(
-    p: PlatformDep,
-    who: Annotated[Principal, Depends(require(Permission.FILE_OBJECTION))],
-    body: ObjectionRequest,
+def file_objection_for(
+    p: Platform, who: Principal, target_kind: str, target: str, grounds: str
 ) -> dict[str, Any]:
-    """Contest one of the calling subject's records or list entries. The records are marked
-    disputed at once; the objection goes to their source agency with the jurisdiction's
-    deadlines (working days)."""
+    """File an objection for the calling subject, audited (the API and the portal form)."""
     with p.engine.begin() as conn:
         filed = objections.file(
             conn,
             p.pack,
             subject_id=who.subject_id or "",
-            target_kind=body.target_kind,
-            target=body.target,
-            grounds=body.grounds,
+            target_kind=target_kind,
+            target=target,
+            grounds=grounds,
             actor=who.actor,
             now=p.now(),
             today=p.today(),
@@ -69,6 +64,18 @@ def file_objection(
             objection_id=filed["objection_id"],
         )
     return filed
+
+
+@router.post("/objections", status_code=201)
+def file_objection(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.FILE_OBJECTION))],
+    body: ObjectionRequest,
+) -> dict[str, Any]:
+    """Contest one of the calling subject's records or list entries. The records are marked
+    disputed at once; the objection goes to their source agency with the jurisdiction's
+    deadlines (working days)."""
+    return file_objection_for(p, who, body.target_kind, body.target, body.grounds)
 
 
 @router.get("/objections")
@@ -106,25 +113,28 @@ def extend_objection(
     return row
 
 
-@router.post("/objections/{objection_id}/decide")
-def decide_objection(
-    p: PlatformDep, who: Provider, objection_id: ObjectionId, body: ObjectionDecision
+def decide_objection_for(
+    p: Platform,
+    who: Principal,
+    objection_id: str,
+    outcome: str,
+    reasons: str,
+    changes: dict[str, Any] | None = None,
+    statement: str | None = None,
 ) -> dict[str, Any]:
-    """Decide with written reasons: ``corrected`` (with ``changes``), ``deleted``,
-    ``publicity_stopped`` or ``kept`` (with the subject's ``statement`` attached). The dispute
-    mark is lifted, the decision enters the ledger, and screening follows at once."""
+    """The provider's decision, audited; screening follows at once."""
     with p.engine.begin() as conn:
         row = objections.decide(
             conn,
             objection_id,
             agency=who.agency,
-            outcome=body.outcome,
-            reasons=body.reasons,
+            outcome=outcome,
+            reasons=reasons,
             actor=who.actor,
             now=p.now(),
             today=p.today(),
-            changes=body.changes,
-            statement=body.statement,
+            changes=changes,
+            statement=statement,
         )
         p.audit(
             who,
@@ -132,10 +142,22 @@ def decide_objection(
             subject_id=row["subject_id"],
             conn=conn,
             objection_id=objection_id,
-            outcome=body.outcome,
+            outcome=outcome,
         )
     p.screening().refresh([row["subject_id"]])
     return row
+
+
+@router.post("/objections/{objection_id}/decide")
+def decide_objection(
+    p: PlatformDep, who: Provider, objection_id: ObjectionId, body: ObjectionDecision
+) -> dict[str, Any]:
+    """Decide with written reasons: ``corrected`` (with ``changes``), ``deleted``,
+    ``publicity_stopped`` or ``kept`` (with the subject's ``statement`` attached). The dispute
+    mark is lifted, the decision enters the ledger, and screening follows at once."""
+    return decide_objection_for(
+        p, who, objection_id, body.outcome, body.reasons, body.changes, body.statement
+    )
 
 
 class RepairRequest(BaseModel):
@@ -150,23 +172,24 @@ class RepairDecision(BaseModel):
     reasons: str = Field(min_length=1, max_length=5000)
 
 
-@router.post("/repairs", status_code=201)
-def apply_for_repair(
-    p: PlatformDep,
-    who: Annotated[Principal, Depends(require(Permission.APPLY_REPAIR))],
-    body: RepairRequest,
+def apply_for_repair_for(
+    p: Platform,
+    who: Principal,
+    record_id: str,
+    corrective_action: str,
+    evidence: list[str],
+    commitment: str,
 ) -> dict[str, Any]:
-    """Apply for credit repair of one of the calling subject's penalty records (free). Every
-    eligibility condition is checked at once and named if it fails."""
+    """File a repair application for the calling subject, audited."""
     with p.engine.begin() as conn:
         filed = repair.apply(
             conn,
             p.pack,
             subject_id=who.subject_id or "",
-            record_id=body.record_id,
-            corrective_action=body.corrective_action,
-            evidence=body.evidence,
-            commitment=body.commitment,
+            record_id=record_id,
+            corrective_action=corrective_action,
+            evidence=evidence,
+            commitment=commitment,
             actor=who.actor,
             now=p.now(),
             today=p.today(),
@@ -175,6 +198,19 @@ def apply_for_repair(
             who, "apply_repair", subject_id=who.subject_id, conn=conn, repair_id=filed["repair_id"]
         )
     return filed
+
+
+@router.post("/repairs", status_code=201)
+def apply_for_repair(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.APPLY_REPAIR))],
+    body: RepairRequest,
+) -> dict[str, Any]:
+    """Apply for credit repair of one of the calling subject's penalty records (free). Every
+    eligibility condition is checked at once and named if it fails."""
+    return apply_for_repair_for(
+        p, who, body.record_id, body.corrective_action, body.evidence, body.commitment
+    )
 
 
 @router.get("/repairs")
@@ -194,22 +230,17 @@ def list_repairs(
         )
 
 
-@router.post("/repairs/{repair_id}/decide")
-def decide_repair(
-    p: PlatformDep,
-    who: Annotated[Principal, Depends(require(Permission.DECIDE_REPAIR))],
-    repair_id: ObjectionId,
-    body: RepairDecision,
+def decide_repair_for(
+    p: Platform, who: Principal, repair_id: str, outcome: str, reasons: str
 ) -> dict[str, Any]:
-    """Grant (publicity stops, lists that end on repair end, screening follows at once) or
-    refuse, with written reasons."""
+    """The source agency's repair decision, audited; screening follows at once."""
     with p.engine.begin() as conn:
         row = repair.decide(
             conn,
             repair_id,
             agency=who.agency,
-            outcome=body.outcome,
-            reasons=body.reasons,
+            outcome=outcome,
+            reasons=reasons,
             actor=who.actor,
             now=p.now(),
             today=p.today(),
@@ -220,10 +251,22 @@ def decide_repair(
             subject_id=row["subject_id"],
             conn=conn,
             repair_id=repair_id,
-            outcome=body.outcome,
+            outcome=outcome,
         )
     p.screening().refresh([row["subject_id"]])
     return row
+
+
+@router.post("/repairs/{repair_id}/decide")
+def decide_repair(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.DECIDE_REPAIR))],
+    repair_id: ObjectionId,
+    body: RepairDecision,
+) -> dict[str, Any]:
+    """Grant (publicity stops, lists that end on repair end, screening follows at once) or
+    refuse, with written reasons."""
+    return decide_repair_for(p, who, repair_id, body.outcome, body.reasons)
 
 
 class ReportRequest(BaseModel):
