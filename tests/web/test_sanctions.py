@@ -234,7 +234,8 @@ def test_a_lift_reaches_every_agency_that_received_the_entry(web: Web) -> None:
         ).all()
     entered = {r for r, e in rows if e == "entry"}
     exited = {r for r, e in rows if e == "exit"}
-    assert entered and exited == entered and run.exits == len(entered)
+    # the lifts went out with the decision; the next full run finds nothing left to send
+    assert entered and exited == entered and run.exits == 0
     again = dispatch(
         platform.engine, platform.pack, evaluation, platform.today(), now=platform.now()
     )
@@ -288,3 +289,12 @@ def test_a_newer_evaluation_is_indexed_in_the_background(web: Web) -> None:
         time.sleep(0.05)
     assert platform.screening() is not before and platform.screening().evaluation == newer
     assert screen(web, XIAMEN_USCC, "aviation.ticket")["outcome"] == "deny"
+
+
+def test_a_decision_sends_the_lifts_at_once(web: Web) -> None:
+    before = web.get("/api/dispatch", "airline").json()
+    assert (
+        decide(web, "ZX-2", "revoked", instrument_number="（2026）京0105执复1号").status_code == 201
+    )
+    after = web.get("/api/dispatch", "airline", params={"cursor": before["next_cursor"]}).json()
+    assert [(n["subject_id"], n["event"]) for n in after["items"]] == [(XIAMEN_USCC, "exit")]

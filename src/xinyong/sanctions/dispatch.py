@@ -16,6 +16,7 @@ batches is made good by the next run.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import median
@@ -27,7 +28,7 @@ from ..errors import FieldError, Forbidden, InvalidData, NotFound
 from ..ledger.model import content_id
 from ..schemes import Pack
 from ..workdays import working_days_between
-from .standing import materialised_listings
+from .standing import derived_listings, materialised_listings
 from .tables import dispatch_notices
 
 FEEDBACK = ("applied", "not_applicable", "overridden")
@@ -54,101 +55,127 @@ def dispatch(
     engine: sa.Engine, pack: Pack, evaluation: str | None, day: date, *, now: datetime
 ) -> DispatchRun:
     """Write the notices that bring responders up to date with ``evaluation`` on ``day``."""
-    d = dispatch_notices.c
     with engine.begin() as conn:
-        active = {
-            (
-                listing.subject_id,
-                listing.list_id,
-                listing.source_agency,
-                listing.source_record_id,
-            ): (listing)
-            for listings in materialised_listings(conn, pack, evaluation, day).values()
-            for listing in listings
-            if listing.active_from is not None and listing.active_from <= day
-        }
-        # the latest notice per (responder, entry): what each responder currently holds
-        held: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-        for row in conn.execute(sa.select(dispatch_notices).order_by(d.seq)).mappings():
-            key = (row["subject_id"], row["list_id"], row["source_agency"], row["source_record_id"])
-            held.setdefault(key, {})[row["responder"]] = dict(row)
-        rows: list[dict[str, Any]] = []
-        counts = {"entry": 0, "extension": 0, "exit": 0}
+        listings = materialised_listings(conn, pack, evaluation, day)
+        return _bring_up_to_date(conn, pack, listings, day, now, subjects=None)
 
-        def notice(
-            event: str, key: tuple[str, str, str, str], responder: str, **values: Any
-        ) -> None:
-            subject_id, list_id, source_agency, source_record_id = key
-            rows.append(
-                {
-                    "notice_id": content_id(
-                        "notice",
-                        event,
-                        responder,
-                        *key,
-                        values["effective_on"],
-                        values["expires_on"],
-                    ),
-                    "created_at": now,
-                    "responder": responder,
-                    "event": event,
-                    "subject_id": subject_id,
-                    "list_id": list_id,
-                    "source_agency": source_agency,
-                    "source_record_id": source_record_id,
-                    **values,
-                }
-            )
-            counts[event] += 1
 
-        for key, listing in active.items():
-            holders = held.get(key, {})
-            for responder, measures in _measures_for(pack, listing.list_id, day).items():
-                last = holders.get(responder)
-                if last is None or last["event"] == "exit":
-                    notice(
-                        "entry",
-                        key,
-                        responder,
-                        effective_on=listing.active_from,
-                        expires_on=listing.expires_on,
-                        measures=measures,
-                    )
-                elif last["expires_on"] != listing.expires_on:
-                    notice(
-                        "extension",
-                        key,
-                        responder,
-                        effective_on=day,
-                        expires_on=listing.expires_on,
-                        measures=measures,
-                    )
-        for key, holders in held.items():
-            if key in active:
-                continue
-            for responder, last in holders.items():
-                if last["event"] != "exit":
-                    notice(
-                        "exit",
-                        key,
-                        responder,
-                        effective_on=day,
-                        expires_on=None,
-                        measures=last["measures"],
-                    )
-        existing = (
+def dispatch_subjects(
+    engine: sa.Engine, pack: Pack, subjects: Iterable[str], day: date, *, now: datetime
+) -> DispatchRun:
+    """The same for a few subjects, from their entries derived afresh: after a decision
+    (revocation, upheld objection, repair, early exit) the lift notices go out at once,
+    without waiting for the next evaluation."""
+    wanted = sorted(set(subjects))
+    listings = derived_listings(engine, pack, wanted, day)
+    with engine.begin() as conn:
+        return _bring_up_to_date(conn, pack, listings, day, now, subjects=wanted)
+
+
+def _bring_up_to_date(
+    conn: sa.Connection,
+    pack: Pack,
+    listings: Mapping[str, list[Any]],
+    day: date,
+    now: datetime,
+    *,
+    subjects: list[str] | None,
+) -> DispatchRun:
+    d = dispatch_notices.c
+    active = {
+        (
+            listing.subject_id,
+            listing.list_id,
+            listing.source_agency,
+            listing.source_record_id,
+        ): (listing)
+        for found in listings.values()
+        for listing in found
+        if listing.active_from is not None and listing.active_from <= day
+    }
+    # the latest notice per (responder, entry): what each responder currently holds
+    held: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    query = sa.select(dispatch_notices).order_by(d.seq)
+    if subjects is not None:
+        query = query.where(d.subject_id.in_(subjects))
+    for row in conn.execute(query).mappings():
+        key = (row["subject_id"], row["list_id"], row["source_agency"], row["source_record_id"])
+        held.setdefault(key, {})[row["responder"]] = dict(row)
+    rows: list[dict[str, Any]] = []
+    counts = {"entry": 0, "extension": 0, "exit": 0}
+
+    def notice(event: str, key: tuple[str, str, str, str], responder: str, **values: Any) -> None:
+        subject_id, list_id, source_agency, source_record_id = key
+        rows.append(
             {
-                r[0]
-                for r in conn.execute(
-                    sa.select(d.notice_id).where(d.notice_id.in_([r["notice_id"] for r in rows]))
-                )
+                "notice_id": content_id(
+                    "notice",
+                    event,
+                    responder,
+                    *key,
+                    values["effective_on"],
+                    values["expires_on"],
+                ),
+                "created_at": now,
+                "responder": responder,
+                "event": event,
+                "subject_id": subject_id,
+                "list_id": list_id,
+                "source_agency": source_agency,
+                "source_record_id": source_record_id,
+                **values,
             }
-            if rows
-            else set()
         )
-        fresh = [r for r in rows if r["notice_id"] not in existing]
-        if fresh:
-            conn.execute(dispatch_notices.insert(), fresh)
+        counts[event] += 1
+
+    for key, listing in active.items():
+        holders = held.get(key, {})
+        for responder, measures in _measures_for(pack, listing.list_id, day).items():
+            last = holders.get(responder)
+            if last is None or last["event"] == "exit":
+                notice(
+                    "entry",
+                    key,
+                    responder,
+                    effective_on=listing.active_from,
+                    expires_on=listing.expires_on,
+                    measures=measures,
+                )
+            elif last["expires_on"] != listing.expires_on:
+                notice(
+                    "extension",
+                    key,
+                    responder,
+                    effective_on=day,
+                    expires_on=listing.expires_on,
+                    measures=measures,
+                )
+    for key, holders in held.items():
+        if key in active:
+            continue
+        for responder, last in holders.items():
+            if last["event"] != "exit":
+                notice(
+                    "exit",
+                    key,
+                    responder,
+                    effective_on=day,
+                    expires_on=None,
+                    measures=last["measures"],
+                )
+    existing = (
+        {
+            r[0]
+            for r in conn.execute(
+                sa.select(d.notice_id).where(d.notice_id.in_([r["notice_id"] for r in rows]))
+            )
+        }
+        if rows
+        else set()
+    )
+    fresh = [r for r in rows if r["notice_id"] not in existing]
+    if fresh:
+        conn.execute(dispatch_notices.insert(), fresh)
     return DispatchRun(counts["entry"], counts["exit"], counts["extension"])
 
 

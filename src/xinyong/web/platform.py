@@ -181,6 +181,14 @@ class Platform:
         finally:
             self._rebuilding.clear()
 
+    def follow_decision(self, subject_id: str) -> None:
+        """After a decision about a subject's records: screening re-derives it at once, and
+        responders holding its entries get lift (or new entry) notices at once."""
+        from ..sanctions.dispatch import dispatch_subjects
+
+        self.screening().refresh([subject_id])
+        dispatch_subjects(self.engine, self.pack, [subject_id], self.today(), now=self.now())
+
     def audit_later(
         self,
         principal: Principal,

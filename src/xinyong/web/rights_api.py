@@ -144,7 +144,7 @@ def decide_objection_for(
             objection_id=objection_id,
             outcome=outcome,
         )
-    p.screening().refresh([row["subject_id"]])
+    p.follow_decision(row["subject_id"])
     return row
 
 
@@ -253,7 +253,7 @@ def decide_repair_for(
             repair_id=repair_id,
             outcome=outcome,
         )
-    p.screening().refresh([row["subject_id"]])
+    p.follow_decision(row["subject_id"])
     return row
 
 

@@ -370,5 +370,5 @@ def submit_decision(
     done = submit(
         p.engine, p.pack, source=who.agency or "", row=row, options=options, before_commit=log
     )
-    p.screening().refresh([done.subject_id])
+    p.follow_decision(done.subject_id)
     return {"ok": True, "subject_id": done.subject_id, "new": done.new}
