@@ -489,3 +489,31 @@ def test_explanations_match_the_cli(web: Web, role: str) -> None:
     assert entry["status"] == "active" and entry["explanation"]["legal_basis"]
     assert json.dumps(found, ensure_ascii=False).count("厦门鹭江") == 0  # ids, not names
     assert date.fromisoformat(found["as_of"]) == date(2026, 6, 30)
+
+
+def test_a_subject_grants_and_revokes_consent_from_its_own_page(web: Web) -> None:
+    assert login(web, "company", PASSWORD).status_code == 303
+    page = web.client.get("/me")
+    assert page.status_code == 200 and 'class="login consent-form"' in page.text
+    token = web.client.cookies.get("csrftoken")
+    granted = web.client.post(
+        "/me/consents",
+        data={"agency": "credit_reference_centre", "expires_on": "2026-12-31", "csrftoken": token},
+        follow_redirects=False,
+    )
+    assert granted.status_code == 303
+    [consent] = web.get("/api/consents", "company").json()["items"]
+    assert consent["in_force"] is True
+    revoked = web.client.post(
+        f"/me/consents/{consent['consent_id']}/revoke",
+        data={"csrftoken": token},
+        follow_redirects=False,
+    )
+    assert revoked.status_code == 303
+    assert web.get("/api/consents", "company").json()["items"][0]["in_force"] is False
+    forged = web.client.post(
+        "/me/consents",
+        data={"agency": "someone_else", "expires_on": "2026-12-31"},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403  # no CSRF token

@@ -384,16 +384,10 @@ def consents(p: PlatformDep, who: ConsentManager) -> dict[str, Any]:
     return {"items": [{**c.__dict__, "in_force": c.valid_on(today)} for c in found]}
 
 
-@router.post("/consents", tags=["rights"], status_code=201)
-def grant_consent(
-    p: PlatformDep,
-    who: ConsentManager,
-    agency: Annotated[str, Body(min_length=1, max_length=64)],
-    expires_on: Annotated[date, Body()],
-    purpose: Annotated[str, Body(max_length=40)] = str(Purpose.CREDIT_REPORT),
+def grant_consent_for(
+    p: Platform, who: Principal, agency: str, expires_on: date, purpose: str
 ) -> dict[str, Any]:
-    """Let a credit-service agency read the calling subject's non-public data for a purpose
-    until ``expires_on`` (inclusive)."""
+    """Record the calling subject's consent, audited (the API and the portal form)."""
     if purpose not in set(Purpose):
         raise InvalidData(
             "unknown purpose",
@@ -420,6 +414,29 @@ def grant_consent(
     return {"ok": True, **granted.__dict__}
 
 
+def revoke_consent_for(p: Platform, who: Principal, consent_id: str) -> dict[str, Any]:
+    """Revoke one of the calling subject's consents, audited."""
+    with p.engine.begin() as conn:
+        revoked = consent.revoke(
+            conn, subject_id=who.subject_id or "", consent_id=consent_id, now=p.now()
+        )
+        p.audit(who, "revoke_consent", subject_id=who.subject_id, conn=conn, consent_id=consent_id)
+    return {"ok": True, **revoked.__dict__}
+
+
+@router.post("/consents", tags=["rights"], status_code=201)
+def grant_consent(
+    p: PlatformDep,
+    who: ConsentManager,
+    agency: Annotated[str, Body(min_length=1, max_length=64)],
+    expires_on: Annotated[date, Body()],
+    purpose: Annotated[str, Body(max_length=40)] = str(Purpose.CREDIT_REPORT),
+) -> dict[str, Any]:
+    """Let a credit-service agency read the calling subject's non-public data for a purpose
+    until ``expires_on`` (inclusive)."""
+    return grant_consent_for(p, who, agency, expires_on, purpose)
+
+
 @router.delete("/consents/{consent_id}", tags=["rights"])
 def revoke_consent(
     p: PlatformDep,
@@ -427,12 +444,7 @@ def revoke_consent(
     consent_id: Annotated[str, Path(pattern="^[0-9a-f]{16}$")],
 ) -> dict[str, Any]:
     """Revoke one of the calling subject's consents; later reads under it are refused."""
-    with p.engine.begin() as conn:
-        revoked = consent.revoke(
-            conn, subject_id=who.subject_id or "", consent_id=consent_id, now=p.now()
-        )
-        p.audit(who, "revoke_consent", subject_id=who.subject_id, conn=conn, consent_id=consent_id)
-    return {"ok": True, **revoked.__dict__}
+    return revoke_consent_for(p, who, consent_id)
 
 
 @router.get("/me/access-log", tags=["rights"])

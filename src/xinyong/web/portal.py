@@ -235,7 +235,7 @@ def own_file(
     """A subject's own file: every record (public or not) with its history, list entries,
     who read the file, objections and repair applications — with the forms to file them."""
     from ..ledger import audit
-    from ..rights import objections, repair
+    from ..rights import consent, objections, repair
 
     subject_id = who.subject_id or ""
     with p.engine.connect() as conn:
@@ -243,8 +243,40 @@ def own_file(
         data["access_log"] = audit.entries(conn, subject_id=subject_id, limit=200)
         data["objections"] = objections.listing(conn, today=p.today(), subject_id=subject_id)
         data["repairs"] = repair.listing(conn, today=p.today(), subject_id=subject_id)
+        data["consents"] = [
+            {**c.__dict__, "in_force": c.valid_on(p.today())}
+            for c in consent.of_subject(conn, subject_id)
+        ]
     p.audit(who, "read_file", subject_id=subject_id, purpose="subject_access", via="portal")
     return render(request, "me.html", data, who)
+
+
+@router.post("/me/consents")
+def grant_consent_form(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.MANAGE_CONSENT))],
+    agency: Annotated[str, Form(min_length=1, max_length=64)],
+    expires_on: Annotated[str, Form(pattern=r"^\d{4}-\d{2}-\d{2}$")],
+) -> Response:
+    """The consent form (CSRF-protected): a credit-service agency, until a date."""
+    from .api import grant_consent_for
+
+    # the field's pattern makes the date present; a past or impossible one is refused
+    grant_consent_for(p, who, agency, _day(expires_on) or date.min, "credit_report")
+    return RedirectResponse("/me#consents", status_code=303)
+
+
+@router.post("/me/consents/{consent_id}/revoke")
+def revoke_consent_form(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.MANAGE_CONSENT))],
+    consent_id: str,
+) -> Response:
+    """Revoke a consent from the portal (CSRF-protected)."""
+    from .api import revoke_consent_for
+
+    revoke_consent_for(p, who, consent_id[:32])
+    return RedirectResponse("/me#consents", status_code=303)
 
 
 @router.post("/me/objections")
