@@ -93,16 +93,13 @@ def dispatch_status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Per responder: notices, acknowledged, answered, coverage, overdue."""
-    from ..sanctions.dispatch import metrics
+    from ..sanctions.dispatch import acknowledgement_days, metrics
     from .output import console, print_json
 
     _, engine, pack = _context()
     today = date.today()
-    deadline = pack.procedures["dispatch_acknowledge"].at(today)
     with engine.connect() as conn:
-        found = metrics(
-            conn, today=today, ack_working_days=int(deadline[0] or 1) if deadline else 1
-        )
+        found = metrics(conn, today=today, ack_working_days=acknowledgement_days(pack, today))
     if as_json:
         print_json(found)
         return

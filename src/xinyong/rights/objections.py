@@ -46,20 +46,14 @@ class Deadlines:
     extension_days: int | None
 
 
-def _days(pack: Pack, name: str, day: date) -> int | None:
-    parameter = pack.procedures.get(name)
-    found = parameter.at(day) if parameter is not None else None
-    return int(found[0]) if found and found[0] is not None else None
-
-
 def deadlines(pack: Pack, filed_on: date) -> Deadlines:
     """The jurisdiction's deadlines for an objection filed on ``filed_on``."""
-    check = _days(pack, "objection_platform_check_working_days", filed_on)
-    decide = _days(pack, "objection_provider_decision_working_days", filed_on)
+    check = pack.procedure("objection_platform_check_working_days", filed_on)
+    decide = pack.procedure("objection_provider_decision_working_days", filed_on)
     check_due = add_working_days(filed_on, check) if check else None
     decision_due = add_working_days(check_due or filed_on, decide) if decide else None
     return Deadlines(
-        check_due, decision_due, _days(pack, "objection_extension_working_days", filed_on)
+        check_due, decision_due, pack.procedure("objection_extension_working_days", filed_on)
     )
 
 

@@ -34,12 +34,6 @@ from .tables import repairs
 OUTCOMES = ("granted", "refused")
 
 
-def _days(pack: Pack, name: str, day: date) -> int | None:
-    parameter = pack.procedures.get(name)
-    found = parameter.at(day) if parameter is not None else None
-    return int(found[0]) if found and found[0] is not None else None
-
-
 def eligibility(
     conn: sa.Connection, pack: Pack, subject_id: str, record_id: str, today: date
 ) -> list[dict[str, Any]]:
@@ -110,8 +104,8 @@ def apply(
     provider = conn.execute(
         sa.text("SELECT source_agency FROM records WHERE record_id = :r"), {"r": record_id}
     ).scalar_one()
-    decide_in = _days(pack, "repair_decision_working_days", today)
-    answer_in = _days(pack, "repair_feedback_working_days", today)
+    decide_in = pack.procedure("repair_decision_working_days", today)
+    answer_in = pack.procedure("repair_feedback_working_days", today)
     row = {
         "repair_id": secrets.token_hex(8),
         "subject_id": subject_id,

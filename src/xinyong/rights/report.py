@@ -30,12 +30,6 @@ def canonical(body: dict[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
 
 
-def _free_per_year(pack: Pack, day: date) -> int | None:
-    parameter = pack.procedures.get("own_reports_per_year")
-    found = parameter.at(day) if parameter is not None else None
-    return int(found[0]) if found and found[0] is not None else None
-
-
 def issue(
     conn: sa.Connection,
     pack: Pack,
@@ -53,7 +47,7 @@ def issue(
     c = credit_reports.c
     consent_id = None
     if own:
-        allowed = _free_per_year(pack, today)
+        allowed = pack.procedure("own_reports_per_year", today)
         year_start = date(today.year, 1, 1)
         issued = conn.execute(
             sa.select(sa.func.count()).where(

@@ -257,6 +257,12 @@ def feedback(
     return {**row, **values}
 
 
+def acknowledgement_days(pack: Pack, day: date) -> int:
+    """Working days a responder has to acknowledge a notice (the pack's
+    ``dispatch_acknowledge``; one if the pack sets none)."""
+    return pack.procedure("dispatch_acknowledge", day) or 1
+
+
 def metrics(conn: sa.Connection, *, today: date, ack_working_days: int) -> dict[str, Any]:
     """Per responder: notices, acknowledged, answered (coverage), median hours to
     acknowledge, and notices unacknowledged after ``ack_working_days`` (overdue)."""

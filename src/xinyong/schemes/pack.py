@@ -117,6 +117,13 @@ class Pack:
     def id(self) -> str:
         return self.meta.id
 
+    def procedure(self, name: str, day: date) -> int | None:
+        """The value of the due-process parameter ``name`` in force on ``day``; ``None`` when
+        the pack sets none (or it was repealed)."""
+        parameter = self.procedures.get(name)
+        found = parameter.at(day) if parameter is not None else None
+        return found[0] if found is not None else None
+
     def cite(self, ref: Reference) -> str:
         """A reference in words, e.g. ``企业信息公示暂行条例 Art 6``."""
         instrument = self.laws[ref.instrument]

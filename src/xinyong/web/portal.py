@@ -217,10 +217,9 @@ def dispatch_coverage(
     who: Annotated[Principal, Depends(require(Permission.READ_DISPATCH_METRICS))],
 ) -> Response:
     """For operators: how far the responding agencies acknowledge and answer notices."""
-    from ..sanctions.dispatch import metrics
+    from ..sanctions.dispatch import acknowledgement_days, metrics
 
-    deadline = p.pack.procedures["dispatch_acknowledge"].at(p.today())
-    days = int(deadline[0] or 1) if deadline else 1
+    days = acknowledgement_days(p.pack, p.today())
     with p.engine.connect() as conn:
         data = metrics(conn, today=p.today(), ack_working_days=days)
     return render(request, "dispatch.html", {**data, "deadline_working_days": days}, who)

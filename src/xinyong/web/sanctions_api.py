@@ -313,8 +313,7 @@ def dispatch_metrics(
 ) -> dict[str, Any]:
     """Per responder: notices, acknowledged, answered (coverage), median hours to
     acknowledge, overdue (unacknowledged after the pack's deadline)."""
-    deadline = p.pack.procedures["dispatch_acknowledge"].at(p.today())
-    days = int(deadline[0] or 1) if deadline else 1
+    days = dispatching.acknowledgement_days(p.pack, p.today())
     with p.engine.connect() as conn:
         return dispatching.metrics(conn, today=p.today(), ack_working_days=days)
 
