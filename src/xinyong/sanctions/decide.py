@@ -161,6 +161,36 @@ def _cite(pack: Pack, measure: Measure, extra: Iterable[Any]) -> tuple[str, ...]
     return tuple(dict.fromkeys(pack.cite(r) for r in refs))
 
 
+def _ground(
+    pack: Pack, measure: Measure, link: Link | None, basis: list[Any], **source: Any
+) -> Ground:
+    """A ground for ``measure``; ``source`` names the list or order and its dates."""
+    return Ground(
+        effect=measure.effect,
+        measure_id=measure.id,
+        measure_zh=measure.content_zh,
+        measure_en=measure.content_en,
+        category=measure.category,
+        legal_basis=_cite(pack, measure, [*basis, *([measure.reach_basis] if link else [])]),
+        via_role=link.role if link else None,
+        via_subject=link.organisation if link else None,
+        via_name=link.organisation_name if link else None,
+        **source,
+    )
+
+
+def _reaches(measure: Measure, action: str, link: Link | None) -> bool:
+    """``measure`` covers ``action`` and — through a link — reaches that role."""
+    return action in measure.actions and (link is None or link.role in measure.reaches)
+
+
+ORDER_REMEDY = (
+    "Apply to the court that issued the order: it is lifted on security or the applicant's "
+    "consent and must be lifted on full performance; an exception may be permitted for living "
+    "or business needs."
+)
+
+
 def _listing_grounds(
     pack: Pack, listings: Iterable[Listing], action: str, day: date, link: Link | None
 ) -> list[Ground]:
@@ -170,37 +200,25 @@ def _listing_grounds(
             continue
         if listing.expires_on is not None and listing.expires_on <= day:
             continue
-        for memo in pack.memoranda.values():
-            if listing.list_id not in memo.target_lists or not memo.in_force(day):
+        for memo, row, measure in pack.measures_for(listing.list_id, day):
+            if not _reaches(measure, action, link):
                 continue
-            for row in memo.rows:
-                measure = pack.measures[row.measure]
-                if action not in measure.actions or not measure.in_force(day):
-                    continue
-                if link is not None and link.role not in measure.reaches:
-                    continue
-                basis = [*row.legal_basis, *([measure.reach_basis] if link else [])]
-                found.append(
-                    Ground(
-                        kind="list",
-                        effect=measure.effect,
-                        measure_id=measure.id,
-                        measure_zh=measure.content_zh,
-                        measure_en=measure.content_en,
-                        category=measure.category,
-                        implementing_agency=row.implementing_agency,
-                        legal_basis=_cite(pack, measure, basis),
-                        list_id=listing.list_id,
-                        memorandum=f"{memo.title_zh} ({memo.number})",
-                        order_case=None,
-                        since=listing.active_from,
-                        until=listing.expires_on,
-                        via_role=link.role if link else None,
-                        via_subject=link.organisation if link else None,
-                        via_name=link.organisation_name if link else None,
-                        remedy=measure.remedy,
-                    )
+            found.append(
+                _ground(
+                    pack,
+                    measure,
+                    link,
+                    list(row.legal_basis),
+                    kind="list",
+                    implementing_agency=row.implementing_agency,
+                    list_id=listing.list_id,
+                    memorandum=f"{memo.title_zh} ({memo.number})",
+                    order_case=None,
+                    since=listing.active_from,
+                    until=listing.expires_on,
+                    remedy=measure.remedy,
                 )
+            )
     return found
 
 
@@ -212,31 +230,24 @@ def _order_grounds(
         if not order.in_force(day) or not order.covers(action, day):
             continue
         for measure in pack.measures.values():
-            if not measure.applies_to_orders or action not in measure.actions:
+            if not measure.applies_to_orders or not measure.in_force(day):
                 continue
-            if not measure.in_force(day) or (link is not None and link.role not in measure.reaches):
+            if not _reaches(measure, action, link):
                 continue
             found.append(
-                Ground(
+                _ground(
+                    pack,
+                    measure,
+                    link,
+                    [],
                     kind="order",
-                    effect=measure.effect,
-                    measure_id=measure.id,
-                    measure_zh=measure.content_zh,
-                    measure_en=measure.content_en,
-                    category=measure.category,
                     implementing_agency=measure.implementing_agency,
-                    legal_basis=_cite(pack, measure, [measure.reach_basis] if link else []),
                     list_id=None,
                     memorandum=None,
                     order_case=f"{order.case_number} ({order.court}, signed by {order.signed_by})",
                     since=order.issued_on,
                     until=order.valid_to,
-                    via_role=link.role if link else None,
-                    via_subject=link.organisation if link else None,
-                    via_name=link.organisation_name if link else None,
-                    remedy="Apply to the court that issued the order: it is lifted on security or "
-                    "the applicant's consent and must be lifted on full performance; an "
-                    "exception may be permitted for living or business needs.",
+                    remedy=ORDER_REMEDY,
                 )
             )
     return found

@@ -36,6 +36,7 @@ from .measures import (
     Measure,
     MeasuresFile,
     Memorandum,
+    MemorandumRow,
     Responder,
     RespondersFile,
 )
@@ -116,6 +117,19 @@ class Pack:
     @property
     def id(self) -> str:
         return self.meta.id
+
+    def measures_for(
+        self, list_id: str, day: date
+    ) -> Iterator[tuple[Memorandum, MemorandumRow, Measure]]:
+        """Each (memorandum, row, measure) in force on ``day`` that attaches a measure to
+        entries of ``list_id``."""
+        for memo in self.memoranda.values():
+            if list_id not in memo.target_lists or not memo.in_force(day):
+                continue
+            for row in memo.rows:
+                measure = self.measures[row.measure]
+                if measure.in_force(day):
+                    yield memo, row, measure
 
     def procedure(self, name: str, day: date) -> int | None:
         """The value of the due-process parameter ``name`` in force on ``day``; ``None`` when
