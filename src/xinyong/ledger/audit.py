@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +25,7 @@ import sqlalchemy as sa
 from . import tables as t
 
 GENESIS = "0" * 64
+log = logging.getLogger("xinyong.audit")
 
 
 @dataclass(frozen=True)
@@ -190,8 +193,6 @@ class Batcher:
     costs one write per batch instead of one per read. Events wait at most ``interval``."""
 
     def __init__(self, engine: sa.Engine, interval: float = 0.2) -> None:
-        import threading
-
         self.engine, self.interval = engine, interval
         self._pending: list[AuditEvent] = []
         self._lock = threading.Lock()
@@ -219,15 +220,12 @@ class Batcher:
         return len(batch)
 
     def start(self) -> None:
-        import logging
-        import threading
-
         def loop() -> None:
             while not self._stop.wait(self.interval):
                 try:
                     self.flush()
                 except Exception:  # retried at the next tick; nothing is dropped
-                    logging.getLogger("xinyong.audit").exception("audit batch failed")
+                    log.exception("audit batch failed")
 
         self._thread = threading.Thread(target=loop, name="audit-batcher", daemon=True)
         self._thread.start()

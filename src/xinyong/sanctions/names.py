@@ -31,11 +31,6 @@ def syllables(name: str) -> list[str]:
     return [x.lower() for x in lazy_pinyin(name_key(name)) if x.strip()]
 
 
-def pinyin_key(name: str) -> str:
-    """``王秀英`` → ``wangxiuying``; Latin letters and digits kept, lower-cased."""
-    return "".join(syllables(name))
-
-
 def _grams(key: str, sounds: list[str]) -> set[str]:
     """Blocking keys: character bigrams of the name, and pinyin syllable pairs (with each
     syllable alone for short names)."""
