@@ -104,6 +104,16 @@ class Settings(BaseSettings):
         default="5/minute",
         description="Failed portal logins allowed per username and per client address.",
     )
+    evidence_max_bytes: int = Field(
+        default=5_000_000,
+        ge=10_000,
+        le=50_000_000,
+        description=(
+            "Largest evidence file (PDF, PNG or JPEG) a subject may upload to an objection or a "
+            "repair application (bytes); larger is refused. Upload requests may exceed "
+            "`XINYONG_MAX_BODY_BYTES` by this much."
+        ),
+    )
     max_body_bytes: int = Field(
         default=1_000_000,
         ge=1_000,

@@ -64,6 +64,7 @@ def test_a_valid_scheme() -> None:
         ({"start_score": "base"}, "parameter 'base' is used but not defined"),
         ({"pilot": True}, "a pilot scheme is off by default"),
         ({"indicators": []}, "at least 1 item"),
+        ({"adverse_grades": ["E"]}, "adverse_grades ['E'] are not grades of this scheme"),
     ],
 )
 def test_refuses(changes: dict[str, Any], words: str) -> None:

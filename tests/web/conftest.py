@@ -193,6 +193,8 @@ ACCOUNTS: list[tuple[str, Role, str | None, str | None]] = [
     ("operator", Role.OPERATOR, None, None),
     ("samr", Role.SOURCE_AGENCY, "samr", None),
     ("court", Role.SOURCE_AGENCY, "court", None),
+    # the authority of the public credit comprehensive evaluation
+    ("ndrc", Role.SOURCE_AGENCY, "development_reform", None),
     ("airline", Role.RESPONDING_AGENCY, "civil_aviation", None),
     ("bank", Role.CREDIT_SERVICE, "credit_reference_centre", None),
     ("company", Role.SUBJECT, None, XIAMEN_USCC),

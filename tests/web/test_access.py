@@ -68,6 +68,11 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/commitments"): frozenset({"company"}),
     ("POST", "/api/commitments/{commitment_id}/withdraw"): frozenset({"company"}),
     ("POST", "/api/commitments/{commitment_id}/finding"): frozenset({"samr"}),
+    ("POST", "/api/objections/{objection_id}/evidence"): frozenset({"company"}),
+    ("POST", "/api/repairs/{repair_id}/evidence"): frozenset({"company"}),
+    ("GET", "/api/evidence/{evidence_id}"): frozenset({"company", "samr", "operator"}),
+    ("GET", "/api/grade-notices/pending"): frozenset({"samr"}),
+    ("POST", "/api/grade-notices"): frozenset({"samr"}),
 }
 PURPOSE = {
     "operator": "supervision",
@@ -100,6 +105,7 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
         .replace("{objection_id}", "0123456789abcdef")
         .replace("{repair_id}", "0123456789abcdef")
         .replace("{commitment_id}", "0123456789abcdef")
+        .replace("{evidence_id}", "0123456789abcdef")
     )
     params: dict[str, str] = {}
     if route == "/api/subjects":
@@ -151,6 +157,11 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
         body = {"reason": "the case file is with the court"}
     elif route.endswith("/decide"):
         body = {"outcome": "kept", "reasons": "the penalty decision stands as issued"}
+    elif route == "/api/grade-notices":
+        body = {"subject": XIAMEN_USCC, "scheme_id": "cn.no_such_scheme"}
+    elif route.endswith("/evidence"):
+        upload = {"file": ("receipt.pdf", b"%PDF-1.4 receipt", "application/pdf")}
+        return web.client.request(method, path, files=upload, headers=web.as_role(role))
     elif route == "/api/decisions":
         body = {
             "source_record_id": "1",

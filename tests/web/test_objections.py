@@ -199,3 +199,106 @@ def test_stopped_publicity_hides_the_record_but_it_still_counts(web: Web) -> Non
     own = web.get(f"/api/subjects/{XIAMEN_USCC}/file", "company").json()
     [record] = [r for r in own["records"] if r["record_id"] == penalty]
     assert record["status"] == "unpublished" and record["public"] is False
+
+
+def own_file(web: Web) -> Any:
+    return web.get(f"/api/subjects/{XIAMEN_USCC}/file", "company").json()
+
+
+def test_a_grade_objection_goes_to_the_schemes_authority_and_marks_the_grade(web: Web) -> None:
+    scheme = "cn.public_credit.comprehensive"
+    [before] = [g for g in own_file(web)["grades"] if g["scheme_id"] == scheme]
+    counted = sorted({r for ids in before["records"].values() for r in ids})
+    assert before["grade"] == "D" and before["disputed"] is False and len(counted) == 2
+    filed = object_to(web, scheme, kind="grade")
+    assert filed.status_code == 201, filed.text
+    body = filed.json()
+    assert body["provider"] == "development_reform" and sorted(body["record_ids"]) == counted
+    [during] = [g for g in own_file(web)["grades"] if g["scheme_id"] == scheme]
+    assert during["disputed"] is True
+    assert web.get("/api/objections", "samr").json()["items"] == []
+    penalty = record_id(web, "1")
+    stray = web.client.post(
+        f"/api/objections/{body['objection_id']}/decide",
+        json={"outcome": "kept", "reasons": "the grade follows the rules", "records": ["f" * 32]},
+        headers=web.as_role("ndrc"),
+    )
+    assert stray.status_code == 422 and stray.json()["errors"][0]["field"] == "records"
+    decided = web.client.post(
+        f"/api/objections/{body['objection_id']}/decide",
+        json={
+            "outcome": "kept",
+            "reasons": "both records are counted as the scheme says",
+            "statement": "The fine was paid on the day it was imposed.",
+            "records": [penalty],
+        },
+        headers=web.as_role("ndrc"),
+    )
+    assert decided.status_code == 200, decided.text
+    after = own_file(web)
+    [grade] = [g for g in after["grades"] if g["scheme_id"] == scheme]
+    assert grade["disputed"] is False
+    kinds = {r["record_id"]: [e["kind"] for e in r["events"]] for r in after["records"]}
+    assert "statement_attached" in kinds[penalty]
+    [other] = [r for r in counted if r != penalty]
+    assert "statement_attached" not in kinds[other] and kinds[other][-1] == "dispute_resolved"
+
+
+def test_a_grade_objection_needs_a_scheme_that_grades_the_subject(web: Web) -> None:
+    unknown = object_to(web, "cn.no_such_scheme", kind="grade")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown-target"
+    pilot = object_to(web, "cn.pilot.points_rongcheng", kind="grade")  # off, and for persons
+    assert pilot.status_code in (404, 422)
+
+
+def test_removed_from_list_ends_that_entry_but_the_record_stands(web: Web) -> None:
+    court = "cn.court.dishonest_debtors:court:ZX-2"
+    listed = {e["list_id"] for e in web.get(f"/api/subjects/{XIAMEN_USCC}").json()["lists"]}
+    assert "cn.court.dishonest_debtors" in listed
+    on_record = object_to(web, record_id(web, "1")).json()
+    wrong = web.client.post(
+        f"/api/objections/{on_record['objection_id']}/decide",
+        json={"outcome": "removed_from_list", "reasons": "a record objection has no list"},
+        headers=web.as_role("samr"),
+    )
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "outcome"
+    filed = object_to(web, court, kind="list_entry").json()
+    decided = web.client.post(
+        f"/api/objections/{filed['objection_id']}/decide",
+        json={
+            "outcome": "removed_from_list",
+            "reasons": "the debtor had performed before the listing decision",
+        },
+        headers=web.as_role("court"),
+    )
+    assert decided.status_code == 200, decided.text
+    public = web.get(f"/api/subjects/{XIAMEN_USCC}").json()
+    assert "cn.court.dishonest_debtors" not in {e["list_id"] for e in public["lists"]}
+    check = web.client.post(
+        "/api/screen",
+        json={"subject": XIAMEN_USCC, "action": "aviation.ticket"},
+        headers=web.as_role("airline"),
+    ).json()
+    assert check["outcome"] == "allow"
+    [record] = [r for r in own_file(web)["records"] if r["item_code"] == "court.dishonest_debtor"]
+    assert record["status"] == "active"  # the record itself stands
+    assert [e["kind"] for e in record["events"]][-2:] == ["delisted", "dispute_resolved"]
+
+
+def test_a_report_objection_runs_on_the_credit_reporting_regime(web: Web) -> None:
+    issued = web.client.post("/api/reports", json={}, headers=web.as_role("company")).json()
+    penalty = record_id(web, "1")
+    filed = object_to(web, f"{issued['report_id']}:{penalty}", kind="report")
+    assert filed.status_code == 201, filed.text
+    body = filed.json()
+    # 征信业管理条例 Art 25: 20 days from receipt, calendar days, no extension
+    assert body["regime"] == "credit_reporting" and body["provider"] == "samr"
+    assert body["decision_due"] == "2026-07-20" and body["check_due"] is None
+    extended = web.client.post(
+        f"/api/objections/{body['objection_id']}/extend",
+        json={"reason": "waiting for the file"},
+        headers=web.as_role("samr"),
+    )
+    assert extended.status_code == 422
+    foreign = object_to(web, f"{issued['report_id']}:{'a' * 32}", kind="report")
+    assert foreign.status_code == 404

@@ -12,6 +12,7 @@ evaluation is not shown as active).
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -201,8 +202,6 @@ def _entry_view(pack: Pack, row: Any) -> dict[str, Any]:
     list_type = pack.lists.get(row["list_id"])
     explanation = row["explanation"]
     if isinstance(explanation, str):
-        import json
-
         explanation = json.loads(explanation)
     return {
         "list_id": row["list_id"],
@@ -293,11 +292,11 @@ def public_subject(
     records.sort(key=lambda r: r["decided_on"], reverse=True)
     listed = {lt.id for lt in public_lists(pack, as_of)}
     own_entries = _entries_of(conn, evaluation, subject_id)
-    ended = _ended(conn, [r for e in own_entries for r in _ids(e)], as_of)
+    ended = _ended(conn, own_entries, as_of)
     memberships = [
         {**_entry_view(pack, row), "measures": measures_for_list(pack, row["list_id"], as_of)}
         for row in own_entries
-        if row["list_id"] in listed and entry_in_force(row, as_of) and not ended & _ids(row)
+        if row["list_id"] in listed and entry_in_force(row, as_of) and not _is_ended(row, ended)
     ]
     if subject.kind.is_person and not (records or memberships):
         # a person the public may see nothing about is not shown at all, not even by name
@@ -408,44 +407,49 @@ def current_entries(
         .offset((page - 1) * per_page)
     ).mappings()
     shown = list(rows)
-    ended = _ended(conn, [r for row in shown for r in _ids(row)], as_of)
+    ended = _ended(conn, shown, as_of)
     items = [
         {**_entry_view(pack, r), "subject": subject_summary(_subject_from_row(r))}
         for r in shown
-        if not ended & _ids(r)
+        if not _is_ended(r, ended)
     ]
     return Page(items, page, per_page, total)
 
 
 #: decisions that end a list entry at once, before the next evaluation is materialised
-ENDING_EVENTS = ("revoked", "repaired", "early_exit")
+ENDING_EVENTS = ("revoked", "repaired", "early_exit", "delisted")
 
 
 def _ids(row: Any) -> set[str]:
     ids = row["record_ids"]
     if isinstance(ids, str):
-        import json
-
         ids = json.loads(ids)
     return set(ids)
 
 
-def _ended(conn: sa.Connection, record_ids: list[str], as_of: date) -> set[str]:
-    """Of ``record_ids``, those a revocation, repair or early exit ended by ``as_of``: their
-    entries are not shown even though the materialised evaluation predates the decision."""
+def _ended(conn: sa.Connection, rows: list[Any], as_of: date) -> set[tuple[str, str]]:
+    """Of the entries ``rows``, the (list, record) pairs a revocation, repair, early exit or
+    removal on objection ended by ``as_of``: such entries are not shown even though the
+    materialised evaluation predates the decision. A removal ends one list only."""
+    record_ids = sorted({r for row in rows for r in _ids(row)})
     if not record_ids:
         return set()
     e = t.record_events.c
-    return {
-        r[0]
-        for r in conn.execute(
-            sa.select(e.record_id).where(
-                e.record_id.in_(sorted(set(record_ids))),
-                e.kind.in_(ENDING_EVENTS),
-                e.effective_on <= as_of,
-            )
+    found = conn.execute(
+        sa.select(e.record_id, e.kind, e.attributes).where(
+            e.record_id.in_(record_ids), e.kind.in_(ENDING_EVENTS), e.effective_on <= as_of
         )
-    }
+    ).all()
+    ended = set()
+    for record_id, kind, attributes in found:
+        if isinstance(attributes, str):
+            attributes = json.loads(attributes)
+        ended.add((attributes.get("list_id", "*") if kind == "delisted" else "*", record_id))
+    return ended
+
+
+def _is_ended(row: Any, ended: set[tuple[str, str]]) -> bool:
+    return any(("*", r) in ended or (row["list_id"], r) in ended for r in _ids(row))
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..ledger.tables import subjects
 from ..schemes import Pack
 from .engines import SqlEngine
-from .grading import Grade, evaluate_grades
+from .grading import Grade, subject_grades
 from .lifecycle import ListEntry
 from .run import evaluate_lists
 
@@ -42,5 +43,9 @@ def explain_subject(engine: sa.Engine, pack: Pack, subject_id: str, as_of: date)
     entries = evaluate_lists(
         query_engine, pack, as_of, only=lambda r: r["subject_id"] == subject_id
     )
-    grades = evaluate_grades(query_engine, pack, as_of, only=lambda s: s == subject_id)
+    with engine.connect() as conn:
+        kind = conn.execute(
+            sa.select(subjects.c.kind).where(subjects.c.subject_id == subject_id)
+        ).scalar()
+        grades = [g.grade for g in subject_grades(conn, pack, subject_id, kind or "", as_of)]
     return Explanation(subject_id, as_of, entries, grades)

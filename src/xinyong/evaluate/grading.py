@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlglot import exp
 
 from ..errors import RuleError
 from ..schemes import Pack
-from ..schemes.grades import GradingScheme
+from ..schemes.grades import GradingScheme, Indicator
 from ..workdays import add_months
-from .criteria import condition_sql, not_ended, standing
+from .criteria import Dialect, condition_sql, not_ended, standing, to_sql
 from .engines import QueryEngine
 
 
@@ -54,36 +55,79 @@ def _value(scheme: GradingScheme, pack: Pack, name: str, as_of: date) -> tuple[i
     return value, pack.cite(reference) + ("" if reference.verified else " (unverified)")
 
 
-def counts_query(scheme: GradingScheme, window_start: date, as_of: date) -> exp.Expr:
-    """Per subject and indicator, the number of qualifying records."""
+def _qualifying(
+    indicator: Indicator,
+    window_start: date,
+    as_of: date,
+    subject_id: str | None,
+    *columns: exp.Expr,
+) -> exp.Select:
+    """``columns`` of the records ``indicator`` counts (of one subject, if given)."""
     day, start = exp.Literal.string(as_of.isoformat()), exp.Literal.string(window_start.isoformat())
-    parts = []
-    for indicator in scheme.indicators:
-        query = (
-            exp.select(
-                exp.column("subject_id", table="r"),
-                exp.alias_(exp.Literal.string(indicator.id), "indicator"),
-                exp.alias_(exp.Count(this=exp.Star()), "n"),
+    query = (
+        exp.select(*columns)
+        .from_(exp.alias_(exp.to_table("records"), "r"))
+        .where(
+            exp.column("item_code", table="r").isin(
+                *[exp.Literal.string(i) for i in indicator.items]
             )
-            .from_(exp.alias_(exp.to_table("records"), "r"))
-            .where(
-                exp.column("item_code", table="r").isin(
-                    *[exp.Literal.string(i) for i in indicator.items]
-                )
-            )
-            .where(exp.column("decided_on", table="r") <= day)
-            .where(exp.column("decided_on", table="r") >= start)
-            .where(standing(as_of))
-            .where(not_ended(as_of))
-            .group_by(exp.column("subject_id", table="r"))
         )
-        for condition in indicator.where:
-            query = query.where(condition_sql(condition, window_start))
-        parts.append(query)
+        .where(exp.column("decided_on", table="r") <= day)
+        .where(exp.column("decided_on", table="r") >= start)
+        .where(standing(as_of))
+        .where(not_ended(as_of))
+    )
+    if subject_id is not None:
+        query = query.where(exp.column("subject_id", table="r").eq(exp.Literal.string(subject_id)))
+    for condition in indicator.where:
+        query = query.where(condition_sql(condition, window_start))
+    return query
+
+
+def _union(parts: list[exp.Select]) -> exp.Expr:
     union: exp.Expr = parts[0]
     for part in parts[1:]:
         union = exp.union(union, part, distinct=False)
     return union
+
+
+def counts_query(
+    scheme: GradingScheme, window_start: date, as_of: date, subject_id: str | None = None
+) -> exp.Expr:
+    """Per subject and indicator, the number of qualifying records."""
+    return _union(
+        [
+            _qualifying(
+                indicator,
+                window_start,
+                as_of,
+                subject_id,
+                exp.column("subject_id", table="r"),
+                exp.alias_(exp.Literal.string(indicator.id), "indicator"),
+                exp.alias_(exp.Count(this=exp.Star()), "n"),
+            ).group_by(exp.column("subject_id", table="r"))
+            for indicator in scheme.indicators
+        ]
+    )
+
+
+def records_query(
+    scheme: GradingScheme, window_start: date, as_of: date, subject_id: str
+) -> exp.Expr:
+    """The records of one subject each indicator counts: the evidence behind its grade."""
+    return _union(
+        [
+            _qualifying(
+                indicator,
+                window_start,
+                as_of,
+                subject_id,
+                exp.column("record_id", table="r"),
+                exp.alias_(exp.Literal.string(indicator.id), "indicator"),
+            )
+            for indicator in scheme.indicators
+        ]
+    )
 
 
 def subjects_query(scheme: GradingScheme) -> exp.Expr:
@@ -191,3 +235,37 @@ def distribution(grades: list[Grade]) -> dict[str, dict[str, int]]:
         by_grade = out.setdefault(g.scheme_id, {})
         by_grade[g.grade] = by_grade.get(g.grade, 0) + 1
     return {k: dict(sorted(v.items())) for k, v in sorted(out.items())}
+
+
+@dataclass(frozen=True)
+class SubjectGrade:
+    """One subject's grade under one scheme, derived now, with the records behind it."""
+
+    grade: Grade
+    #: indicator → the ids of the records it counted
+    records: dict[str, list[str]]
+
+
+def subject_grades(
+    conn: sa.Connection, pack: Pack, subject_id: str, kind: str, as_of: date
+) -> list[SubjectGrade]:
+    """The subject's grade under every enabled scheme in force on ``as_of`` that applies to
+    its ``kind``, derived from the ledger at once (not from the last evaluation): what the
+    subject's own file shows, and what a grade objection concerns."""
+    dialect: Dialect = "postgres" if conn.dialect.name == "postgresql" else "sqlite"
+    found = []
+    for scheme in sorted(pack.grades.values(), key=lambda s: s.id):
+        if not scheme.enabled or kind not in scheme.subject_kinds:
+            continue
+        if scheme.effective_from > as_of or (scheme.effective_to and scheme.effective_to < as_of):
+            continue
+        start = _window_start(scheme, pack, as_of)
+        records: dict[str, list[str]] = defaultdict(list)
+        query = records_query(scheme, start, as_of, subject_id)
+        for record_id, indicator in conn.exec_driver_sql(to_sql(query, dialect)).all():
+            records[indicator].append(record_id)
+        counts = {indicator: len(ids) for indicator, ids in records.items()}
+        found.append(
+            SubjectGrade(score_subject(scheme, pack, subject_id, counts, as_of), dict(records))
+        )
+    return found

@@ -41,6 +41,7 @@ class ExitReason(StrEnum):
     EARLY_EXIT = "early_exit"  # early removal granted after the minimum time
     REVOKED = "revoked"  # the underlying decision was annulled
     REPAIRED = "repaired"  # credit repair granted
+    REMOVED_ON_OBJECTION = "removed_on_objection"  # an upheld objection found the listing wrong
     CRITERIA_NO_LONGER_MET = "criteria_no_longer_met"  # a later version no longer qualifies
 
 
@@ -103,11 +104,19 @@ def entry_explanation(
     }
 
 
-def _months(event: dict[str, Any]) -> int:
+def _attributes(event: dict[str, Any]) -> dict[str, Any]:
     attributes = event.get("attributes") or {}
-    if isinstance(attributes, str):
-        attributes = json.loads(attributes)
-    return int(attributes.get("months", 0))
+    return json.loads(attributes) if isinstance(attributes, str) else dict(attributes)
+
+
+def _months(event: dict[str, Any]) -> int:
+    return int(_attributes(event).get("months", 0))
+
+
+def _list_of(event: dict[str, Any]) -> str | None:
+    """The list a ``delisted`` event removes the record from."""
+    found = _attributes(event).get("list_id")
+    return str(found) if found is not None else None
 
 
 def derive_entry(
@@ -187,6 +196,13 @@ def derive_entry(
         exits.append((min(kinds[EventKind.REVOKED]), ExitReason.REVOKED))
     if list_type.exit_on_repair and kinds.get(EventKind.REPAIRED):
         exits.append((min(kinds[EventKind.REPAIRED]), ExitReason.REPAIRED))
+    removed = [
+        e["effective_on"]
+        for e in events
+        if e["kind"] == EventKind.DELISTED and _list_of(e) == list_type.id
+    ]
+    if removed:
+        exits.append((min(removed), ExitReason.REMOVED_ON_OBJECTION))
     if (
         list_type.early_exit is not None
         and active_from is not None

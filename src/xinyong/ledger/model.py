@@ -107,6 +107,9 @@ class EventKind(StrEnum):
     STATEMENT_ATTACHED = "statement_attached"  # the subject's own statement is attached
     EXTENDED = "extended"  # a listing's term was extended by decision; `attributes.months`
     EARLY_EXIT = "early_exit"  # the listing authority granted early removal from a list
+    #: an upheld objection found the listing wrong: the record stands but no longer puts the
+    #: subject on the list ``attributes.list_id``
+    DELISTED = "delisted"
     LIFTED = "lifted"  # a consumption-restriction order lifted (security, consent, performance)
     PUBLICITY_STOPPED = "publicity_stopped"  # no longer published (the record still counts)
     #: the court permits one restricted consumption (living or business need); attributes

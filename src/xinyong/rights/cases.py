@@ -33,6 +33,7 @@ def as_provider(row: dict[str, Any], agency: str | None, what: str) -> None:
 def listing(
     conn: sa.Connection,
     table: sa.Table,
+    kind: str,
     *,
     today: date,
     due: Callable[[dict[str, Any]], date | None],
@@ -41,7 +42,10 @@ def listing(
     overdue_only: bool = False,
 ) -> dict[str, Any]:
     """Cases (of a subject, or routed to a provider), each marked overdue when undecided past
-    ``due(case)``; and how many are overdue (escalated)."""
+    ``due(case)`` and with its evidence files (without content); and how many are overdue
+    (escalated)."""
+    from .evidence import of_case
+
     query = sa.select(table).order_by(table.c.filed_at)
     if subject_id is not None:
         query = query.where(table.c.subject_id == subject_id)
@@ -53,5 +57,6 @@ def listing(
         deadline = due(item)
         item["overdue"] = item["status"] != "decided" and deadline is not None and today > deadline
         if item["overdue"] or not overdue_only:
+            item["evidence_files"] = of_case(conn, kind, item[f"{kind}_id"])
             items.append(item)
     return {"items": items, "overdue": sum(1 for i in items if i["overdue"])}

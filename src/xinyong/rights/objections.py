@@ -1,38 +1,50 @@
-"""Objections (异议): a subject contests a record, a list entry or a grade.
+"""Objections (异议): a subject contests a record, a list entry, a grade or a credit report.
 
 Filing marks every record behind the target ``disputed`` at once (an event effective the day
-of filing), so the dispute shows everywhere the record shows. The objection is routed to the
-record's source agency and runs on the jurisdiction's deadlines in PRC working days, taken
-from the pack's procedures: the platform's check (``objection_platform_check_working_days``),
-the provider's decision (``objection_provider_decision_working_days``) and one extension
-(``objection_extension_working_days``). A pack that sets none (the national baseline does
-not: domain.md §8 lists local regimes) files the objection without deadlines and says so.
+of filing), so the dispute shows everywhere the record shows; a contested grade shows as
+disputed in the subject's file while the objection is open. The objection is routed to the
+record's source agency (for a grade: the scheme's authority) and runs on one of two regimes:
+
+- ``public_credit``: the jurisdiction's deadlines in PRC working days, from the pack's
+  procedures — the platform's check (``objection_platform_check_working_days``), the
+  provider's decision (``objection_provider_decision_working_days``) and one extension
+  (``objection_extension_working_days``). A pack that sets none (the national baseline does
+  not: domain.md §8 lists local regimes) files the objection without deadlines and says so.
+- ``credit_reporting``: an objection to a record as it appears in an issued credit report is
+  verified and answered within ``credit_report_objection_days`` calendar days (20: 征信业管理
+  条例 Art 25), with no extension.
 
 The provider decides with written reasons: ``corrected`` (attributes changed), ``deleted``
 (the record is revoked), ``publicity_stopped`` (no longer published — e.g. shown beyond its
-period — while it still counts), or ``kept`` (the subject's statement is attached). Every outcome
-lifts the dispute mark and names the routes of appeal. Objections past their deadline are
-``overdue`` and counted.
+period — while it still counts), ``removed_from_list`` (the record stands but the listing was
+wrong: the entry ends on that list only), or ``kept`` (the subject's statement is attached).
+A decision may name which of the objection's records it concerns (a grade counts several).
+Every outcome lifts the dispute mark and names the routes of appeal. Objections past their
+deadline are ``overdue`` and counted.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from ..errors import FieldError, InvalidData, NotFound
+from ..evaluate.grading import subject_grades
 from ..ledger import EventKind, RecordEvent, append_event
 from ..ledger import tables as t
 from ..schemes import Pack
 from ..workdays import add_working_days
 from . import cases
-from .tables import objections
+from .tables import credit_reports, objections
 
-OUTCOMES = ("corrected", "deleted", "publicity_stopped", "kept")
+TARGET_KINDS = ("record", "list_entry", "grade", "report")
+OUTCOMES = ("corrected", "deleted", "publicity_stopped", "removed_from_list", "kept")
+REGIMES = ("public_credit", "credit_reporting")
 APPEAL = (
     "If you disagree with this decision you may apply for administrative reconsideration or "
     "bring an administrative lawsuit, within the periods the law sets."
@@ -46,8 +58,17 @@ class Deadlines:
     extension_days: int | None
 
 
-def deadlines(pack: Pack, filed_on: date) -> Deadlines:
-    """The jurisdiction's deadlines for an objection filed on ``filed_on``."""
+def regime_of(target_kind: str) -> str:
+    """An objection to a credit report runs on the credit-reporting regime; others on the
+    jurisdiction's public-credit deadlines."""
+    return "credit_reporting" if target_kind == "report" else "public_credit"
+
+
+def deadlines(pack: Pack, filed_on: date, regime: str = "public_credit") -> Deadlines:
+    """The deadlines under ``regime`` for an objection filed on ``filed_on``."""
+    if regime == "credit_reporting":
+        days = pack.procedure("credit_report_objection_days", filed_on)
+        return Deadlines(None, filed_on + timedelta(days=days) if days else None, None)
     check = pack.procedure("objection_platform_check_working_days", filed_on)
     decide = pack.procedure("objection_provider_decision_working_days", filed_on)
     check_due = add_working_days(filed_on, check) if check else None
@@ -57,40 +78,95 @@ def deadlines(pack: Pack, filed_on: date) -> Deadlines:
     )
 
 
+def _unknown_target() -> NotFound:
+    return NotFound(
+        "no such record of this subject",
+        code="unknown-target",
+        errors=[FieldError("target", "names nothing in this subject's file", "check it")],
+    )
+
+
 def _target_records(
-    conn: sa.Connection, subject_id: str, kind: str, target: str
+    conn: sa.Connection, pack: Pack, subject_id: str, kind: str, target: str, today: date
 ) -> tuple[list[str], str]:
     """The records an objection concerns, and the agency it goes to."""
     r = t.records.c
+    if kind == "grade":
+        return _grade_records(conn, pack, subject_id, target, today)
     if kind == "record":
-        rows = conn.execute(
-            sa.select(r.record_id, r.source_agency).where(
-                r.record_id == target, r.subject_id == subject_id
-            )
-        ).all()
+        query = sa.select(r.record_id, r.source_agency).where(
+            r.record_id == target, r.subject_id == subject_id
+        )
     elif kind == "list_entry":
         _, _, rest = target.partition(":")
         agency, _, source_record_id = rest.partition(":")
-        rows = conn.execute(
-            sa.select(r.record_id, r.source_agency).where(
-                r.subject_id == subject_id,
-                r.source_agency == agency,
-                r.source_record_id == source_record_id,
+        query = sa.select(r.record_id, r.source_agency).where(
+            r.subject_id == subject_id,
+            r.source_agency == agency,
+            r.source_record_id == source_record_id,
+        )
+    elif kind == "report":
+        report_id, _, record_id = target.partition(":")
+        body = conn.execute(
+            sa.select(credit_reports.c.body).where(
+                credit_reports.c.report_id == report_id,
+                credit_reports.c.subject_id == subject_id,
             )
-        ).all()
+        ).scalar()
+        if isinstance(body, str):
+            body = json.loads(body)
+        if not body or record_id not in {x["record_id"] for x in body.get("records", [])}:
+            raise NotFound(
+                "no such record in a report about this subject",
+                code="unknown-target",
+                errors=[
+                    FieldError("target", "is not report_id:record_id of a report about you", "")
+                ],
+            )
+        query = sa.select(r.record_id, r.source_agency).where(r.record_id == record_id)
     else:
         raise InvalidData(
-            f"target_kind {kind[:20]!r} is not record or list_entry",
+            f"target_kind {kind[:20]!r} is unknown",
             code="bad-target",
-            errors=[FieldError("target_kind", "is unknown", "use record or list_entry")],
+            errors=[FieldError("target_kind", "is unknown", f"use {', '.join(TARGET_KINDS)}")],
         )
+    rows = conn.execute(query).all()
     if not rows:
-        raise NotFound(
-            "no such record of this subject",
-            code="unknown-target",
-            errors=[FieldError("target", "names nothing in this subject's file", "check it")],
-        )
+        raise _unknown_target()
     return [rid for rid, _ in rows], rows[0][1]
+
+
+def _grade_records(
+    conn: sa.Connection, pack: Pack, subject_id: str, scheme_id: str, today: date
+) -> tuple[list[str], str]:
+    """A grade objection concerns the records the grade counts, and goes to its authority."""
+    scheme = pack.grades.get(scheme_id)
+    subject = conn.execute(
+        sa.select(t.subjects.c.kind).where(t.subjects.c.subject_id == subject_id)
+    ).scalar()
+    if scheme is None or subject is None:
+        raise NotFound(
+            f"no grading scheme {scheme_id[:80]!r}",
+            code="unknown-target",
+            errors=[FieldError("target", "is not a grading scheme's id", "see /api/grades")],
+        )
+    if scheme.authority is None:
+        raise InvalidData(
+            f"{scheme.id} names no authority to answer objections",
+            code="no-authority",
+            errors=[FieldError("target", "has no authority in its pack", "object to a record")],
+        )
+    found = next(
+        (
+            g
+            for g in subject_grades(conn, pack, subject_id, subject, today)
+            if g.grade.scheme_id == scheme.id
+        ),
+        None,
+    )
+    if found is None:
+        raise NotFound(f"you have no grade under {scheme.id}", code="unknown-target")
+    return sorted({rid for ids in found.records.values() for rid in ids}), scheme.authority
 
 
 def file(
@@ -116,8 +192,9 @@ def file(
             code="grounds-required",
             errors=[FieldError("grounds", "has fewer than 10 characters", "say what is wrong")],
         )
-    record_ids, provider = _target_records(conn, subject_id, target_kind, target)
-    due = deadlines(pack, today)
+    record_ids, provider = _target_records(conn, pack, subject_id, target_kind, target, today)
+    regime = regime_of(target_kind)
+    due = deadlines(pack, today, regime)
     row = {
         "objection_id": secrets.token_hex(8),
         "subject_id": subject_id,
@@ -130,6 +207,7 @@ def file(
         "filed_at": now,
         "filed_on": today,
         "status": "open",
+        "regime": regime,
         "check_due": due.check_due,
         "decision_due": due.decision_due,
     }
@@ -164,7 +242,7 @@ def extend(
     """Extend the provider's deadline once, by the jurisdiction's extension, with a reason."""
     row = _get(conn, objection_id)
     _as_provider(row, agency)
-    days = deadlines(pack, row["filed_on"]).extension_days
+    days = deadlines(pack, row["filed_on"], row["regime"]).extension_days
     if row["extended_to"] is not None or not days or row["decision_due"] is None:
         raise InvalidData(
             "no (further) extension is allowed for this objection",
@@ -191,13 +269,24 @@ def decide(
     today: date,
     changes: dict[str, Any] | None = None,
     statement: str | None = None,
+    records: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The provider's decision, with written reasons; appended to the ledger as events."""
+    """The provider's decision, with written reasons; appended to the ledger as events about
+    ``records`` (default: every record of the objection)."""
     row = _get(conn, objection_id)
     _as_provider(row, agency)
     errors = []
     if outcome not in OUTCOMES:
         errors.append(FieldError("outcome", f"is {outcome[:20]!r}", f"use {', '.join(OUTCOMES)}"))
+    if outcome == "removed_from_list" and row["target_kind"] != "list_entry":
+        errors.append(
+            FieldError("outcome", "removed_from_list needs a list entry", "object to the entry")
+        )
+    concerned = list(row["record_ids"]) if records is None else records
+    if set(concerned) - set(row["record_ids"]):
+        errors.append(
+            FieldError("records", "name records this objection is not about", "leave them out")
+        )
     if len(reasons.strip()) < 10:
         errors.append(FieldError("reasons", "are missing or too short", "give written reasons"))
     if outcome == "corrected" and not changes:
@@ -211,11 +300,13 @@ def decide(
         events.append((EventKind.REVOKED, {}))
     elif outcome == "publicity_stopped":
         events.append((EventKind.PUBLICITY_STOPPED, {}))
+    elif outcome == "removed_from_list":
+        events.append((EventKind.DELISTED, {"list_id": row["target"].partition(":")[0]}))
     elif statement:
         events.append((EventKind.STATEMENT_ATTACHED, {"statement": statement}))
-    events.append((EventKind.DISPUTE_RESOLVED, {"outcome": outcome}))
     for record_id in row["record_ids"]:
-        for kind, attributes in events:
+        chosen = events if record_id in concerned else []
+        for kind, attributes in [*chosen, (EventKind.DISPUTE_RESOLVED, {"outcome": outcome})]:
             append_event(
                 conn,
                 RecordEvent(
@@ -258,6 +349,7 @@ def listing(
     return cases.listing(
         conn,
         objections,
+        "objection",
         today=today,
         due=due_on,
         subject_id=subject_id,

@@ -182,6 +182,7 @@ def listing(
     return cases.listing(
         conn,
         repairs,
+        "repair",
         today=today,
         due=lambda row: row["decision_due"],
         subject_id=subject_id,

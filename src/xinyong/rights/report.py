@@ -19,10 +19,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..disclosure.views import full_file
 from ..errors import FieldError, Forbidden, InvalidData, NotFound
 from ..schemes import Pack
 from .consent import valid_consent
+from .grade_notices import whole_file
 from .tables import credit_reports
 
 
@@ -72,7 +72,7 @@ def issue(
             )
         consent_id = consent.consent_id
     report_id = secrets.token_hex(8)
-    body = full_file(conn, pack, subject_id, today)
+    body = whole_file(conn, pack, subject_id, today, own=own)
     body["report"] = {
         "report_id": report_id,
         "as_of": today.isoformat(),

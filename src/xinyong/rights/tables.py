@@ -39,6 +39,8 @@ objections = sa.Table(
     sa.Column("filed_on", sa.Date(), nullable=False),
     # open | decided
     sa.Column("status", sa.String(16), nullable=False),
+    # public_credit (the pack's working-day deadlines) | credit_reporting (20 days, 征信 Art 25)
+    sa.Column("regime", sa.String(24), nullable=False, server_default="public_credit"),
     sa.Column("check_due", sa.Date()),
     sa.Column("decision_due", sa.Date()),
     sa.Column("extended_to", sa.Date()),
@@ -96,4 +98,36 @@ credit_reports = sa.Table(
     sa.Column("issued_at", sa.DateTime(), nullable=False),
     sa.Column("digest", sa.String(64), nullable=False),
     sa.Column("body", Json, nullable=False),
+)
+
+# Evidence a subject uploads to its objection or repair application: PDF, PNG or JPEG (the
+# content is sniffed, not trusted from the upload), bounded in size; kept with its SHA-256.
+evidence = sa.Table(
+    "evidence",
+    metadata,
+    sa.Column("evidence_id", sa.String(32), primary_key=True),
+    # objection | repair
+    sa.Column("case_kind", sa.String(16), nullable=False),
+    sa.Column("case_id", sa.String(32), nullable=False, index=True),
+    sa.Column("subject_id", sa.String(40), nullable=False),
+    sa.Column("filename", sa.String(200), nullable=False),
+    sa.Column("media_type", sa.String(40), nullable=False),
+    sa.Column("size", sa.Integer(), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("content", sa.LargeBinary(), nullable=False),
+    sa.Column("uploaded_by", sa.String(128), nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+)
+
+# Written notice of an adverse grade (不良信用评价) served on its subject by the scheme's
+# authority; until then the grade is shown to no one but the subject.
+grade_notices = sa.Table(
+    "grade_notices",
+    metadata,
+    sa.Column("subject_id", sa.String(40), primary_key=True),
+    sa.Column("scheme_id", sa.String(80), primary_key=True),
+    sa.Column("grade", sa.String(8), primary_key=True),
+    sa.Column("served_on", sa.Date(), nullable=False),
+    sa.Column("served_by", sa.String(128), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(), nullable=False),
 )

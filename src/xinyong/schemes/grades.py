@@ -47,6 +47,12 @@ class GradingScheme(Strict):
     subject_kinds: tuple[SubjectKind, ...] = Field(min_length=1)
     #: who may see a subject's grade
     public: PublicAttribute
+    #: the agency that answers for the grade: it decides objections to it and serves the
+    #: notice of an adverse grade (an agency code); ``null``: grade objections are refused
+    authority: Code | None = None
+    #: grades that are adverse evaluations (不良信用评价): shown to no one but the subject
+    #: until the authority has served written notice of them (Shenzhen Art 39)
+    adverse_grades: tuple[str, ...] = ()
     #: off-by-default pilots (a points scheme) must be switched on explicitly
     enabled: bool = True
     pilot: bool = False
@@ -74,6 +80,13 @@ class GradingScheme(Strict):
         scores = [m for m in mins[:-1] if m is not None]  # all, after the check above
         if scores != sorted(scores, reverse=True):
             raise ValueError("bands go from the highest score down")
+        unknown = (
+            set(self.adverse_grades)
+            - {b.grade for b in self.bands}
+            - {i.direct_grade for i in self.indicators if i.direct_grade}
+        )
+        if unknown:
+            raise ValueError(f"adverse_grades {sorted(unknown)} are not grades of this scheme")
         if self.pilot and self.enabled:
             raise ValueError("a pilot scheme is off by default: set `enabled: false`")
         return self

@@ -223,6 +223,13 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
         dict(parent.grades) if meta.parent else {},
         lambda f, gs: check_grading(f, gs, laws, items),
     )
+    for scheme in grades.values():
+        if scheme.authority is not None and scheme.authority not in agencies:
+            raise RuleError(
+                f"{path / 'grades'}: {scheme.id}: authority {scheme.authority!r} is not in "
+                "agencies.yaml",
+                code="unknown-agency",
+            )
     procedures = dict(parent.procedures) if meta.parent else {}
     own = _load_optional(path / "procedures.yaml", ProceduresFile, "parameters")
     for name, parameter in own.items():

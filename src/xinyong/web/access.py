@@ -45,6 +45,9 @@ class Permission(StrEnum):
     REQUEST_REPORT = "request_report"  # own report (subject); with consent (credit service)
     MAKE_COMMITMENT = "make_commitment"  # a subject commits, or withdraws a pending commitment
     FIND_COMMITMENT = "find_commitment"  # the authority finds it kept, broken or false
+    UPLOAD_EVIDENCE = "upload_evidence"  # a subject adds files to its own open case
+    READ_EVIDENCE = "read_evidence"  # own (subject), routed cases (agency), all (operator)
+    SERVE_GRADE_NOTICE = "serve_grade_notice"  # the scheme's authority serves an adverse grade
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -71,6 +74,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.REQUEST_REPORT: frozenset({Role.SUBJECT, Role.CREDIT_SERVICE}),
     Permission.MAKE_COMMITMENT: frozenset({Role.SUBJECT}),
     Permission.FIND_COMMITMENT: frozenset({Role.SOURCE_AGENCY}),
+    Permission.UPLOAD_EVIDENCE: frozenset({Role.SUBJECT}),
+    Permission.READ_EVIDENCE: frozenset({Role.SUBJECT, Role.SOURCE_AGENCY, Role.OPERATOR}),
+    Permission.SERVE_GRADE_NOTICE: frozenset({Role.SOURCE_AGENCY}),
 }
 
 

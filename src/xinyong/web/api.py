@@ -19,6 +19,7 @@ from ..errors import FieldError, Forbidden, InvalidData, NotFound
 from ..ledger import audit, get_subject
 from ..ledger import tables as t
 from ..rights import consent
+from ..rights.grade_notices import file_grades, whole_file
 from ..types import PublicAttribute
 from .access import Permission, Principal, Purpose, Role, stated_purpose
 from .platform import Platform, PlatformDep, plain, require
@@ -162,7 +163,7 @@ def subject_file(
     """A subject's whole file (non-public; needs a purpose, and consent where required)."""
     with p.engine.connect() as conn:
         stated = authorise_file_read(p, conn, who, subject_id, purpose)
-        found = views.full_file(conn, p.pack, subject_id, p.today())
+        found = whole_file(conn, p.pack, subject_id, p.today(), own=who.subject_id == subject_id)
     p.audit(who, "read_file", subject_id=subject_id, purpose=str(stated))
     return found
 
@@ -177,7 +178,13 @@ def subject_explain(
 
     with p.engine.connect() as conn:
         stated = authorise_file_read(p, conn, who, subject_id, purpose)
-    found = explain_subject(p.engine, p.pack, subject_id, p.today()).to_dict()
+        found = explain_subject(p.engine, p.pack, subject_id, p.today()).to_dict()
+        kind = conn.execute(
+            sa.select(t.subjects.c.kind).where(t.subjects.c.subject_id == subject_id)
+        ).scalar()
+        found["grades"] = file_grades(
+            conn, p.pack, subject_id, kind or "", p.today(), own=who.subject_id == subject_id
+        )
     p.audit(who, "explain", subject_id=subject_id, purpose=str(stated))
     return found
 

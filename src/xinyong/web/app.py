@@ -122,7 +122,11 @@ def create_app(
         send_csrf_failed=_csrf_failed,
     )
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.max_body_bytes + settings.evidence_max_bytes,
+    )
     app.add_middleware(RequestGuard)
     return app
 
@@ -261,24 +265,27 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Refuse request bodies over ``max_bytes`` with a 413, declared or streamed."""
+    """Refuse request bodies over ``max_bytes`` with a 413, declared or streamed; evidence
+    uploads (paths ending ``/evidence``) may carry up to ``upload_bytes``."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app, self.max_bytes = app, max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.upload_bytes if scope["path"].endswith("/evidence") else self.max_bytes
         too_big = _problem(
             413,
             "body-too-large",
-            f"the request body is larger than {self.max_bytes} bytes",
+            f"the request body is larger than {limit} bytes",
             "body",
             "send less per request (bulk loads go through `xinyong ingest`)",
         )
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _send_json(send, 413, too_big)
             return
         seen = 0
@@ -287,7 +294,7 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise _TooLarge
             return message
 

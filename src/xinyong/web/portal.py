@@ -235,10 +235,11 @@ def own_file(
     who read the file, objections and repair applications — with the forms to file them."""
     from ..ledger import audit
     from ..rights import consent, objections, repair
+    from ..rights.grade_notices import whole_file
 
     subject_id = who.subject_id or ""
     with p.engine.connect() as conn:
-        data = views.full_file(conn, p.pack, subject_id, p.today())
+        data = whole_file(conn, p.pack, subject_id, p.today(), own=True)
         data["access_log"] = audit.entries(conn, subject_id=subject_id, limit=200)
         data["objections"] = objections.listing(conn, today=p.today(), subject_id=subject_id)
         data["repairs"] = repair.listing(conn, today=p.today(), subject_id=subject_id)

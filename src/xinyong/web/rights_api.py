@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from ..errors import FieldError, Forbidden, InvalidData
-from ..rights import objections, repair, report
+from ..rights import evidence, grade_notices, objections, repair, report
 from .access import Permission, Principal, Role
 from .platform import Platform, PlatformDep, require
 
@@ -20,11 +21,13 @@ Provider = Annotated[Principal, Depends(require(Permission.DECIDE_OBJECTION))]
 
 
 class ObjectionRequest(BaseModel):
-    target_kind: Literal["record", "list_entry"]
+    target_kind: Literal["record", "list_entry", "grade", "report"]
     target: str = Field(
         min_length=1,
         max_length=300,
-        description="a record id, or list_id:source_agency:source_record_id for a list entry",
+        description="a record id; list_id:source_agency:source_record_id for a list entry; a "
+        "grading scheme's id for a grade; report_id:record_id for a record as a credit report "
+        "shows it (the credit-reporting regime: 20 days)",
     )
     grounds: str = Field(min_length=1, max_length=5000)
 
@@ -34,10 +37,15 @@ class ExtensionRequest(BaseModel):
 
 
 class ObjectionDecision(BaseModel):
-    outcome: Literal["corrected", "deleted", "publicity_stopped", "kept"]
+    outcome: Literal["corrected", "deleted", "publicity_stopped", "removed_from_list", "kept"]
     reasons: str = Field(min_length=1, max_length=5000)
     changes: dict[str, str | int | float | bool | None] | None = None
     statement: str | None = Field(default=None, max_length=5000)
+    records: list[Annotated[str, Field(pattern="^[0-9a-f]{32}$")]] | None = Field(
+        default=None,
+        max_length=500,
+        description="the objection's records the outcome concerns (default: all of them)",
+    )
 
 
 def file_objection_for(
@@ -121,6 +129,7 @@ def decide_objection_for(
     reasons: str,
     changes: dict[str, Any] | None = None,
     statement: str | None = None,
+    records: list[str] | None = None,
 ) -> dict[str, Any]:
     """The provider's decision, audited; screening follows at once."""
     with p.engine.begin() as conn:
@@ -135,6 +144,7 @@ def decide_objection_for(
             today=p.today(),
             changes=changes,
             statement=statement,
+            records=records,
         )
         p.audit(
             who,
@@ -153,10 +163,102 @@ def decide_objection(
     p: PlatformDep, who: Provider, objection_id: ObjectionId, body: ObjectionDecision
 ) -> dict[str, Any]:
     """Decide with written reasons: ``corrected`` (with ``changes``), ``deleted``,
-    ``publicity_stopped`` or ``kept`` (with the subject's ``statement`` attached). The dispute
-    mark is lifted, the decision enters the ledger, and screening follows at once."""
+    ``publicity_stopped``, ``removed_from_list`` (a list entry's listing was wrong) or ``kept``
+    (with the subject's ``statement`` attached), for all the objection's records or those
+    named. The dispute mark is lifted, the decision enters the ledger, and screening follows
+    at once."""
     return decide_objection_for(
-        p, who, objection_id, body.outcome, body.reasons, body.changes, body.statement
+        p,
+        who,
+        objection_id,
+        body.outcome,
+        body.reasons,
+        body.changes,
+        body.statement,
+        body.records,
+    )
+
+
+def attach_evidence_for(
+    p: Platform, who: Principal, case_kind: str, case_id: str, upload: UploadFile
+) -> dict[str, Any]:
+    """Store one uploaded file on the calling subject's open case, audited (API and form)."""
+    limit = p.settings.evidence_max_bytes
+    content = upload.file.read(limit + 1)
+    with p.engine.begin() as conn:
+        stored = evidence.attach(
+            conn,
+            case_kind=case_kind,
+            case_id=case_id,
+            subject_id=who.subject_id or "",
+            filename=upload.filename or "",
+            declared_type=upload.content_type or "",
+            content=content,
+            actor=who.actor,
+            now=p.now(),
+            max_bytes=limit,
+        )
+        p.audit(
+            who,
+            "attach_evidence",
+            subject_id=who.subject_id,
+            conn=conn,
+            evidence_id=stored["evidence_id"],
+            sha256=stored["sha256"],
+            **{f"{case_kind}_id": case_id},
+        )
+    return stored
+
+
+Uploader = Annotated[Principal, Depends(require(Permission.UPLOAD_EVIDENCE))]
+EvidenceFile = Annotated[UploadFile, File(description="a PDF, PNG or JPEG file")]
+
+
+@router.post("/objections/{objection_id}/evidence", status_code=201)
+def objection_evidence(
+    p: PlatformDep, who: Uploader, objection_id: ObjectionId, file: EvidenceFile
+) -> dict[str, Any]:
+    """Add a file of evidence (PDF, PNG or JPEG, at most ``XINYONG_EVIDENCE_MAX_BYTES``;
+    the content decides the type) to the caller's own open objection."""
+    return attach_evidence_for(p, who, "objection", objection_id, file)
+
+
+@router.post("/repairs/{repair_id}/evidence", status_code=201)
+def repair_evidence(
+    p: PlatformDep, who: Uploader, repair_id: ObjectionId, file: EvidenceFile
+) -> dict[str, Any]:
+    """Add a file of evidence to the caller's own open repair application."""
+    return attach_evidence_for(p, who, "repair", repair_id, file)
+
+
+@router.get(
+    "/evidence/{evidence_id}",
+    response_class=Response,
+    responses={200: {"content": {m: {} for m in evidence.SIGNATURES}}},
+)
+def read_evidence(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.READ_EVIDENCE))],
+    evidence_id: ObjectionId,
+) -> Response:
+    """One file of evidence, for its subject, the agency its case is routed to, or the
+    operator; served as an attachment of its sniffed type."""
+    with p.engine.connect() as conn:
+        found = evidence.read(
+            conn,
+            evidence_id,
+            subject_id=who.subject_id if who.role is Role.SUBJECT else None,
+            agency=who.agency if who.role is Role.SOURCE_AGENCY else None,
+        )
+    if who.role is not Role.SUBJECT:
+        p.audit(who, "read_evidence", subject_id=found["subject_id"], evidence_id=evidence_id)
+    return Response(
+        found["content"],
+        media_type=found["media_type"],
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found['filename'])}",
+            "Cache-Control": "private, no-store",
+        },
     )
 
 
@@ -353,6 +455,61 @@ def pending_notices(p: PlatformDep, who: Agency) -> dict[str, Any]:
     with p.engine.connect() as conn:
         items = pending(conn, p.pack, p.evaluation(conn), who.agency or "", p.today())
     return {"items": items, "total": len(items)}
+
+
+class GradeNoticeService(BaseModel):
+    subject: str = Field(min_length=1, max_length=40, description="the subject's code or id")
+    scheme_id: str = Field(min_length=1, max_length=80, examples=["cn.tax.credit_grade"])
+
+
+GradeAuthority = Annotated[Principal, Depends(require(Permission.SERVE_GRADE_NOTICE))]
+
+
+@router.get("/grade-notices/pending")
+def pending_grade_notices(p: PlatformDep, who: GradeAuthority) -> dict[str, Any]:
+    """Notices of adverse grades the calling agency owes as the authority of a grading scheme:
+    the last evaluation's adverse grades not yet noticed (the first 200, and how many). Until
+    served, such a grade is shown to no one but its subject."""
+    with p.engine.connect() as conn:
+        return grade_notices.pending(conn, p.pack, p.evaluation(conn), who.agency or "")
+
+
+def serve_grade_notice_for(
+    p: Platform, who: Principal, subject: str, scheme_id: str
+) -> dict[str, Any]:
+    """Record the service of an adverse grade's notice, audited (API and staff page)."""
+    from ..ledger.subject import subject_key
+
+    subject_id = subject_key(subject, key=p.key, today=p.today())
+    with p.engine.begin() as conn:
+        served = grade_notices.serve(
+            conn,
+            p.pack,
+            agency=who.agency,
+            subject_id=subject_id,
+            scheme_id=scheme_id,
+            actor=who.actor,
+            today=p.today(),
+            now=p.now(),
+        )
+        p.audit(
+            who,
+            "serve_grade_notice",
+            subject_id=subject_id,
+            conn=conn,
+            scheme_id=scheme_id,
+            grade=served["grade"],
+        )
+    return served
+
+
+@router.post("/grade-notices", status_code=201)
+def serve_grade_notice(
+    p: PlatformDep, who: GradeAuthority, body: GradeNoticeService
+) -> dict[str, Any]:
+    """Record that the written notice of the subject's adverse grade was served today (by
+    the scheme's authority only). The grade is visible to others from tomorrow."""
+    return serve_grade_notice_for(p, who, body.subject, body.scheme_id)
 
 
 @router.get("/records/{record_id}/repair-notice")
