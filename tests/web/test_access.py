@@ -528,3 +528,21 @@ def test_a_subject_grants_and_revokes_consent_from_its_own_page(web: Web) -> Non
         follow_redirects=False,
     )
     assert forged.status_code == 403  # no CSRF token
+
+
+def test_the_evidence_form_checks_its_csrf_token(web: Web) -> None:
+    from tests.web.test_evidence import PDF, open_objection
+
+    objection = open_objection(web)
+    assert login(web, "company", PASSWORD).status_code == 303
+    web.client.get("/me")
+    token = web.client.cookies.get("csrftoken")
+    path = f"/me/objections/{objection}/evidence"
+    upload = {"file": ("receipt.pdf", PDF, "application/pdf")}
+    for forged in ({}, {"csrftoken": "not-the-token"}):
+        refused = web.client.post(path, data=forged, files=upload, follow_redirects=False)
+        assert refused.status_code == 403 and "CSRF" in refused.text
+    stored = web.client.post(path, data={"csrftoken": token}, files=upload, follow_redirects=False)
+    assert stored.status_code == 303
+    [listed] = web.get("/api/objections", "company").json()["items"]
+    assert [f["filename"] for f in listed["evidence_files"]] == ["receipt.pdf"]

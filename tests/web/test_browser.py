@@ -124,6 +124,10 @@ def test_statistics_charts_render(page: Page, live_url: str) -> None:
     shot(page, "5-statistics")
 
 
+#: a minimal PDF a subject uploads as evidence
+EVIDENCE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def sign_in(page: Page, live_url: str, username: str) -> None:
     from tests.web.conftest import PASSWORD
 
@@ -132,6 +136,38 @@ def sign_in(page: Page, live_url: str, username: str) -> None:
     page.locator("#password").fill(PASSWORD)
     page.locator("form.login button").click()
     expect(page.locator(".who")).to_contain_text(f"account:{username}")
+
+
+def test_a_printable_prior_notice_is_served_from_the_staff_page(page: Page, live_url: str) -> None:
+    sign_in(page, live_url, "samr")
+    page.goto(live_url + "/notices")
+    owed = page.locator("tr.prior-notice")
+    expect(owed).to_have_count(1)
+    owed.get_by_role("link").click()
+    expect(page.locator("h1")).to_contain_text("列入名单事先告知书")
+    expect(page.locator("article.notice")).to_contain_text("市场监督管理严重违法失信名单管理办法")
+    shot(page, "11-prior-notice")
+    page.go_back()
+    page.locator("tr.prior-notice input[name=number]").fill("穗市监告〔2026〕7号")
+    page.get_by_role("button", name="今日已送达").click()
+    expect(page.locator("tr.prior-notice")).to_have_count(0)
+
+
+def test_an_own_report_in_html_and_pdf(page: Page, live_url: str) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    sign_in(page, live_url, "company")
+    page.goto(live_url + "/me")
+    page.get_by_role("button", name="出具我的信用报告").click()
+    code = page.locator("#verification-code").inner_text()
+    assert len(code) == 20
+    pdf = page.request.get(live_url + (page.locator("#report-pdf").get_attribute("href") or ""))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.body())).pages)
+    assert code in text and "厦门鹭江海鲜贸易有限公司" in text and "2026-06-30" in text
+    shot(page, "12-own-report")
 
 
 def test_a_full_objection_from_filing_to_the_lifted_listing(page: Page, live_url: str) -> None:
@@ -144,14 +180,26 @@ def test_a_full_objection_from_filing_to_the_lifted_listing(page: Page, live_url
     page.locator("#grounds").fill("判决已于立案前全部履行，不应列入失信名单")
     page.get_by_role("button", name="提出异议").click()
     expect(page.locator("tr.objection")).to_contain_text("人民法院")
+    page.locator("tr.objection input[type=file]").set_input_files(
+        files=[{"name": "履行证明.pdf", "mimeType": "application/pdf", "buffer": EVIDENCE}]
+    )
+    page.get_by_role("button", name="上传证据").click()
+    expect(page.locator("tr.objection")).to_contain_text("履行证明.pdf")
     shot(page, "6-objection-filed")
     page.goto(live_url + "/subjects/91350200776049653A")
     expect(page.locator("tr.disputed", has_text="失信被执行人")).to_be_visible()
     page.locator("header form.inline button").click()  # sign out
     sign_in(page, live_url, "court")
     page.goto(live_url + "/cases")
+    download = page.request.get(
+        live_url
+        + (page.locator("article.case a", has_text="履行证明.pdf").get_attribute("href") or "")
+    )
+    assert download.ok and download.body() == EVIDENCE  # the deciding court reads the evidence
     page.locator("article.case select").select_option("deleted")
-    page.locator("article.case textarea").fill("经核查，判决已于列入前全部履行，删除该失信记录")
+    page.locator("article.case textarea[name=reasons]").fill(
+        "经核查，判决已于列入前全部履行，删除该失信记录"
+    )
     page.locator("article.case button").click()
     expect(page.locator("article.case")).to_contain_text("deleted")
     shot(page, "7-objection-decided")

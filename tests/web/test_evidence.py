@@ -47,7 +47,8 @@ def test_evidence_is_stored_listed_and_read_by_the_deciding_agency(web: Web) -> 
 
 def test_the_content_decides_the_type_and_nothing_else_is_accepted(web: Web) -> None:
     objection = f"objections/{open_objection(web)}"
-    html = upload(web, objection, "proof.pdf", b"<html><script>alert(1)</script>", "application/pdf")
+    script = b"<html><script>alert(1)</script>"
+    html = upload(web, objection, "proof.pdf", script, "application/pdf")
     assert html.status_code == 422 and html.json()["errors"][0]["field"] == "file"
     lying = upload(web, objection, "photo.pdf", PNG, "application/pdf")
     assert lying.status_code == 422 and "image/png" in lying.json()["errors"][0]["message"]

@@ -58,3 +58,44 @@ def test_the_repair_notice_goes_with_the_penalty_decision(web: Web) -> None:
     assert (notice["repair_from"], notice["publicity_ends"]) == ("2026-06-05", "2027-03-05")
     refused = web.get(f"/api/records/{record_id(web, 'ZX-2')}/repair-notice", "samr")
     assert refused.status_code == 403
+
+
+def test_staff_print_the_notices_they_owe_and_record_their_service(web: Web) -> None:
+    from tests.factories import XIAMEN_USCC
+
+    web.client.cookies.set("lang", "zh")
+    page = web.get("/notices", "samr")
+    assert page.status_code == 200 and "/notices/prior/cn.samr.serious_violation/SV-1" in page.text
+    printed = web.get("/notices/prior/cn.samr.serious_violation/SV-1", "samr")
+    assert printed.status_code == 200 and "列入名单事先告知书" in printed.text
+    assert "穗市监列〔2026〕3号" in printed.text and "2026-07-07" in printed.text
+    assert web.get("/notices/prior/cn.samr.serious_violation/SV-1", "court").status_code == 404
+    assert web.get("/notices", "company").status_code == 403
+    served = web.client.post(
+        "/notices/prior/cn.samr.serious_violation/SV-1",
+        data={"number": "穗市监告〔2026〕3号"},
+        headers=web.as_role("samr"),
+        follow_redirects=False,
+    )
+    assert served.status_code == 303
+    # owed no longer, at once: the service is in the ledger before the next evaluation
+    assert web.get("/api/notices/pending", "samr").json()["items"] == []
+    repair = web.get("/notices/repair", "samr", params={"record_id": record_id(web, "1")})
+    assert (
+        repair.status_code == 200
+        and "信用修复告知书" in repair.text
+        and "2026-06-05" in repair.text
+    )
+    grade = web.get(f"/notices/grade/cn.public_credit.comprehensive/{XIAMEN_USCC}", "ndrc")
+    assert grade.status_code == 200 and "不良信用评价告知书" in grade.text
+    assert (
+        web.get(f"/notices/grade/cn.public_credit.comprehensive/{XIAMEN_USCC}", "samr").status_code
+        == 403
+    )
+    web.client.post(
+        f"/notices/grade/cn.public_credit.comprehensive/{XIAMEN_USCC}",
+        headers=web.as_role("ndrc"),
+        follow_redirects=False,
+    )
+    owed = web.get("/api/grade-notices/pending", "ndrc").json()["items"]
+    assert XIAMEN_USCC not in {n["subject_id"] for n in owed}

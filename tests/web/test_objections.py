@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
@@ -302,3 +303,37 @@ def test_a_report_objection_runs_on_the_credit_reporting_regime(web: Web) -> Non
     assert extended.status_code == 422
     foreign = object_to(web, f"{issued['report_id']}:{'a' * 32}", kind="report")
     assert foreign.status_code == 404
+
+
+def test_a_grade_with_no_records_behind_it_can_only_be_kept(web: Web) -> None:
+    from xinyong.errors import InvalidData
+    from xinyong.rights import objections
+
+    filed = object_to(web, "cn.tax.credit_grade", kind="grade").json()
+    assert filed["provider"] == "tax" and filed["record_ids"] == []
+    decision = {
+        "agency": "tax",
+        "actor": "tax-officer",
+        "now": NOW,
+        "today": date(2026, 6, 30),
+    }
+    engine = sa.create_engine(web.url)
+    with engine.begin() as conn:
+        with pytest.raises(InvalidData) as refused:
+            objections.decide(
+                conn,
+                filed["objection_id"],
+                outcome="deleted",
+                reasons="nothing to delete here at all",
+                **decision,  # type: ignore[arg-type]
+            )
+        assert refused.value.errors[0].field == "records"
+        kept = objections.decide(
+            conn,
+            filed["objection_id"],
+            outcome="kept",
+            reasons="the grade starts at 100 and no record lowers it",
+            **decision,  # type: ignore[arg-type]
+        )
+    engine.dispose()
+    assert kept["outcome"] == "kept"

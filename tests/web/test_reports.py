@@ -67,3 +67,36 @@ def test_the_verification_code_checks_an_unaltered_copy(web: Web, tmp_path: Path
     assert bad.returncode == 1 and "differs" in bad.stderr
     unknown = xinyong("report", "verify", "0" * 20, cwd=tmp_path, **env)
     assert unknown.returncode == 2 and "no report was issued" in unknown.stderr
+
+
+def test_reports_come_as_pdf_in_either_language(web: Web) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    issued = request(web, "company").json()  # type: ignore[attr-defined]
+    texts = {}
+    for lang in ("zh", "en"):
+        web.client.cookies.set("lang", lang)
+        pdf = web.client.get(issued["pdf"], headers=web.as_role("company"))
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        reader = PdfReader(BytesIO(pdf.content))
+        texts[lang] = "".join(page.extract_text() for page in reader.pages)
+        assert issued["verification_code"] in texts[lang] and "2026-06-30" in texts[lang]
+    assert "信用报告" in texts["zh"] and "厦门鹭江海鲜贸易有限公司" in texts["zh"]
+    assert "Credit report" in texts["en"] and "Verification code" in texts["en"]
+    assert web.client.get(issued["pdf"], headers=web.as_role("bank")).status_code == 403
+
+
+def test_an_agencys_report_withholds_an_unnoticed_adverse_grade(web: Web) -> None:
+    web.client.post(
+        "/api/consents",
+        json={"agency": "credit_reference_centre", "expires_on": "2026-12-31"},
+        headers=web.as_role("company"),
+    )
+    theirs = request(web, "bank", XIAMEN_USCC).json()["report"]  # type: ignore[attr-defined]
+    ours = request(web, "company").json()["report"]  # type: ignore[attr-defined]
+    scheme = "cn.public_credit.comprehensive"
+    [withheld] = [g for g in theirs["grades"] if g["scheme_id"] == scheme]
+    [shown] = [g for g in ours["grades"] if g["scheme_id"] == scheme]
+    assert "grade" not in withheld and shown["grade"] == "D"

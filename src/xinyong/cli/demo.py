@@ -270,6 +270,22 @@ def simulate_responders(engine: sa.Engine, now: Any) -> str:
     return f"{counts['applied']:,} applied, {counts['not_applicable']:,} not applicable"
 
 
+def _demo_evidence() -> bytes:
+    """A one-page PDF standing in for a subject's scanned evidence."""
+    from io import BytesIO
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ..web.pdf import FONT
+
+    out = BytesIO()
+    page = Canvas(out)
+    page.setFont(FONT, 12)
+    page.drawString(72, 760, "演示证据：本公司统一社会信用代码与处罚决定书所载代码不一致。")
+    page.save()
+    return out.getvalue()
+
+
 def rights_examples(engine: sa.Engine, pack: Any, day: date, sample: str | None) -> str | None:
     """File an objection for the sample company (left open) and grant a repair to another
     company whose penalty has passed its minimum publicity period; returns that company."""
@@ -279,7 +295,7 @@ def rights_examples(engine: sa.Engine, pack: Any, day: date, sample: str | None)
 
     from ..errors import InvalidData
     from ..ledger import tables as t
-    from ..rights import objections, repair
+    from ..rights import evidence, objections, repair
     from .output import console
 
     now = datetime.now().replace(microsecond=0)
@@ -301,9 +317,21 @@ def rights_examples(engine: sa.Engine, pack: Any, day: date, sample: str | None)
                     now=now,
                     today=day,
                 )
+                evidence.attach(
+                    conn,
+                    case_kind="objection",
+                    case_id=filed["objection_id"],
+                    subject_id=sample,
+                    filename="营业执照与处罚对象比对说明.pdf",
+                    declared_type="application/pdf",
+                    content=_demo_evidence(),
+                    actor="account:company",
+                    now=now,
+                    max_bytes=1_000_000,
+                )
                 console().print(
                     f"{sample} objects to record {str(target)[:12]}…: marked disputed, routed "
-                    f"to {filed['provider']}, open"
+                    f"to {filed['provider']}, open, with a PDF of evidence"
                 )
         candidates = conn.execute(
             sa.select(r.record_id, r.subject_id)
@@ -357,6 +385,8 @@ def demo_credentials(
     roles: list[tuple[str, Role, str | None, str | None]] = [
         ("operator", Role.OPERATOR, None, None),
         ("samr", Role.SOURCE_AGENCY, "samr", None),
+        # the authority of the comprehensive evaluation: serves notices of adverse grades
+        ("ndrc", Role.SOURCE_AGENCY, "development_reform", None),
         ("airline", Role.RESPONDING_AGENCY, "civil_aviation", None),
         ("bank", Role.CREDIT_SERVICE, "credit_reference_centre", None),
     ]

@@ -144,20 +144,17 @@ def pending(
     return {"items": items, "total": total.scalar_one()}
 
 
-def serve(
+def owed(
     conn: sa.Connection,
     pack: Pack,
     *,
     agency: str | None,
     subject_id: str,
     scheme_id: str,
-    actor: str,
     today: date,
-    now: datetime,
 ) -> dict[str, Any]:
-    """Record that the notice of the subject's current adverse grade under ``scheme_id`` was
-    served today; serving it again changes nothing. Returns the notice with ``served_on`` and
-    the day the grade becomes visible to others.
+    """The notice of the subject's current adverse grade under ``scheme_id``, as its
+    authority ``agency`` prints and serves it.
 
     Raises:
         NotFound: no such scheme or subject, or the subject has no grade under it.
@@ -193,26 +190,39 @@ def serve(
             code="not-adverse",
             errors=[FieldError("scheme_id", f"grades {found.grade}", "serve adverse grades")],
         )
-    n = grade_notices.c
-    served_on = conn.execute(
-        sa.select(n.served_on).where(
-            n.subject_id == subject_id, n.scheme_id == scheme.id, n.grade == found.grade
-        )
-    ).scalar()
+    served_on = _served(conn, subject_id).get((scheme.id, found.grade))
+    return {**notice(pack, scheme.id, subject, found.grade, found.score), "served_on": served_on}
+
+
+def serve(
+    conn: sa.Connection,
+    pack: Pack,
+    *,
+    agency: str | None,
+    subject_id: str,
+    scheme_id: str,
+    actor: str,
+    today: date,
+    now: datetime,
+) -> dict[str, Any]:
+    """Record that the notice ``owed`` was served today; serving it again changes nothing.
+    Returns the notice with ``served_on`` and the day the grade becomes visible to others."""
+    found = owed(conn, pack, agency=agency, subject_id=subject_id, scheme_id=scheme_id, today=today)
+    served_on = found["served_on"]
     if served_on is None:
         served_on = today
         conn.execute(
             grade_notices.insert().values(
                 subject_id=subject_id,
-                scheme_id=scheme.id,
-                grade=found.grade,
+                scheme_id=found["scheme_id"],
+                grade=found["grade"],
                 served_on=today,
                 served_by=actor,
                 recorded_at=now,
             )
         )
     return {
-        **notice(pack, scheme.id, subject, found.grade, found.score),
+        **found,
         "served_on": served_on,
         "visible_to_others_from": served_on + timedelta(days=1),
     }

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from ..disclosure.publicity import publicity_window
 from ..evaluate.tables import list_entries
-from ..ledger import get_subject, subject_file
+from ..ledger import EventKind, get_subject, subject_file
 from ..ledger import tables as t
 from ..schemes import Pack
 from ..workdays import add_working_days
@@ -70,7 +70,8 @@ def prior_notice(pack: Pack, row: Any, record: Any, served_on: date) -> dict[str
 def pending(
     conn: sa.Connection, pack: Pack, evaluation: str | None, agency: str, served_on: date
 ) -> list[dict[str, Any]]:
-    """Prior notices the agency owes: its records' entries still awaiting notice."""
+    """Prior notices the agency owes: its records' entries awaiting notice in the last
+    evaluation whose records have not had one served since."""
     if evaluation is None:
         return []
     le, r = list_entries.c, t.records.c
@@ -82,6 +83,7 @@ def pending(
         )
     ).mappings()
     found = []
+    e = t.record_events.c
     for row in rows:
         list_type = pack.lists.get(row["list_id"])
         if list_type is None or not list_type.notice.required:
@@ -91,6 +93,13 @@ def pending(
             if not isinstance(row["record_ids"], str)
             else json.loads(row["record_ids"])
         )
+        served = conn.execute(
+            sa.select(sa.func.min(e.effective_on)).where(
+                e.record_id.in_(ids), e.kind == EventKind.NOTICE_SERVED
+            )
+        ).scalar()
+        if served is not None:
+            continue  # served since the evaluation: its period is running
         record = conn.execute(sa.select(t.records).where(r.record_id == ids[-1])).mappings().first()
         if record is not None:
             found.append(prior_notice(pack, row, record, served_on))

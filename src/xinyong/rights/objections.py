@@ -283,6 +283,8 @@ def decide(
             FieldError("outcome", "removed_from_list needs a list entry", "object to the entry")
         )
     concerned = list(row["record_ids"]) if records is None else records
+    if not concerned and outcome != "kept":
+        errors.append(FieldError("records", "are none: there is nothing to change", "decide kept"))
     if set(concerned) - set(row["record_ids"]):
         errors.append(
             FieldError("records", "name records this objection is not about", "leave them out")

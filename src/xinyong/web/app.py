@@ -36,7 +36,7 @@ from ..errors import FieldError, InvalidData, RateLimited, XinyongError
 from ..ledger import make_engine, require_current
 from ..schemes import load_pack
 from ..settings import Settings
-from . import api, portal, rights_api, sanctions_api
+from . import api, portal, rights_api, sanctions_api, staff
 from .i18n import environments
 from .platform import Platform
 
@@ -97,6 +97,7 @@ def create_app(
     app.include_router(sanctions_api.router)
     app.include_router(rights_api.router)
     app.include_router(portal.router)
+    app.include_router(staff.router)
     app.mount(
         "/static",
         StaticFiles(directory=str(resources.files(__package__).joinpath("static"))),
@@ -118,6 +119,7 @@ def create_app(
         asgi_csrf,
         signing_secret=secret,
         always_protect={"/login", "/logout"},
+        skip_if_scope=checks_own_csrf,
         cookie_secure=production,
         send_csrf_failed=_csrf_failed,
     )
@@ -225,6 +227,14 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
 def _problem(status: int, code: str, detail: str, field: str = "", fix: str = "") -> dict[str, Any]:
     errors = [FieldError(field, detail, fix).to_dict()] if field else []
     return {"ok": False, "error": detail, "errors": errors, "status": status, "code": code}
+
+
+def checks_own_csrf(scope: Scope) -> bool:
+    """Multipart forms (evidence uploads) check their CSRF token in the handler
+    (``portal.check_form_token``): asgi-csrf 0.11's multipart parser calls python-multipart
+    with an argument newer versions no longer take."""
+    path: str = scope["path"]
+    return path.startswith("/me/") and path.endswith("/evidence")
 
 
 async def _csrf_failed(_scope: Scope, send: Send, _message_id: Any) -> None:

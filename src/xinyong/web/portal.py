@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..disclosure import views
-from ..errors import FieldError, InvalidData, NotFound
+from ..errors import FieldError, Forbidden, InvalidData, NotFound
 from ..types import PublicAttribute
 from .access import ANONYMOUS, Permission, Principal
 from .credentials import authenticate
@@ -285,13 +286,52 @@ def file_objection_form(
     who: Annotated[Principal, Depends(require(Permission.FILE_OBJECTION))],
     target: Annotated[str, Form(max_length=300)],
     grounds: Annotated[str, Form(max_length=5000)],
+    target_kind: Annotated[Literal["", "record", "list_entry", "grade", "report"], Form()] = "",
 ) -> Response:
-    """The portal's objection form (CSRF-protected): a record id or a list entry key."""
+    """The portal's objection form (CSRF-protected): a record, a list entry, a grade or a
+    record in a credit report; without a kind, a key with two colons is a list entry."""
     from .rights_api import file_objection_for
 
-    kind = "list_entry" if target.count(":") >= 2 else "record"
+    kind = target_kind or ("list_entry" if target.count(":") >= 2 else "record")
     file_objection_for(p, who, kind, target, grounds)
     return RedirectResponse("/me#objections", status_code=303)
+
+
+def check_form_token(request: Request, token: str) -> None:
+    """The CSRF check asgi-csrf makes, for the multipart forms it lets through
+    (``app.checks_own_csrf``): the form's token must be the signed cookie's."""
+    expected = request.scope.get("csrftoken")
+    if expected is None or not secrets.compare_digest(token, expected()):
+        raise Forbidden("the form's CSRF token is missing or stale", code="csrf-failed")
+
+
+@router.post("/me/{case}/{case_id}/evidence")
+def attach_evidence_form(
+    request: Request,
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.UPLOAD_EVIDENCE))],
+    case: Literal["objections", "repairs"],
+    case_id: Annotated[str, Path(pattern="^[0-9a-f]{16}$")],
+    file: Annotated[UploadFile, File()],
+    csrftoken: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The evidence form on an open objection or repair application (CSRF-checked here)."""
+    from .rights_api import attach_evidence_for
+
+    check_form_token(request, csrftoken)
+    attach_evidence_for(p, who, case.removesuffix("s"), case_id, file)
+    return RedirectResponse(f"/me#{case}", status_code=303)
+
+
+@router.post("/me/reports")
+def own_report_form(
+    p: PlatformDep, who: Annotated[Principal, Depends(require(Permission.REQUEST_REPORT))]
+) -> Response:
+    """Issue the subject's own credit report (free, within the yearly number) and show it."""
+    from .rights_api import issue_report_for
+
+    issued = issue_report_for(p, who, None)
+    return RedirectResponse(f"/reports/{issued['report_id']}", status_code=303)
 
 
 @router.post("/me/repairs")
@@ -349,12 +389,41 @@ def decide_objection_form(
     objection_id: str,
     outcome: Annotated[str, Form(max_length=20)],
     reasons: Annotated[str, Form(max_length=5000)],
+    statement: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    """The decision form (CSRF-protected): deleted or kept, with written reasons."""
+    """The decision form (CSRF-protected): deleted, publicity stopped, removed from the list
+    or kept (with the subject's statement), with written reasons. Corrections, which carry
+    changed attributes, go through the API."""
     from .rights_api import decide_objection_for
 
-    decide_objection_for(p, who, objection_id[:32], outcome, reasons)
+    decide_objection_for(
+        p, who, objection_id[:32], outcome, reasons, statement=statement.strip() or None
+    )
     return RedirectResponse("/cases", status_code=303)
+
+
+@router.get("/reports/{report_id}.pdf")
+def report_as_pdf(
+    request: Request,
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.REQUEST_REPORT))],
+    report_id: Annotated[str, Path(pattern="^[0-9a-f]{16}$")],
+) -> Response:
+    """An issued credit report as PDF (zh or en), stamped on every page with its date and
+    verification code."""
+    from .pdf import report_pdf
+    from .rights_api import readable_report
+
+    row = readable_report(p, who, report_id)
+    body = report_pdf(row["body"], row["verification_code"], locale_of(request))
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="credit-report-{report_id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)

@@ -382,24 +382,22 @@ class ReportRequest(BaseModel):
 Reporter = Annotated[Principal, Depends(require(Permission.REQUEST_REPORT))]
 
 
-@router.post("/reports", status_code=201)
-def request_report(p: PlatformDep, who: Reporter, body: ReportRequest) -> dict[str, Any]:
-    """A credit report stamped with its date and a verification code: the subject's own
-    (free, up to the jurisdiction's yearly number), or for a credit-service agency under the
-    subject's consent (refused without one). Printable at ``/reports/{report_id}``."""
+def issue_report_for(p: Platform, who: Principal, subject: str | None) -> dict[str, Any]:
+    """Issue a report, audited: the caller's own (a subject) or, for a credit-service agency,
+    ``subject``'s under its consent (the API and the portal)."""
     from ..ledger.subject import subject_key
 
     own = who.role is Role.SUBJECT
     if own:
         subject_id = who.subject_id or ""
-    elif not body.subject:
+    elif not subject:
         raise InvalidData(
             "whose report?",
             code="subject-required",
             errors=[FieldError("subject", "is missing", "give the subject's code")],
         )
     else:
-        subject_id = subject_key(body.subject, key=p.key, today=p.today())
+        subject_id = subject_key(subject, key=p.key, today=p.today())
     with p.engine.begin() as conn:
         issued = report.issue(
             conn,
@@ -421,11 +419,22 @@ def request_report(p: PlatformDep, who: Reporter, body: ReportRequest) -> dict[s
             report_id=issued["report_id"],
             consent_id=issued["consent_id"],
         )
+    return issued
+
+
+@router.post("/reports", status_code=201)
+def request_report(p: PlatformDep, who: Reporter, body: ReportRequest) -> dict[str, Any]:
+    """A credit report stamped with its date and a verification code: the subject's own
+    (free, up to the jurisdiction's yearly number), or for a credit-service agency under the
+    subject's consent (refused without one). Printable at ``/reports/{report_id}``, as PDF at
+    ``/reports/{report_id}.pdf``."""
+    issued = issue_report_for(p, who, body.subject)
     return {
         "report_id": issued["report_id"],
         "verification_code": issued["verification_code"],
         "as_of": issued["as_of"],
         "printable": f"/reports/{issued['report_id']}",
+        "pdf": f"/reports/{issued['report_id']}.pdf",
         "report": issued["body"],
     }
 
@@ -512,14 +521,8 @@ def serve_grade_notice(
     return serve_grade_notice_for(p, who, body.subject, body.scheme_id)
 
 
-@router.get("/records/{record_id}/repair-notice")
-def repair_notice(
-    p: PlatformDep,
-    who: Agency,
-    record_id: Annotated[str, Path(pattern="^[0-9a-f]{32}$")],
-) -> dict[str, Any]:
-    """The credit-repair notice to serve with a penalty decision (两书同达): the publicity
-    period and from when repair may be sought. The agency's own records only."""
+def own_repair_notice(p: Platform, who: Principal, record_id: str) -> dict[str, Any]:
+    """The repair notice of one of the calling agency's records (API and staff page)."""
     import sqlalchemy as sa
 
     from ..ledger import tables as t
@@ -532,6 +535,18 @@ def repair_notice(
         if owner is not None and owner != who.agency:
             raise Forbidden("an agency serves notices about its own records", code="not-own-record")
         return notice(conn, p.pack, record_id, p.today())
+
+
+@router.get("/records/{record_id}/repair-notice")
+def repair_notice(
+    p: PlatformDep,
+    who: Agency,
+    record_id: Annotated[str, Path(pattern="^[0-9a-f]{32}$")],
+) -> dict[str, Any]:
+    """The credit-repair notice to serve with a penalty decision (两书同达): the publicity
+    period and from when repair may be sought. The agency's own records only. Printable at
+    ``/notices/repair?record_id=``."""
+    return own_repair_notice(p, who, record_id)
 
 
 class CommitmentRequest(BaseModel):

@@ -327,16 +327,9 @@ class DecisionRequest(BaseModel):
     attributes: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
 
 
-@router.post("/decisions", tags=["records"], status_code=201)
-def submit_decision(
-    p: PlatformDep,
-    who: Annotated[Principal, Depends(require(Permission.SUBMIT_DECISION))],
-    body: DecisionRequest,
-) -> dict[str, Any]:
-    """A decision about one of the agency's own records — ``revoked``, ``early_exit``,
-    ``lifted`` (a restriction order), ``exception_permitted``, ``extended``,
-    ``notice_served`` — through the ingest validation. Screening follows at once: the
-    subject is re-derived before this answers."""
+def submit_decision_for(p: Platform, who: Principal, body: DecisionRequest) -> dict[str, Any]:
+    """A decision about one of the agency's own records through the ingest validation,
+    audited; the subject is re-derived before this returns (the API and the staff pages)."""
     import json
 
     from ..ids import Mode
@@ -371,3 +364,16 @@ def submit_decision(
     )
     p.follow_decision(done.subject_id)
     return {"ok": True, "subject_id": done.subject_id, "new": done.new}
+
+
+@router.post("/decisions", tags=["records"], status_code=201)
+def submit_decision(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.SUBMIT_DECISION))],
+    body: DecisionRequest,
+) -> dict[str, Any]:
+    """A decision about one of the agency's own records — ``revoked``, ``early_exit``,
+    ``lifted`` (a restriction order), ``exception_permitted``, ``extended``,
+    ``notice_served`` — through the ingest validation. Screening follows at once: the
+    subject is re-derived before this answers."""
+    return submit_decision_for(p, who, body)

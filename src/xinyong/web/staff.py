@@ -1,0 +1,125 @@
+"""Pages for a source agency's staff: the written notices it owes, each printable, and the
+forms that record their service.
+
+- ``/notices``: prior notices owed before list entries take effect (告知书), notices of adverse
+  grades owed as a scheme's authority, and a look-up for the credit-repair notice served with
+  a penalty decision (两书同达);
+- ``/notices/prior/{list_id}/{source_record_id}``, ``/notices/grade/{scheme_id}/{subject_id}``,
+  ``/notices/repair?record_id=``: each notice as a printable document (zh or en);
+- the POST forms record service: a ``notice_served`` decision (through the same validation
+  as ``POST /api/decisions``) or the grade notice's service.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ..errors import NotFound
+from ..rights import grade_notices, notices
+from .access import Permission, Principal
+from .platform import Platform, PlatformDep, require
+from .portal import render
+
+router = APIRouter(include_in_schema=False)
+Staff = Annotated[Principal, Depends(require(Permission.SUBMIT_DECISION))]
+GradeStaff = Annotated[Principal, Depends(require(Permission.SERVE_GRADE_NOTICE))]
+Key = Annotated[str, Path(max_length=128)]
+SchemeId = Annotated[str, Path(max_length=80)]
+SubjectId = Annotated[str, Path(max_length=40)]
+DocumentNumber = Annotated[str, Form(min_length=1, max_length=128)]
+
+
+def _prior(p: Platform, who: Principal) -> list[dict[str, Any]]:
+    with p.engine.connect() as conn:
+        return notices.pending(conn, p.pack, p.evaluation(conn), who.agency or "", p.today())
+
+
+@router.get("/notices", response_class=HTMLResponse)
+def owed_notices(request: Request, p: PlatformDep, who: Staff) -> Response:
+    """The notices the agency owes, with links to print each and forms to record service."""
+    with p.engine.connect() as conn:
+        grades = grade_notices.pending(conn, p.pack, p.evaluation(conn), who.agency or "")
+    data = {"prior": _prior(p, who), "grades": grades, "as_of": p.today()}
+    return render(request, "notices.html", data, who)
+
+
+@router.get("/notices/prior/{list_id}/{source_record_id}", response_class=HTMLResponse)
+def prior_notice(
+    request: Request, p: PlatformDep, who: Staff, list_id: Key, source_record_id: Key
+) -> Response:
+    """One prior notice, printable: the list, its basis, the reasons, the evidence, the
+    subject's rights and the deadline to answer if served today."""
+    found = next(
+        (
+            n
+            for n in _prior(p, who)
+            if n["list_id"] == list_id and n["source_record_id"] == source_record_id
+        ),
+        None,
+    )
+    if found is None:
+        raise NotFound("no prior notice is owed for this entry", code="no-notice-owed")
+    return render(request, "notice.html", found, who)
+
+
+@router.post("/notices/prior/{list_id}/{source_record_id}")
+def serve_prior_notice(
+    p: PlatformDep, who: Staff, list_id: Key, source_record_id: Key, number: DocumentNumber
+) -> Response:
+    """Record that the prior notice (document ``number``) was served today: a
+    ``notice_served`` decision about the agency's record, from which the period runs."""
+    from .sanctions_api import DecisionRequest, submit_decision_for
+
+    decision = DecisionRequest(
+        source_record_id=source_record_id,
+        decision="notice_served",
+        effective_on=p.today(),
+        instrument_number=number,
+        reason=f"prior notice of listing on {list_id}",
+    )
+    submit_decision_for(p, who, decision)
+    return RedirectResponse("/notices", status_code=303)
+
+
+@router.get("/notices/grade/{scheme_id}/{subject_id}", response_class=HTMLResponse)
+def grade_notice(
+    request: Request, p: PlatformDep, who: GradeStaff, scheme_id: SchemeId, subject_id: SubjectId
+) -> Response:
+    """The notice of an adverse grade, printable, for the scheme's authority."""
+    with p.engine.connect() as conn:
+        found = grade_notices.owed(
+            conn,
+            p.pack,
+            agency=who.agency,
+            subject_id=subject_id,
+            scheme_id=scheme_id,
+            today=p.today(),
+        )
+    return render(request, "notice.html", found, who)
+
+
+@router.post("/notices/grade/{scheme_id}/{subject_id}")
+def serve_grade_notice(
+    p: PlatformDep, who: GradeStaff, scheme_id: SchemeId, subject_id: SubjectId
+) -> Response:
+    """Record that the grade's notice was served today."""
+    from .rights_api import serve_grade_notice_for
+
+    serve_grade_notice_for(p, who, subject_id, scheme_id)
+    return RedirectResponse("/notices", status_code=303)
+
+
+@router.get("/notices/repair", response_class=HTMLResponse)
+def repair_notice(
+    request: Request,
+    p: PlatformDep,
+    who: Staff,
+    record_id: Annotated[str, Query(pattern="^[0-9a-f]{32}$")],
+) -> Response:
+    """The credit-repair notice to serve with a penalty decision, printable."""
+    from .rights_api import own_repair_notice
+
+    return render(request, "notice.html", own_repair_notice(p, who, record_id), who)
