@@ -160,6 +160,7 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
 
     from ..disclosure.views import latest_evaluation
     from ..evaluate import SqlEngine, evaluate_lists
+    from ..evaluate.grading import evaluate_grades
     from ..evaluate.run import materialise
     from ..ids import Mode
     from ..ingest.service import IngestOptions
@@ -225,6 +226,7 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
     lifted = materialise(
         engine,
         entries,
+        grades=evaluate_grades(SqlEngine(engine), pack, day),
         as_of=day,
         pack=pack,
         engine_name="sql",
