@@ -3,6 +3,7 @@ source agency's decision, and consequences that follow at once."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -96,3 +97,49 @@ def test_undecided_applications_past_their_deadline_are_overdue(
             "/api/repairs", params={"overdue": "true"}, headers=web.as_role("samr")
         ).json()
     assert listing["overdue"] == 1
+
+
+def test_a_legal_bar_holds_repair_for_its_years(world_template: Path, tmp_path: Path) -> None:
+    """Shenzhen Art 83: three years after a court sanction for seriously obstructing a
+    bankruptcy procedure, and not before, the subject's records may be repaired."""
+    from tests.ingest.helpers import row
+
+    web = make_web(world_template, tmp_path, jurisdiction="cn-shenzhen")
+    with web.client:
+        sanction = {
+            **row(),
+            "item_code": "court.bankruptcy_obstruction",
+            "subject_code": XIAMEN_USCC,
+            "subject_name": "厦门鹭江海鲜贸易有限公司",
+            "source_record_id": "PC-1",
+            "occurred_on": "2024-03-01",
+            "decided_on": "2024-05-20",
+            "instrument_type": "court_sanction",
+            "instrument_number": "（2024）粤03破12号之一",
+            "instrument_issuer": "深圳市中级人民法院",
+            "instrument_date": "2024-05-20",
+            "published_on": "",
+            "severity": "serious",
+            "attributes": json.dumps(
+                {
+                    "conduct": "asset_transfer",
+                    "case_number": "（2024）粤03破12号",
+                    "sanction": "court_penalty",
+                },
+                ensure_ascii=False,
+            ),
+        }
+        stored = web.client.post("/api/records", json=sanction, headers=web.as_role("court"))
+        assert stored.status_code == 201, stored.text
+        refused = apply(web, record_id(web, "1"))
+        assert refused.status_code == 422
+        [bar] = [e for e in refused.json()["errors"] if "no legal bar" in e["message"]]
+        assert "2027-05-20" in bar["message"] and "Art 83" in bar["message"]
+        from xinyong.rights.repair import eligibility
+
+        platform = web.client.app.state.platform  # type: ignore[attr-defined]
+        with platform.engine.connect() as conn:
+            later = eligibility(
+                conn, platform.pack, XIAMEN_USCC, record_id(web, "1"), date(2027, 5, 20)
+            )
+        assert [c["holds"] for c in later if c["condition"] == "no legal bar"] == [True]

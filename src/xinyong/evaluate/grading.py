@@ -91,9 +91,7 @@ def _union(parts: list[exp.Select]) -> exp.Expr:
     return union
 
 
-def counts_query(
-    scheme: GradingScheme, window_start: date, as_of: date, subject_id: str | None = None
-) -> exp.Expr:
+def counts_query(scheme: GradingScheme, window_start: date, as_of: date) -> exp.Expr:
     """Per subject and indicator, the number of qualifying records."""
     return _union(
         [
@@ -101,7 +99,7 @@ def counts_query(
                 indicator,
                 window_start,
                 as_of,
-                subject_id,
+                None,
                 exp.column("subject_id", table="r"),
                 exp.alias_(exp.Literal.string(indicator.id), "indicator"),
                 exp.alias_(exp.Count(this=exp.Star()), "n"),

@@ -44,7 +44,6 @@ from .tables import credit_reports, objections
 
 TARGET_KINDS = ("record", "list_entry", "grade", "report")
 OUTCOMES = ("corrected", "deleted", "publicity_stopped", "removed_from_list", "kept")
-REGIMES = ("public_credit", "credit_reporting")
 APPEAL = (
     "If you disagree with this decision you may apply for administrative reconsideration or "
     "bring an administrative lawsuit, within the periods the law sets."

@@ -7,7 +7,9 @@ the record is the subject's and stands; it is penalty information published unde
 under the regime in force when it was disclosed; the corrective action is described with
 evidence; a credit commitment is made. Court listings are not repaired here: the court
 deletes them on performance (their own track). Automatic stop at the maximum publicity period
-needs no application (the window ends by itself).
+needs no application (the window ends by itself). A pack's legal bars (``repair_bars``, e.g.
+Shenzhen Art 83 after obstructing a bankruptcy procedure) hold every record of the subject
+until their years have passed.
 
 The record's source agency decides on the jurisdiction's deadlines (pack procedures
 ``repair_decision_working_days``; the applicant hears back by ``repair_feedback_working_days``):
@@ -27,7 +29,7 @@ from ..disclosure.publicity import publicity_window
 from ..errors import FieldError, InvalidData
 from ..ledger import EventKind, RecordEvent, append_event, subject_file
 from ..schemes import Pack
-from ..workdays import add_working_days
+from ..workdays import add_months, add_working_days
 from . import cases
 from .tables import repairs
 
@@ -57,6 +59,24 @@ def eligibility(
         else "not a court listing",
     )
     check("standing", entry.status.value == "active", f"the record is {entry.status}")
+    for bar in pack.repair_bars.values():
+        years = pack.procedure(bar.years, today) or 0
+        barring = [
+            e.record
+            for e in file.entries
+            if e.record.item_code in bar.items
+            and e.status.value == "active"
+            and today < add_months(e.record.decided_on, 12 * years)
+        ]
+        until = max((add_months(r.decided_on, 12 * years) for r in barring), default=None)
+        check(
+            "no legal bar",
+            until is None,
+            f"{bar.description.split(' / ')[0]}: repair from {until} "
+            f"({'; '.join(pack.cite(ref) for ref in bar.legal_basis)})"
+            if until
+            else f"no record bars repair ({bar.id})",
+        )
     window = publicity_window(pack, entry.record, file.subject.kind)
     if window is None or not window.displayed or window.repair_from is None:
         check("published penalty", False, "only published penalty information is repaired")

@@ -189,8 +189,23 @@ class ListType(Strict):
         return self
 
 
+class RepairBar(Strict):
+    """A legal bar to credit repair: while a record of one of ``items`` about the subject is
+    younger than the procedure parameter ``years``, none of its records is repaired (e.g.
+    Shenzhen Art 83: three years after seriously obstructing a bankruptcy procedure)."""
+
+    id: Code
+    description: str
+    items: tuple[Code, ...] = Field(min_length=1)
+    #: the name of a parameter under ``parameters`` (this pack's or a parent's), in years
+    years: Code
+    legal_basis: tuple[Reference, ...] = Field(min_length=1)
+
+
 class ProceduresFile(Strict):
     """``procedures.yaml``: deadlines of due process (objections, repair, notices) as
-    parameters. A local pack may narrow a national deadline (shorter), never widen it."""
+    parameters, and the legal bars to repair. A local pack may narrow a national deadline
+    (shorter), never widen it."""
 
-    parameters: dict[Code, Parameter]
+    parameters: dict[Code, Parameter] = Field(default_factory=dict)
+    repair_bars: tuple[RepairBar, ...] = ()

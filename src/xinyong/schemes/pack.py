@@ -29,7 +29,7 @@ from .checks import (
     refuse_prohibited,
 )
 from .grades import GradingScheme
-from .lists import ListType, Parameter, ProceduresFile
+from .lists import ListType, Parameter, ProceduresFile, RepairBar
 from .measures import (
     CommitmentMatter,
     CommitmentsFile,
@@ -113,6 +113,8 @@ class Pack:
     memoranda: dict[str, Memorandum] = field(default_factory=dict)
     #: matters where the credit-commitment route applies (``commitments.yaml``), by id
     commitments: dict[str, CommitmentMatter] = field(default_factory=dict)
+    #: legal bars to credit repair (``procedures.yaml`` ``repair_bars``), by id
+    repair_bars: dict[str, RepairBar] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -231,7 +233,12 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
                 code="unknown-agency",
             )
     procedures = dict(parent.procedures) if meta.parent else {}
-    own = _load_optional(path / "procedures.yaml", ProceduresFile, "parameters")
+    own_file = (
+        load_model(path / "procedures.yaml", ProceduresFile)
+        if (path / "procedures.yaml").is_file()
+        else ProceduresFile()
+    )
+    own = own_file.parameters
     for name, parameter in own.items():
         where = f"{path / 'procedures.yaml'}: {name}"
         for since, value in parameter.values.items():
@@ -248,6 +255,19 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
                     code="widens-parent",
                 )
         procedures[name] = parameter
+    repair_bars = dict(parent.repair_bars) if meta.parent else {}
+    for bar in own_file.repair_bars:
+        where = f"{path / 'procedures.yaml'}: repair bar {bar.id!r}"
+        for ref in bar.legal_basis:
+            check_reference(where, ref, laws)
+        unknown = [code for code in bar.items if code not in items]
+        if unknown or bar.years not in procedures:
+            raise RuleError(
+                f"{where}: {', '.join(unknown) or bar.years} is not in the catalogue or the "
+                "procedures; define it first",
+                code="unknown-reference",
+            )
+        _merge(repair_bars, {bar.id: bar}, "repair bar", path)
     publicity = parent.publicity if meta.parent else ()
     if (path / "publicity.yaml").is_file():
         loaded = load_model(path / "publicity.yaml", PublicityFile)
@@ -302,6 +322,7 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
         measures,
         memoranda,
         commitments,
+        repair_bars,
     )
 
 
