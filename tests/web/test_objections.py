@@ -146,7 +146,14 @@ def test_shenzhen_deadlines_run_in_working_days_with_one_extension(
             params={"overdue": "true"},
             headers=web.as_role("operator"),
         ).json()
+        escalated = client.get(
+            "/escalations", params={"format": "json"}, headers=web.as_role("operator")
+        )
+        assert client.get("/escalations", headers=web.as_role("samr")).status_code == 403
+        page = client.get("/escalations", headers=web.as_role("operator"))
+        assert page.status_code == 200 and 'class="overdue-objection"' in page.text
     assert listing["overdue"] == 1 and listing["items"][0]["overdue"] is True
+    assert escalated.json()["by_agency"] == {"samr": 1}
 
 
 def test_deadlines_skip_the_national_day_holiday() -> None:
@@ -337,3 +344,19 @@ def test_a_grade_with_no_records_behind_it_can_only_be_kept(web: Web) -> None:
         )
     engine.dispose()
     assert kept["outcome"] == "kept"
+
+
+def test_the_own_file_names_each_consequence_and_its_end(web: Web) -> None:
+    before = own_file(web)
+    [court] = [e for e in before["lists"] if e["list_id"] == "cn.court.dishonest_debtors"]
+    assert court["in_force"] is True and court["measures"]
+    assert all(m["legal_basis"] and m["memorandum"] for m in court["measures"])
+    filed = object_to(web, "cn.court.dishonest_debtors:court:ZX-2", kind="list_entry").json()
+    web.client.post(
+        f"/api/objections/{filed['objection_id']}/decide",
+        json={"outcome": "removed_from_list", "reasons": "performed before the listing decision"},
+        headers=web.as_role("court"),
+    )
+    [after] = [e for e in own_file(web)["lists"] if e["list_id"] == "cn.court.dishonest_debtors"]
+    assert after["ended_by_decision"] is True and after["in_force"] is False
+    assert after["measures"] == []

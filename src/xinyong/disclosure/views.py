@@ -720,15 +720,23 @@ def full_file(conn: sa.Connection, pack: Pack, subject_id: str, as_of: date) -> 
         }
         for link in file.links
     ]
-    entries = [
-        {
-            **_entry_view(pack, row),
-            "source_record_id": row["source_record_id"],
-            "status": row["status"],
-            "in_force": entry_in_force(row, as_of),
-        }
-        for row in _entries_of(conn, _evaluation_id(conn, pack, as_of), subject_id)
-    ]
+    rows = _entries_of(conn, _evaluation_id(conn, pack, as_of), subject_id)
+    ended = _ended(conn, rows, as_of)
+    entries = []
+    for row in rows:
+        in_force = entry_in_force(row, as_of) and not _is_ended(row, ended)
+        entries.append(
+            {
+                **_entry_view(pack, row),
+                "source_record_id": row["source_record_id"],
+                "status": row["status"],
+                # ended by a decision (revocation, repair, removal) since the evaluation
+                "ended_by_decision": _is_ended(row, ended),
+                "in_force": in_force,
+                # the consequences it carries: the joint measures attached to the list
+                "measures": measures_for_list(pack, row["list_id"], as_of) if in_force else [],
+            }
+        )
     return {
         "as_of": as_of,
         "subject": subject_summary(file.subject),

@@ -48,6 +48,7 @@ class Permission(StrEnum):
     UPLOAD_EVIDENCE = "upload_evidence"  # a subject adds files to its own open case
     READ_EVIDENCE = "read_evidence"  # own (subject), routed cases (agency), all (operator)
     SERVE_GRADE_NOTICE = "serve_grade_notice"  # the scheme's authority serves an adverse grade
+    OVERSEE_CASES = "oversee_cases"  # the operator sees overdue (escalated) cases of all agencies
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -77,6 +78,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.UPLOAD_EVIDENCE: frozenset({Role.SUBJECT}),
     Permission.READ_EVIDENCE: frozenset({Role.SUBJECT, Role.SOURCE_AGENCY, Role.OPERATOR}),
     Permission.SERVE_GRADE_NOTICE: frozenset({Role.SOURCE_AGENCY}),
+    Permission.OVERSEE_CASES: frozenset({Role.OPERATOR}),
 }
 
 

@@ -7,7 +7,9 @@ forms that record their service.
 - ``/notices/prior/{list_id}/{source_record_id}``, ``/notices/grade/{scheme_id}/{subject_id}``,
   ``/notices/repair?record_id=``: each notice as a printable document (zh or en);
 - the POST forms record service: a ``notice_served`` decision (through the same validation
-  as ``POST /api/decisions``) or the grade notice's service.
+  as ``POST /api/decisions``) or the grade notice's service;
+- ``/escalations`` (the operator): objections and repair applications past their deadline,
+  of every agency, counted per agency.
 """
 
 from __future__ import annotations
@@ -123,3 +125,24 @@ def repair_notice(
     from .rights_api import own_repair_notice
 
     return render(request, "notice.html", own_repair_notice(p, who, record_id), who)
+
+
+@router.get("/escalations", response_class=HTMLResponse)
+def escalations(
+    request: Request,
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.OVERSEE_CASES))],
+) -> Response:
+    """Overdue objections and repair applications of every agency, counted per agency."""
+    from collections import Counter
+
+    from ..rights import objections, repair
+
+    with p.engine.connect() as conn:
+        late = {
+            "objections": objections.listing(conn, today=p.today(), overdue_only=True),
+            "repairs": repair.listing(conn, today=p.today(), overdue_only=True),
+        }
+    by_agency = Counter(case["provider"] for kind in late.values() for case in kind["items"])
+    data = {**late, "by_agency": dict(by_agency.most_common()), "as_of": p.today()}
+    return render(request, "escalations.html", data, who)
