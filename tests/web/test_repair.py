@@ -47,6 +47,12 @@ def test_a_granted_repair_stops_publicity_at_once(web: Web) -> None:
         headers=web.as_role("samr"),
     )
     assert granted.status_code == 200 and granted.json()["outcome"] == "granted"
+    assert granted.json()["remedies"] == {
+        "publicity_stopped": True,
+        "marked_repaired_in_own_file": True,
+        "removed_from_lists": [],  # a general penalty puts the company on no list
+        "lists_not_ended_by_repair": [],
+    }
     page = web.get(f"/api/subjects/{XIAMEN_USCC}").json()
     assert "market.penalty" not in {r["item_code"] for r in page["records"]}
     own = web.get(f"/api/subjects/{XIAMEN_USCC}/file", "company").json()
@@ -143,3 +149,14 @@ def test_a_legal_bar_holds_repair_for_its_years(world_template: Path, tmp_path: 
                 conn, platform.pack, XIAMEN_USCC, record_id(web, "1"), date(2027, 5, 20)
             )
         assert [c["holds"] for c in later if c["condition"] == "no legal bar"] == [True]
+
+
+def test_the_remedies_name_the_lists_a_repair_ends(web: Web) -> None:
+    from xinyong.rights.repair import _remedies
+
+    platform = web.client.app.state.platform  # type: ignore[attr-defined]
+    with platform.engine.connect() as conn:
+        found = _remedies(conn, platform.pack, record_id(web, "ZX-2"))
+    # every national list ends on repair (`exit_on_repair`); a local pack may keep one
+    assert found["removed_from_lists"] == ["cn.court.dishonest_debtors"]
+    assert found["lists_not_ended_by_repair"] == []

@@ -361,6 +361,7 @@ def rights_examples(engine: sa.Engine, pack: Any, day: date, sample: str | None)
                 continue
             repair.decide(
                 conn,
+                pack,
                 filed["repair_id"],
                 agency=filed["provider"],
                 outcome="granted",

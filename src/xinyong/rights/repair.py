@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from ..disclosure.publicity import publicity_window
 from ..errors import FieldError, InvalidData
 from ..ledger import EventKind, RecordEvent, append_event, subject_file
+from ..ledger import tables as t
 from ..schemes import Pack
 from ..workdays import add_months, add_working_days
 from . import cases
@@ -148,6 +149,7 @@ def apply(
 
 def decide(
     conn: sa.Connection,
+    pack: Pack,
     repair_id: str,
     *,
     agency: str | None,
@@ -166,7 +168,9 @@ def decide(
         errors.append(FieldError("reasons", "are missing or too short", "give written reasons"))
     if errors:
         raise InvalidData("the decision is incomplete", code="bad-decision", errors=errors)
+    remedies = None
     if outcome == "granted":
+        remedies = _remedies(conn, pack, row["record_id"])
         append_event(
             conn,
             RecordEvent(
@@ -175,7 +179,7 @@ def decide(
                 today,
                 actor,
                 reason=f"repair {repair_id}: {reasons.strip()}",
-                attributes={"repair": repair_id},
+                attributes={"repair": repair_id, "remedies": remedies},
             ),
             recorded_at=now,
         )
@@ -187,7 +191,35 @@ def decide(
         "decided_by": actor,
     }
     conn.execute(repairs.update().where(repairs.c.repair_id == repair_id).values(**values))
-    return {**row, **values}
+    return {**row, **values, "remedies": remedies}
+
+
+def _remedies(conn: sa.Connection, pack: Pack, record_id: str) -> dict[str, Any]:
+    """What a granted repair does to the record (Shenzhen Art 82's outcomes): publicity
+    stops, it stays in the subject's own file marked repaired, and the entries it triggered
+    end on the lists that end on repair; lists that do not (court lists) are named too."""
+    from ..evaluate.tables import list_entries
+
+    le, r = list_entries.c, t.records.c
+    record = conn.execute(
+        sa.select(r.subject_id, r.source_agency, r.source_record_id).where(r.record_id == record_id)
+    ).one()
+    listed = set(
+        conn.execute(
+            sa.select(le.list_id).where(
+                le.subject_id == record.subject_id,
+                le.source_agency == record.source_agency,
+                le.source_record_id == record.source_record_id,
+            )
+        ).scalars()
+    )
+    ends = sorted(x for x in listed if x in pack.lists and pack.lists[x].exit_on_repair)
+    return {
+        "publicity_stopped": True,
+        "marked_repaired_in_own_file": True,
+        "removed_from_lists": ends,
+        "lists_not_ended_by_repair": sorted(listed - set(ends)),
+    }
 
 
 def listing(

@@ -339,6 +339,7 @@ def decide_repair_for(
     with p.engine.begin() as conn:
         row = repair.decide(
             conn,
+            p.pack,
             repair_id,
             agency=who.agency,
             outcome=outcome,
