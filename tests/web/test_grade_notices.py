@@ -4,13 +4,14 @@ to anyone but the subject (Shenzhen Art 39)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from tests.factories import XIAMEN_USCC
-from tests.web.conftest import NOW, Web, web_settings
+from tests.web.conftest import AS_OF, NOW, Web, make_web, web_settings
 from xinyong.errors import InvalidData
 from xinyong.rights import grade_notices
 from xinyong.schemes import load_pack
@@ -100,3 +101,63 @@ def test_a_correction_changes_the_grade_in_the_file_at_once(web: Web) -> None:
     assert after["score"] > before["score"]
     assert "dishonest_debtor" in before["contributions"]
     assert "dishonest_debtor" not in after["contributions"]
+
+
+def test_a_public_adverse_grade_is_published_only_after_its_notice(
+    world_template: Path, tmp_path: Path
+) -> None:
+    """A local pack that publishes a grading scheme: the portal shows an adverse grade only
+    from the day after its notice was served."""
+    from xinyong.evaluate import SqlEngine, evaluate_lists
+    from xinyong.evaluate.grading import evaluate_grades
+    from xinyong.evaluate.run import materialise
+    from xinyong.schemes.pack import builtin_packs_dir
+
+    pack_dir = tmp_path / "packs" / "cn-testpublic"
+    (pack_dir / "grades").mkdir(parents=True)
+    (pack_dir / "pack.yaml").write_text(
+        "id: cn-testpublic\nname_zh: 公开评价测试\nname_en: Public grade test\n"
+        'version: "1"\nparent: cn\ndescription: publishes the comprehensive evaluation\n',
+        encoding="utf-8",
+    )
+    national = builtin_packs_dir() / "cn" / "grades" / "public_credit_comprehensive.yaml"
+    published = national.read_text(encoding="utf-8").replace(
+        f"id: {SCHEME}", "id: test.public_comprehensive"
+    )
+    (pack_dir / "grades" / "public.yaml").write_text(
+        published.replace("public: shared", "public: public"), encoding="utf-8"
+    )
+    web = make_web(
+        world_template, tmp_path, jurisdiction="cn-testpublic", packs_path=tmp_path / "packs"
+    )
+    platform = web.client.app.state.platform  # type: ignore[attr-defined]
+    query = SqlEngine(platform.engine)
+    materialise(
+        platform.engine,
+        evaluate_lists(query, platform.pack, AS_OF),
+        grades=evaluate_grades(query, platform.pack, AS_OF),
+        as_of=AS_OF,
+        pack=platform.pack,
+        engine_name="sql",
+        recorded_at=NOW,
+    )
+
+    def shown(client: TestClient) -> set[str]:
+        page = client.get(f"/api/subjects/{XIAMEN_USCC}").json()
+        return {g["grade"] for g in page["grades"] if g["scheme_id"] == "test.public_comprehensive"}
+
+    with web.client:
+        assert shown(web.client) == set()  # D, and no notice served
+        served = web.client.post(
+            "/api/grade-notices",
+            json={"subject": XIAMEN_USCC, "scheme_id": "test.public_comprehensive"},
+            headers=web.as_role("ndrc"),
+        )
+        assert served.status_code == 201, served.text
+        assert shown(web.client) == set()  # served today: published from tomorrow
+    overrides = {"jurisdiction": "cn-testpublic", "packs_path": tmp_path / "packs"}
+    later = create_app(
+        web_settings(web.url, as_of=date(2026, 7, 1), **overrides), clock=lambda: NOW
+    )
+    with TestClient(later) as client:
+        assert shown(client) == {"D"}

@@ -306,7 +306,7 @@ def public_subject(
         "subject": subject_summary(subject),
         "records": records,
         "lists": memberships,
-        "grades": _public_grades(conn, pack, evaluation, subject_id),
+        "grades": _public_grades(conn, pack, evaluation, subject_id, as_of),
         "disputed": sum(1 for r in records if r["disputed"]),
     }
 
@@ -325,14 +325,24 @@ def _entries_of(conn: sa.Connection, evaluation: str | None, subject_id: str) ->
 
 
 def _public_grades(
-    conn: sa.Connection, pack: Pack, evaluation: str | None, subject_id: str
+    conn: sa.Connection, pack: Pack, evaluation: str | None, subject_id: str, as_of: date
 ) -> list[dict[str, Any]]:
+    """The subject's grades under public schemes; an adverse grade only from the day after
+    its written notice was served (Shenzhen Art 39)."""
+    from ..rights.grade_notices import visible_to_others
+    from ..rights.tables import grade_notices
+
     public = [s for s in pack.grades.values() if s.public is PublicAttribute.PUBLIC]
     if not public or evaluation is None:
         return []
-    g = grades.c
+    g, n = grades.c, grade_notices.c
     rows = conn.execute(
-        sa.select(grades).where(
+        sa.select(grades, n.served_on)
+        .outerjoin(
+            grade_notices,
+            sa.and_(n.subject_id == g.subject_id, n.scheme_id == g.scheme_id, n.grade == g.grade),
+        )
+        .where(
             g.evaluation_id == evaluation,
             g.subject_id == subject_id,
             g.scheme_id.in_([s.id for s in public]),
@@ -346,6 +356,9 @@ def _public_grades(
             "grade": r["grade"],
         }
         for r in rows
+        if visible_to_others(
+            r["grade"] in pack.grades[r["scheme_id"]].adverse_grades, r["served_on"], as_of
+        )
     ]
 
 
