@@ -160,3 +160,50 @@ def test_the_remedies_name_the_lists_a_repair_ends(web: Web) -> None:
     # every national list ends on repair (`exit_on_repair`); a local pack may keep one
     assert found["removed_from_lists"] == ["cn.court.dishonest_debtors"]
     assert found["lists_not_ended_by_repair"] == []
+
+
+def test_repair_deadlines_hold_on_every_day_of_the_calendar() -> None:
+    from datetime import timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from xinyong.rights.repair import deadlines
+    from xinyong.schemes import load_pack
+    from xinyong.workdays import coverage, is_working_day, working_days_between
+
+    pack = load_pack("cn-shenzhen")
+    _, last = coverage()
+
+    @given(st.dates(min_value=date(2025, 6, 22), max_value=last - timedelta(days=40)))
+    @settings(max_examples=200, deadline=None)
+    def holds(filed: date) -> None:
+        decision, feedback = deadlines(pack, filed)
+        assert decision is not None and feedback is not None
+        assert is_working_day(decision) and is_working_day(feedback)
+        assert working_days_between(filed, decision) == 3  # Shenzhen Art 82
+        assert working_days_between(filed, feedback) == 10  # the 2025 national plan
+        assert decision < feedback
+
+    holds()
+
+
+def test_the_credit_reporting_regime_counts_calendar_days() -> None:
+    from datetime import timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from xinyong.rights.objections import deadlines
+    from xinyong.schemes import load_pack
+
+    pack = load_pack("cn")
+
+    @given(st.dates(min_value=date(2013, 3, 15), max_value=date(2040, 12, 31)))
+    @settings(max_examples=100, deadline=None)
+    def holds(filed: date) -> None:
+        due = deadlines(pack, filed, "credit_reporting")
+        assert due.decision_due == filed + timedelta(days=20)
+        assert due.check_due is None and due.extension_days is None
+
+    holds()

@@ -91,6 +91,17 @@ def eligibility(
     return checks
 
 
+def deadlines(pack: Pack, filed_on: date) -> tuple[date | None, date | None]:
+    """The authority's decision and the applicant's answer are due these working days after
+    an application filed on ``filed_on`` (``None`` where the pack sets no deadline)."""
+    decide_in = pack.procedure("repair_decision_working_days", filed_on)
+    answer_in = pack.procedure("repair_feedback_working_days", filed_on)
+    return (
+        add_working_days(filed_on, decide_in) if decide_in else None,
+        add_working_days(filed_on, answer_in) if answer_in else None,
+    )
+
+
 def apply(
     conn: sa.Connection,
     pack: Pack,
@@ -125,8 +136,7 @@ def apply(
     provider = conn.execute(
         sa.text("SELECT source_agency FROM records WHERE record_id = :r"), {"r": record_id}
     ).scalar_one()
-    decide_in = pack.procedure("repair_decision_working_days", today)
-    answer_in = pack.procedure("repair_feedback_working_days", today)
+    decision_due, feedback_due = deadlines(pack, today)
     row = {
         "repair_id": secrets.token_hex(8),
         "subject_id": subject_id,
@@ -140,8 +150,8 @@ def apply(
         "filed_at": now,
         "filed_on": today,
         "status": "open",
-        "decision_due": add_working_days(today, decide_in) if decide_in else None,
-        "feedback_due": add_working_days(today, answer_in) if answer_in else None,
+        "decision_due": decision_due,
+        "feedback_due": feedback_due,
     }
     conn.execute(repairs.insert().values(**row))
     return row
