@@ -73,6 +73,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/evidence/{evidence_id}"): frozenset({"company", "samr", "operator"}),
     ("GET", "/api/grade-notices/pending"): frozenset({"samr"}),
     ("POST", "/api/grade-notices"): frozenset({"samr"}),
+    ("POST", "/api/objections/{objection_id}/check"): frozenset({"operator"}),
 }
 PURPOSE = {
     "operator": "supervision",
@@ -153,6 +154,8 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
         }
     elif route.startswith("/api/repairs/"):
         body = {"outcome": "refused", "reasons": "the minimum period has not elapsed"}
+    elif route.endswith("/check"):
+        body = {"note": "concerns a record on the platform"}
     elif route.endswith("/extend"):
         body = {"reason": "the case file is with the court"}
     elif route.endswith("/decide"):

@@ -360,3 +360,45 @@ def test_the_own_file_names_each_consequence_and_its_end(web: Web) -> None:
     [after] = [e for e in own_file(web)["lists"] if e["list_id"] == "cn.court.dishonest_debtors"]
     assert after["ended_by_decision"] is True and after["in_force"] is False
     assert after["measures"] == []
+
+
+def test_the_platform_checks_first_and_an_unchecked_objection_is_overdue_on_its_check_date(
+    world_template: Path, tmp_path: Path
+) -> None:
+    web = shenzhen(world_template, tmp_path)  # filed Tuesday 2026-06-30: check due 07-01
+    with web.client:
+        unchecked = object_to(web, record_id(web, "1")).json()
+        checked = object_to(web, "cn.court.dishonest_debtors:court:ZX-2", kind="list_entry").json()
+        path = f"/api/objections/{checked['objection_id']}/check"
+        note = {"note": "a court listing on the platform; routed to the court"}
+        assert web.client.post(path, json=note, headers=web.as_role("samr")).status_code == 403
+        done = web.client.post(path, json=note, headers=web.as_role("operator"))
+        assert done.status_code == 200 and done.json()["checked_on"] == "2026-06-30"
+        again = web.client.post(path, json=note, headers=web.as_role("operator"))
+        assert again.status_code == 422
+        mine = {o["objection_id"]: o for o in web.get("/api/objections", "company").json()["items"]}
+        assert mine[checked["objection_id"]]["check_note"] == note["note"]
+    later = create_app(
+        web_settings(web.url, jurisdiction="cn-shenzhen", as_of=date(2026, 7, 2)), clock=lambda: NOW
+    )
+    with TestClient(later) as client:
+        listing = client.get(
+            "/api/objections", params={"overdue": "true"}, headers=web.as_role("operator")
+        ).json()
+        page = client.get("/escalations", headers=web.as_role("operator")).text
+    # the unchecked one missed its check (07-01); the checked one is due only on 07-03
+    assert [o["objection_id"] for o in listing["items"]] == [unchecked["objection_id"]]
+    assert page.count('class="unchecked"') == 1
+
+
+def test_the_operator_records_the_check_from_its_page(web: Web) -> None:
+    filed = object_to(web, record_id(web, "1")).json()
+    form = web.client.post(
+        f"/escalations/objections/{filed['objection_id']}/check",
+        data={"note": "the record is on the platform; routed to samr"},
+        headers=web.as_role("operator"),
+        follow_redirects=False,
+    )
+    assert form.status_code == 303
+    [mine] = web.get("/api/objections", "company").json()["items"]
+    assert mine["checked_on"] == "2026-06-30" and mine["checked_by"].startswith("token:")

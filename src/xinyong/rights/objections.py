@@ -19,8 +19,9 @@ The provider decides with written reasons: ``corrected`` (attributes changed), `
 period — while it still counts), ``removed_from_list`` (the record stands but the listing was
 wrong: the entry ends on that list only), or ``kept`` (the subject's statement is attached).
 A decision may name which of the objection's records it concerns (a grade counts several).
-Every outcome lifts the dispute mark and names the routes of appeal. Objections past their
-deadline are ``overdue`` and counted.
+Every outcome lifts the dispute mark and names the routes of appeal. Where the regime has a
+platform check, the operator records it (``check``); until then the check's date is the
+objection's deadline. Objections past their deadline are ``overdue`` and counted.
 """
 
 from __future__ import annotations
@@ -334,8 +335,34 @@ def decide(
 
 
 def due_on(row: dict[str, Any]) -> date | None:
+    """The next deadline: the platform's check until it is made, then the decision."""
+    if row["check_due"] is not None and row["checked_on"] is None:
+        check_due: date = row["check_due"]
+        return check_due
     found: date | None = row["extended_to"] or row["decision_due"]
     return found
+
+
+def check(
+    conn: sa.Connection, objection_id: str, *, actor: str, note: str, today: date
+) -> dict[str, Any]:
+    """The platform's check of an open objection (Shenzhen Art 51): that it concerns credit
+    information on the platform and is routed to the right provider, recorded once with a
+    note the subject sees. The provider decides after it."""
+    row = _get(conn, objection_id)
+    if row["status"] == "decided" or row["checked_on"] is not None:
+        raise InvalidData("the objection is checked or decided already", code="case-checked")
+    if len(note.strip()) < 5:
+        raise InvalidData(
+            "the check needs a note",
+            code="note-required",
+            errors=[FieldError("note", "is missing", "say what was checked")],
+        )
+    values = {"checked_on": today, "checked_by": actor, "check_note": note.strip()}
+    conn.execute(
+        objections.update().where(objections.c.objection_id == objection_id).values(**values)
+    )
+    return {**row, **values}
 
 
 def listing(

@@ -42,6 +42,10 @@ objections = sa.Table(
     # public_credit (the pack's working-day deadlines) | credit_reporting (20 days, 征信 Art 25)
     sa.Column("regime", sa.String(24), nullable=False, server_default="public_credit"),
     sa.Column("check_due", sa.Date()),
+    # the platform's check (Shenzhen Art 51: within one working day of acceptance)
+    sa.Column("checked_on", sa.Date()),
+    sa.Column("checked_by", sa.String(128)),
+    sa.Column("check_note", sa.Text()),
     sa.Column("decision_due", sa.Date()),
     sa.Column("extended_to", sa.Date()),
     sa.Column("extension_reason", sa.Text()),

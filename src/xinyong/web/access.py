@@ -49,6 +49,7 @@ class Permission(StrEnum):
     READ_EVIDENCE = "read_evidence"  # own (subject), routed cases (agency), all (operator)
     SERVE_GRADE_NOTICE = "serve_grade_notice"  # the scheme's authority serves an adverse grade
     OVERSEE_CASES = "oversee_cases"  # the operator sees overdue (escalated) cases of all agencies
+    CHECK_OBJECTION = "check_objection"  # the platform checks an objection before the provider
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -79,6 +80,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.READ_EVIDENCE: frozenset({Role.SUBJECT, Role.SOURCE_AGENCY, Role.OPERATOR}),
     Permission.SERVE_GRADE_NOTICE: frozenset({Role.SOURCE_AGENCY}),
     Permission.OVERSEE_CASES: frozenset({Role.OPERATOR}),
+    Permission.CHECK_OBJECTION: frozenset({Role.OPERATOR}),
 }
 
 

@@ -121,6 +121,38 @@ def extend_objection(
     return row
 
 
+class CheckRequest(BaseModel):
+    note: str = Field(min_length=1, max_length=2000)
+
+
+def check_objection_for(
+    p: Platform, who: Principal, objection_id: str, note: str
+) -> dict[str, Any]:
+    """The platform's check, audited (the API and the operator's page)."""
+    with p.engine.begin() as conn:
+        row = objections.check(conn, objection_id, actor=who.actor, note=note, today=p.today())
+        p.audit(
+            who,
+            "check_objection",
+            subject_id=row["subject_id"],
+            conn=conn,
+            objection_id=objection_id,
+        )
+    return row
+
+
+@router.post("/objections/{objection_id}/check")
+def check_objection(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.CHECK_OBJECTION))],
+    objection_id: ObjectionId,
+    body: CheckRequest,
+) -> dict[str, Any]:
+    """The platform's check of an open objection (e.g. Shenzhen: within one working day),
+    with a note the subject sees; until it is made its date is the objection's deadline."""
+    return check_objection_for(p, who, objection_id, body.note)
+
+
 def decide_objection_for(
     p: Platform,
     who: Principal,

@@ -9,7 +9,8 @@ forms that record their service.
 - the POST forms record service: a ``notice_served`` decision (through the same validation
   as ``POST /api/decisions``) or the grade notice's service;
 - ``/escalations`` (the operator): objections and repair applications past their deadline,
-  of every agency, counted per agency.
+  of every agency, counted per agency; objections awaiting the platform's check, with the
+  form that records it.
 """
 
 from __future__ import annotations
@@ -143,6 +144,30 @@ def escalations(
             "objections": objections.listing(conn, today=p.today(), overdue_only=True),
             "repairs": repair.listing(conn, today=p.today(), overdue_only=True),
         }
+        unchecked = [
+            o
+            for o in objections.listing(conn, today=p.today())["items"]
+            if o["status"] == "open" and o["check_due"] is not None and o["checked_on"] is None
+        ]
     by_agency = Counter(case["provider"] for kind in late.values() for case in kind["items"])
-    data = {**late, "by_agency": dict(by_agency.most_common()), "as_of": p.today()}
+    data = {
+        **late,
+        "unchecked": unchecked,
+        "by_agency": dict(by_agency.most_common()),
+        "as_of": p.today(),
+    }
     return render(request, "escalations.html", data, who)
+
+
+@router.post("/escalations/objections/{objection_id}/check")
+def check_objection(
+    p: PlatformDep,
+    who: Annotated[Principal, Depends(require(Permission.CHECK_OBJECTION))],
+    objection_id: Annotated[str, Path(pattern="^[0-9a-f]{16}$")],
+    note: Annotated[str, Form(min_length=1, max_length=2000)],
+) -> Response:
+    """The platform's check form (CSRF-protected)."""
+    from .rights_api import check_objection_for
+
+    check_objection_for(p, who, objection_id, note)
+    return RedirectResponse("/escalations", status_code=303)

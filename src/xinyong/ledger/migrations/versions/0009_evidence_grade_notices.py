@@ -1,4 +1,4 @@
-"""Objection regimes, evidence uploads, notices of adverse grades.
+"""Objection regimes and the platform's check, evidence uploads, notices of adverse grades.
 
 Revision ID: 0009
 Revises: 0008
@@ -21,6 +21,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("regime", sa.String(24), nullable=False, server_default="public_credit")
         )
+        batch.add_column(sa.Column("checked_on", sa.Date()))
+        batch.add_column(sa.Column("checked_by", sa.String(128)))
+        batch.add_column(sa.Column("check_note", sa.Text()))
     op.create_table(
         "evidence",
         sa.Column("evidence_id", sa.String(32), nullable=False),
@@ -53,4 +56,5 @@ def downgrade() -> None:
     op.drop_table("grade_notices")
     op.drop_table("evidence")
     with op.batch_alter_table("objections") as batch:
-        batch.drop_column("regime")
+        for column in ("check_note", "checked_by", "checked_on", "regime"):
+            batch.drop_column(column)
