@@ -40,23 +40,30 @@ def listing(
     subject_id: str | None = None,
     provider: str | None = None,
     overdue_only: bool = False,
+    where: Any = None,
 ) -> dict[str, Any]:
     """Cases (of a subject, or routed to a provider), each marked overdue when undecided past
     ``due(case)`` and with its evidence files (without content); and how many are overdue
     (escalated)."""
-    from .evidence import of_case
+    from .evidence import of_cases
 
     query = sa.select(table).order_by(table.c.filed_at)
     if subject_id is not None:
         query = query.where(table.c.subject_id == subject_id)
     if provider is not None:
         query = query.where(table.c.provider == provider)
+    if where is not None:
+        query = query.where(where)
+    if overdue_only:
+        query = query.where(table.c.status != "decided")  # a decided case is never overdue
     items = []
     for row in conn.execute(query).mappings():
         item = dict(row)
         deadline = due(item)
         item["overdue"] = item["status"] != "decided" and deadline is not None and today > deadline
         if item["overdue"] or not overdue_only:
-            item["evidence_files"] = of_case(conn, kind, item[f"{kind}_id"])
             items.append(item)
+    files = of_cases(conn, kind, [item[f"{kind}_id"] for item in items])
+    for item in items:
+        item["evidence_files"] = files[item[f"{kind}_id"]]
     return {"items": items, "overdue": sum(1 for i in items if i["overdue"])}

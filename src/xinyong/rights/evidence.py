@@ -120,17 +120,22 @@ def attach(
     return {k: v for k, v in row.items() if k != "content"}
 
 
-def of_case(conn: sa.Connection, case_kind: str, case_id: str) -> list[dict[str, Any]]:
-    """The files of one case, without their content."""
+def of_cases(conn: sa.Connection, case_kind: str, case_ids: list[str]) -> dict[str, list[Any]]:
+    """The files of each of ``case_ids`` (one query), without their content."""
     columns = [c for c in evidence.c if c.name != "content"]
-    return [
-        dict(r)
-        for r in conn.execute(
+    found: dict[str, list[Any]] = {case_id: [] for case_id in case_ids}
+    for start in range(0, len(case_ids), 500):
+        rows = conn.execute(
             sa.select(*columns)
-            .where(evidence.c.case_kind == case_kind, evidence.c.case_id == case_id)
+            .where(
+                evidence.c.case_kind == case_kind,
+                evidence.c.case_id.in_(case_ids[start : start + 500]),
+            )
             .order_by(evidence.c.uploaded_at)
         ).mappings()
-    ]
+        for row in rows:
+            found[row["case_id"]].append(dict(row))
+    return found
 
 
 def read(

@@ -372,8 +372,10 @@ def listing(
     subject_id: str | None = None,
     provider: str | None = None,
     overdue_only: bool = False,
+    unchecked_only: bool = False,
 ) -> dict[str, Any]:
-    """Objections (of a subject, or routed to a provider), with overdue ones counted."""
+    """Objections (of a subject, or routed to a provider), with overdue ones counted;
+    ``unchecked_only``: open ones awaiting the platform's check."""
     return cases.listing(
         conn,
         objections,
@@ -383,4 +385,13 @@ def listing(
         subject_id=subject_id,
         provider=provider,
         overdue_only=overdue_only,
+        where=(
+            sa.and_(
+                objections.c.status == "open",
+                objections.c.check_due.is_not(None),
+                objections.c.checked_on.is_(None),
+            )
+            if unchecked_only
+            else None
+        ),
     )

@@ -144,11 +144,7 @@ def escalations(
             "objections": objections.listing(conn, today=p.today(), overdue_only=True),
             "repairs": repair.listing(conn, today=p.today(), overdue_only=True),
         }
-        unchecked = [
-            o
-            for o in objections.listing(conn, today=p.today())["items"]
-            if o["status"] == "open" and o["check_due"] is not None and o["checked_on"] is None
-        ]
+        unchecked = objections.listing(conn, today=p.today(), unchecked_only=True)["items"]
     by_agency = Counter(case["provider"] for kind in late.values() for case in kind["items"])
     data = {
         **late,
