@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 from tests.factories import GUANGZHOU_USCC
-from tests.web.conftest import Web
+from tests.web.conftest import NOW, Web, make_web
 from tests.web.test_objections import record_id
 
 
@@ -99,3 +102,49 @@ def test_staff_print_the_notices_they_owe_and_record_their_service(web: Web) -> 
     )
     owed = web.get("/api/grade-notices/pending", "ndrc").json()["items"]
     assert XIAMEN_USCC not in {n["subject_id"] for n in owed}
+
+
+def test_an_early_exit_before_the_minimum_year_leaves_the_entry_on_the_portal(
+    world_template: Path, tmp_path: Path
+) -> None:
+    """The portal hides an entry ended by a decision before the next evaluation — but an early
+    exit ends a SAMR serious-violation entry only after a year on the list (Order 44 Art 20),
+    so one granted after a week changes nothing, on the portal as in the evaluation."""
+    from xinyong.evaluate import SqlEngine, evaluate_lists
+    from xinyong.evaluate.grading import evaluate_grades
+    from xinyong.evaluate.run import materialise
+
+    web = make_web(world_template, tmp_path, as_of=date(2026, 7, 20))
+    with web.client:
+        for decision, day, number in (
+            ("notice_served", "2026-06-30", "穗市监告〔2026〕3号"),
+            ("early_exit", "2026-07-15", "穗市监移〔2026〕1号"),
+        ):
+            done = web.client.post(
+                "/api/decisions",
+                json={
+                    "source_record_id": "SV-1",
+                    "decision": decision,
+                    "effective_on": day,
+                    "instrument_number": number,
+                },
+                headers=web.as_role("samr"),
+            )
+            assert done.status_code == 201, done.text
+        platform = web.client.app.state.platform  # type: ignore[attr-defined]
+        query = SqlEngine(platform.engine)
+        entries = evaluate_lists(query, platform.pack, date(2026, 7, 20))
+        [entry] = [e for e in entries if e.list_id == "cn.samr.serious_violation"]
+        assert entry.status == "active" and str(entry.active_from) == "2026-07-08"
+        materialise(
+            platform.engine,
+            entries,
+            grades=evaluate_grades(query, platform.pack, date(2026, 7, 20)),
+            as_of=date(2026, 7, 20),
+            pack=platform.pack,
+            engine_name="sql",
+            recorded_at=NOW,
+        )
+        platform._evaluation = None
+        page = web.get(f"/api/subjects/{GUANGZHOU_USCC}").json()
+        assert "cn.samr.serious_violation" in {e["list_id"] for e in page["lists"]}

@@ -31,6 +31,7 @@ from ..ledger.subject import subject_key
 from ..schemes import Pack
 from ..schemes.lists import ListType
 from ..types import PublicAttribute
+from ..workdays import add_months
 from .publicity import PENALTY_INSTRUMENTS, is_public, publicity_window
 
 LICENCE_INSTRUMENTS = frozenset({"licence_decision"})
@@ -292,7 +293,7 @@ def public_subject(
     records.sort(key=lambda r: r["decided_on"], reverse=True)
     listed = {lt.id for lt in public_lists(pack, as_of)}
     own_entries = _entries_of(conn, evaluation, subject_id)
-    ended = _ended(conn, own_entries, as_of)
+    ended = _ended(conn, pack, own_entries, as_of)
     memberships = [
         {**_entry_view(pack, row), "measures": measures_for_list(pack, row["list_id"], as_of)}
         for row in own_entries
@@ -420,7 +421,7 @@ def current_entries(
         .offset((page - 1) * per_page)
     ).mappings()
     shown = list(rows)
-    ended = _ended(conn, shown, as_of)
+    ended = _ended(conn, pack, shown, as_of)
     items = [
         {**_entry_view(pack, r), "subject": subject_summary(_subject_from_row(r))}
         for r in shown
@@ -440,25 +441,47 @@ def _ids(row: Any) -> set[str]:
     return set(ids)
 
 
-def _ended(conn: sa.Connection, rows: list[Any], as_of: date) -> set[tuple[str, str]]:
+def _ended(conn: sa.Connection, pack: Pack, rows: list[Any], as_of: date) -> set[tuple[str, str]]:
     """Of the entries ``rows``, the (list, record) pairs a revocation, repair, early exit or
     removal on objection ended by ``as_of``: such entries are not shown even though the
-    materialised evaluation predates the decision. A removal ends one list only."""
+    materialised evaluation predates the decision. A removal ends one list only; an early
+    exit ends an entry only once the list's minimum time on it has passed (as the
+    evaluation's lifecycle says)."""
     record_ids = sorted({r for row in rows for r in _ids(row)})
     if not record_ids:
         return set()
     e = t.record_events.c
     found = conn.execute(
-        sa.select(e.record_id, e.kind, e.attributes).where(
+        sa.select(e.record_id, e.kind, e.effective_on, e.attributes).where(
             e.record_id.in_(record_ids), e.kind.in_(ENDING_EVENTS), e.effective_on <= as_of
         )
     ).all()
     ended = set()
-    for record_id, kind, attributes in found:
+    for record_id, kind, effective_on, attributes in found:
         if isinstance(attributes, str):
             attributes = json.loads(attributes)
-        ended.add((attributes.get("list_id", "*") if kind == "delisted" else "*", record_id))
+        if kind == "delisted":
+            ended.add((attributes.get("list_id", "*"), record_id))
+        elif kind == "early_exit":
+            ended.update(
+                (row["list_id"], record_id)
+                for row in rows
+                if record_id in _ids(row) and _early_exit_allowed(pack, row, effective_on)
+            )
+        else:
+            ended.add(("*", record_id))
     return ended
+
+
+def _early_exit_allowed(pack: Pack, row: Any, on: date) -> bool:
+    """Whether an early exit granted ``on`` ends the entry ``row``: its list allows early exit
+    and the minimum time on the list, counted from the entry's start, has passed."""
+    list_type = pack.lists.get(row["list_id"])
+    if list_type is None or list_type.early_exit is None or row["active_from"] is None:
+        return False
+    found = list_type.parameters[list_type.early_exit.after_months].at(row["active_from"])
+    months = int(found[0]) if found is not None and found[0] is not None else 0
+    return on >= add_months(row["active_from"], months)
 
 
 def _is_ended(row: Any, ended: set[tuple[str, str]]) -> bool:
@@ -734,7 +757,7 @@ def full_file(conn: sa.Connection, pack: Pack, subject_id: str, as_of: date) -> 
         for link in file.links
     ]
     rows = _entries_of(conn, _evaluation_id(conn, pack, as_of), subject_id)
-    ended = _ended(conn, rows, as_of)
+    ended = _ended(conn, pack, rows, as_of)
     entries = []
     for row in rows:
         in_force = entry_in_force(row, as_of) and not _is_ended(row, ended)
