@@ -3,7 +3,6 @@ agency, decided once, on a deadline, listed with whether it is overdue."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -36,34 +35,52 @@ def listing(
     kind: str,
     *,
     today: date,
-    due: Callable[[dict[str, Any]], date | None],
+    due: sa.ColumnElement[Any],
     subject_id: str | None = None,
     provider: str | None = None,
     overdue_only: bool = False,
-    where: Any = None,
+    where: sa.ColumnElement[bool] | None = None,
+    page: int = 1,
+    per_page: int = 100,
 ) -> dict[str, Any]:
-    """Cases (of a subject, or routed to a provider), each marked overdue when undecided past
-    ``due(case)`` and with its evidence files (without content); and how many are overdue
-    (escalated)."""
+    """One page of cases (of a subject, or routed to a provider; oldest first), each marked
+    overdue when undecided past ``due`` (a SQL expression of the case's next deadline) and
+    with its evidence files (without content); how many there are, and how many of them are
+    overdue (escalated)."""
     from .evidence import of_cases
 
-    query = sa.select(table).order_by(table.c.filed_at)
+    overdue = sa.and_(table.c.status != "decided", due.is_not(None), due < today)
+    scope = []
     if subject_id is not None:
-        query = query.where(table.c.subject_id == subject_id)
+        scope.append(table.c.subject_id == subject_id)
     if provider is not None:
-        query = query.where(table.c.provider == provider)
+        scope.append(table.c.provider == provider)
     if where is not None:
-        query = query.where(where)
+        scope.append(where)
+    counted = sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((overdue, 1), else_=0)), 0)
+    ).where(*scope)
     if overdue_only:
-        query = query.where(table.c.status != "decided")  # a decided case is never overdue
-    items = []
-    for row in conn.execute(query).mappings():
-        item = dict(row)
-        deadline = due(item)
-        item["overdue"] = item["status"] != "decided" and deadline is not None and today > deadline
-        if item["overdue"] or not overdue_only:
-            items.append(item)
+        scope.append(overdue)
+    total, late = conn.execute(counted).one()
+    if overdue_only:
+        total = late
+    query = (
+        sa.select(table, overdue.label("overdue"))
+        .where(*scope)
+        .order_by(table.c.filed_at, table.c[f"{kind}_id"])
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    items = [{**row, "overdue": bool(row["overdue"])} for row in conn.execute(query).mappings()]
     files = of_cases(conn, kind, [item[f"{kind}_id"] for item in items])
     for item in items:
         item["evidence_files"] = files[item[f"{kind}_id"]]
-    return {"items": items, "overdue": sum(1 for i in items if i["overdue"])}
+    return {
+        "items": items,
+        "overdue": int(late),
+        "page": page,
+        "per_page": per_page,
+        "total": int(total),
+        "pages": max(1, -(-int(total) // per_page)),
+    }

@@ -334,13 +334,14 @@ def decide(
     return {**row, **values, "appeal": APPEAL}
 
 
-def due_on(row: dict[str, Any]) -> date | None:
-    """The next deadline: the platform's check until it is made, then the decision."""
-    if row["check_due"] is not None and row["checked_on"] is None:
-        check_due: date = row["check_due"]
-        return check_due
-    found: date | None = row["extended_to"] or row["decision_due"]
-    return found
+#: an objection's next deadline: the platform's check until it is made, then the decision
+DUE = sa.case(
+    (
+        sa.and_(objections.c.check_due.is_not(None), objections.c.checked_on.is_(None)),
+        objections.c.check_due,
+    ),
+    else_=sa.func.coalesce(objections.c.extended_to, objections.c.decision_due),
+)
 
 
 def check(
@@ -373,25 +374,26 @@ def listing(
     provider: str | None = None,
     overdue_only: bool = False,
     unchecked_only: bool = False,
+    page: int = 1,
+    per_page: int = 100,
 ) -> dict[str, Any]:
-    """Objections (of a subject, or routed to a provider), with overdue ones counted;
+    """A page of objections (of a subject, or routed to a provider), overdue ones counted;
     ``unchecked_only``: open ones awaiting the platform's check."""
+    o = objections.c
     return cases.listing(
         conn,
         objections,
         "objection",
         today=today,
-        due=due_on,
+        due=DUE,
         subject_id=subject_id,
         provider=provider,
         overdue_only=overdue_only,
         where=(
-            sa.and_(
-                objections.c.status == "open",
-                objections.c.check_due.is_not(None),
-                objections.c.checked_on.is_(None),
-            )
+            sa.and_(o.status == "open", o.check_due.is_not(None), o.checked_on.is_(None))
             if unchecked_only
             else None
         ),
+        page=page,
+        per_page=per_page,
     )

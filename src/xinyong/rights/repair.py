@@ -239,15 +239,20 @@ def listing(
     subject_id: str | None = None,
     provider: str | None = None,
     overdue_only: bool = False,
+    page: int = 1,
+    per_page: int = 100,
 ) -> dict[str, Any]:
-    """Repair applications (of a subject, or routed to a provider), overdue ones counted."""
+    """A page of repair applications (of a subject, or routed to a provider), overdue ones
+    counted."""
     return cases.listing(
         conn,
         repairs,
         "repair",
         today=today,
-        due=lambda row: row["decision_due"],
+        due=repairs.c.decision_due,
         subject_id=subject_id,
         provider=provider,
         overdue_only=overdue_only,
+        page=page,
+        per_page=per_page,
     )

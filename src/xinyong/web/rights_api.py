@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from ..errors import FieldError, Forbidden, InvalidData
 from ..rights import evidence, grade_notices, objections, repair, report
 from .access import Permission, Principal, Role
+from .api import PageNo, PerPage
 from .platform import Platform, PlatformDep, require
 
 router = APIRouter(prefix="/api", tags=["rights"])
@@ -91,6 +92,8 @@ def list_objections(
     p: PlatformDep,
     who: Annotated[Principal, Depends(require(Permission.READ_OBJECTIONS))],
     overdue: Annotated[bool, Query(description="only those past their deadline")] = False,
+    page: PageNo = 1,
+    per_page: PerPage = 50,
 ) -> dict[str, Any]:
     """A subject's own objections; those routed to an agency; all (operator). ``overdue``
     counts those past their deadline (escalated)."""
@@ -101,6 +104,8 @@ def list_objections(
             subject_id=who.subject_id if who.role is Role.SUBJECT else None,
             provider=who.agency if who.role is Role.SOURCE_AGENCY else None,
             overdue_only=overdue,
+            page=page,
+            per_page=per_page,
         )
 
 
@@ -352,6 +357,8 @@ def list_repairs(
     p: PlatformDep,
     who: Annotated[Principal, Depends(require(Permission.READ_REPAIRS))],
     overdue: Annotated[bool, Query(description="only those past their deadline")] = False,
+    page: PageNo = 1,
+    per_page: PerPage = 50,
 ) -> dict[str, Any]:
     """A subject's own applications; those routed to an agency; all (operator)."""
     with p.engine.connect() as conn:
@@ -361,6 +368,8 @@ def list_repairs(
             subject_id=who.subject_id if who.role is Role.SUBJECT else None,
             provider=who.agency if who.role is Role.SOURCE_AGENCY else None,
             overdue_only=overdue,
+            page=page,
+            per_page=per_page,
         )
 
 
