@@ -40,9 +40,7 @@ class Explanation:
 def explain_subject(engine: sa.Engine, pack: Pack, subject_id: str, as_of: date) -> Explanation:
     """Evaluate every list and grade for one subject on ``as_of``."""
     query_engine = SqlEngine(engine)
-    entries = evaluate_lists(
-        query_engine, pack, as_of, only=lambda r: r["subject_id"] == subject_id
-    )
+    entries = evaluate_lists(query_engine, pack, as_of, subjects=(subject_id,))
     with engine.connect() as conn:
         kind = conn.execute(
             sa.select(subjects.c.kind).where(subjects.c.subject_id == subject_id)
