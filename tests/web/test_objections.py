@@ -255,8 +255,12 @@ def test_a_grade_objection_goes_to_the_schemes_authority_and_marks_the_grade(web
 def test_a_grade_objection_needs_a_scheme_that_grades_the_subject(web: Web) -> None:
     unknown = object_to(web, "cn.no_such_scheme", kind="grade")
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown-target"
-    pilot = object_to(web, "cn.pilot.points_rongcheng", kind="grade")  # off, and for persons
-    assert pilot.status_code in (404, 422)
+    # the points pilot names no authority to answer for it: refused before anything else
+    pilot = object_to(web, "cn.pilot.points_rongcheng", kind="grade")
+    assert pilot.status_code == 422 and pilot.json()["code"] == "no-authority"
+    # a scheme that does not grade this kind of subject: a person has no tax credit grade
+    tax = object_to(web, "cn.tax.credit_grade", kind="grade", role="person")
+    assert tax.status_code == 404 and tax.json()["code"] == "unknown-target"
 
 
 def test_removed_from_list_ends_that_entry_but_the_record_stands(web: Web) -> None:

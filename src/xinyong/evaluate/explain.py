@@ -37,10 +37,15 @@ class Explanation:
         }
 
 
-def explain_subject(engine: sa.Engine, pack: Pack, subject_id: str, as_of: date) -> Explanation:
-    """Evaluate every list and grade for one subject on ``as_of``."""
+def explain_subject(
+    engine: sa.Engine, pack: Pack, subject_id: str, as_of: date, *, with_grades: bool = True
+) -> Explanation:
+    """Evaluate every list and (unless ``with_grades`` is false) grade for one subject on
+    ``as_of``."""
     query_engine = SqlEngine(engine)
     entries = evaluate_lists(query_engine, pack, as_of, subjects=(subject_id,))
+    if not with_grades:
+        return Explanation(subject_id, as_of, entries, [])
     with engine.connect() as conn:
         kind = conn.execute(
             sa.select(subjects.c.kind).where(subjects.c.subject_id == subject_id)

@@ -203,9 +203,7 @@ def evaluate_grades(
     """Every subject's grade under every enabled scheme in force on ``as_of``."""
     grades = []
     for scheme in sorted(pack.grades.values(), key=lambda s: s.id):
-        if not (scheme.enabled or (scheme.pilot and include_pilots)):
-            continue
-        if scheme.effective_from > as_of or (scheme.effective_to and scheme.effective_to < as_of):
+        if not (scheme.enabled or (scheme.pilot and include_pilots)) or not scheme.in_force(as_of):
             continue
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         for row in engine.rows(counts_query(scheme, _window_start(scheme, pack, as_of), as_of)):
@@ -253,9 +251,7 @@ def subject_grades(
     dialect: Dialect = "postgres" if conn.dialect.name == "postgresql" else "sqlite"
     found = []
     for scheme in sorted(pack.grades.values(), key=lambda s: s.id):
-        if not scheme.enabled or kind not in scheme.subject_kinds:
-            continue
-        if scheme.effective_from > as_of or (scheme.effective_to and scheme.effective_to < as_of):
+        if not scheme.enabled or kind not in scheme.subject_kinds or not scheme.in_force(as_of):
             continue
         start = _window_start(scheme, pack, as_of)
         records: dict[str, list[str]] = defaultdict(list)

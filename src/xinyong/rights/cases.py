@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import Forbidden, InvalidData, NotFound
+from .evidence import of_cases
 
 
 def get(conn: sa.Connection, table: sa.Table, key: str, value: str, what: str) -> dict[str, Any]:
@@ -47,8 +48,6 @@ def listing(
     overdue when undecided past ``due`` (a SQL expression of the case's next deadline) and
     with its evidence files (without content); how many there are, and how many of them are
     overdue (escalated)."""
-    from .evidence import of_cases
-
     overdue = sa.and_(table.c.status != "decided", due.is_not(None), due < today)
     scope = []
     if subject_id is not None:

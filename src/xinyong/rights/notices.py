@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..disclosure.publicity import publicity_window
+from ..errors import NotFound
 from ..evaluate.tables import list_entries
 from ..ledger import EventKind, get_subject, subject_file
 from ..ledger import tables as t
@@ -68,42 +69,55 @@ def prior_notice(pack: Pack, row: Any, record: Any, served_on: date) -> dict[str
 
 
 def pending(
-    conn: sa.Connection, pack: Pack, evaluation: str | None, agency: str, served_on: date
+    conn: sa.Connection,
+    pack: Pack,
+    evaluation: str | None,
+    agency: str,
+    served_on: date,
+    *,
+    entry: tuple[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Prior notices the agency owes: its records' entries awaiting notice in the last
-    evaluation whose records have not had one served since."""
+    evaluation whose records have not had one served since (``entry``: only that
+    ``(list_id, source_record_id)``)."""
     if evaluation is None:
         return []
-    le, r = list_entries.c, t.records.c
-    rows = conn.execute(
-        sa.select(list_entries).where(
-            le.evaluation_id == evaluation,
-            le.status == "candidate",
-            le.source_agency == agency,
-        )
-    ).mappings()
-    found = []
-    e = t.record_events.c
-    for row in rows:
+    le, r, e = list_entries.c, t.records.c, t.record_events.c
+    query = sa.select(list_entries).where(
+        le.evaluation_id == evaluation, le.status == "candidate", le.source_agency == agency
+    )
+    if entry is not None:
+        query = query.where(le.list_id == entry[0], le.source_record_id == entry[1])
+    owed = []
+    for row in conn.execute(query).mappings():
         list_type = pack.lists.get(row["list_id"])
-        if list_type is None or not list_type.notice.required:
-            continue
-        ids = (
-            row["record_ids"]
-            if not isinstance(row["record_ids"], str)
-            else json.loads(row["record_ids"])
+        if list_type is not None and list_type.notice.required:
+            ids = row["record_ids"]
+            owed.append((row, json.loads(ids) if isinstance(ids, str) else list(ids)))
+    every = sorted({i for _, ids in owed for i in ids})
+    served: set[str] = set()
+    records: dict[str, Any] = {}
+    for start in range(0, len(every), 500):
+        chunk = every[start : start + 500]
+        served.update(
+            conn.execute(
+                sa.select(e.record_id).where(
+                    e.record_id.in_(chunk), e.kind == EventKind.NOTICE_SERVED
+                )
+            ).scalars()
         )
-        served = conn.execute(
-            sa.select(sa.func.min(e.effective_on)).where(
-                e.record_id.in_(ids), e.kind == EventKind.NOTICE_SERVED
-            )
-        ).scalar()
-        if served is not None:
-            continue  # served since the evaluation: its period is running
-        record = conn.execute(sa.select(t.records).where(r.record_id == ids[-1])).mappings().first()
-        if record is not None:
-            found.append(prior_notice(pack, row, record, served_on))
-    return found
+        records.update(
+            (found["record_id"], found)
+            for found in conn.execute(sa.select(t.records).where(r.record_id.in_(chunk)))
+            .mappings()
+            .all()
+        )
+    return [
+        prior_notice(pack, row, records[ids[-1]], served_on)
+        for row, ids in owed
+        # served since the evaluation: its period is running
+        if not served & set(ids) and ids[-1] in records
+    ]
 
 
 def repair_notice(conn: sa.Connection, pack: Pack, record_id: str, today: date) -> dict[str, Any]:
@@ -113,14 +127,24 @@ def repair_notice(conn: sa.Connection, pack: Pack, record_id: str, today: date) 
     subject_id = conn.execute(
         sa.select(t.records.c.subject_id).where(t.records.c.record_id == record_id)
     ).scalar()
-    if subject_id is None:
-        from ..errors import NotFound
-
-        raise NotFound(f"no record {record_id}", code="unknown-record")
-    subject = get_subject(conn, subject_id)
-    entry = next(
-        e for e in subject_file(conn, subject_id, as_of=today).entries if e.record_id == record_id
+    entry = (
+        next(
+            (
+                e
+                for e in subject_file(conn, subject_id, as_of=today).entries
+                if e.record_id == record_id
+            ),
+            None,
+        )
+        if subject_id is not None
+        else None
     )
+    if subject_id is None or entry is None:
+        raise NotFound(
+            f"no standing record {record_id} (unknown, or superseded by a later version)",
+            code="unknown-record",
+        )
+    subject = get_subject(conn, subject_id)
     window = publicity_window(pack, entry.record, subject.kind)
     return {
         "kind": "repair_notice",

@@ -78,14 +78,6 @@ def deadlines(pack: Pack, filed_on: date, regime: str = "public_credit") -> Dead
     )
 
 
-def _unknown_target() -> NotFound:
-    return NotFound(
-        "no such record of this subject",
-        code="unknown-target",
-        errors=[FieldError("target", "names nothing in this subject's file", "check it")],
-    )
-
-
 def _target_records(
     conn: sa.Connection, pack: Pack, subject_id: str, kind: str, target: str, today: date
 ) -> tuple[list[str], str]:
@@ -120,7 +112,11 @@ def _target_records(
                 "no such record in a report about this subject",
                 code="unknown-target",
                 errors=[
-                    FieldError("target", "is not report_id:record_id of a report about you", "")
+                    FieldError(
+                        "target",
+                        "is not report_id:record_id of a report about you",
+                        "take both ids from the report's JSON",
+                    )
                 ],
             )
         query = sa.select(r.record_id, r.source_agency).where(r.record_id == record_id)
@@ -132,7 +128,11 @@ def _target_records(
         )
     rows = conn.execute(query).all()
     if not rows:
-        raise _unknown_target()
+        raise NotFound(
+            "no such record of this subject",
+            code="unknown-target",
+            errors=[FieldError("target", "names nothing in this subject's file", "check it")],
+        )
     return [rid for rid, _ in rows], rows[0][1]
 
 

@@ -66,6 +66,11 @@ class GradingScheme(Strict):
     effective_from: date
     effective_to: date | None = None
 
+    def in_force(self, day: date) -> bool:
+        """Whether the scheme grades on ``day`` (``effective_to`` inclusive)."""
+        ends = self.effective_to
+        return self.effective_from <= day and (ends is None or day <= ends)
+
     @model_validator(mode="after")
     def _consistent(self) -> GradingScheme:
         names = [self.window_months, self.start_score]

@@ -172,13 +172,16 @@ def subject_file(
 def subject_explain(
     p: PlatformDep, who: FileReader, subject_id: SubjectId, purpose: PurposeParam = None
 ) -> dict[str, Any]:
-    """Why the subject is on each list and has each grade: the same answer as
-    ``xinyong explain`` (non-public; needs a purpose)."""
+    """Why the subject is on each list and has each grade: the lists as ``xinyong explain``
+    gives them, the grades as the caller may see them — an adverse grade without its served
+    notice is withheld from all but the subject (non-public; needs a purpose)."""
     from ..evaluate.explain import explain_subject
 
     with p.engine.connect() as conn:
         stated = authorise_file_read(p, conn, who, subject_id, purpose)
-        found = explain_subject(p.engine, p.pack, subject_id, p.today()).to_dict()
+        found = explain_subject(
+            p.engine, p.pack, subject_id, p.today(), with_grades=False
+        ).to_dict()
         kind = conn.execute(
             sa.select(t.subjects.c.kind).where(t.subjects.c.subject_id == subject_id)
         ).scalar()

@@ -35,9 +35,13 @@ SubjectId = Annotated[str, Path(max_length=40)]
 DocumentNumber = Annotated[str, Form(min_length=1, max_length=128)]
 
 
-def _prior(p: Platform, who: Principal) -> list[dict[str, Any]]:
+def _prior(
+    p: Platform, who: Principal, entry: tuple[str, str] | None = None
+) -> list[dict[str, Any]]:
     with p.engine.connect() as conn:
-        return notices.pending(conn, p.pack, p.evaluation(conn), who.agency or "", p.today())
+        return notices.pending(
+            conn, p.pack, p.evaluation(conn), who.agency or "", p.today(), entry=entry
+        )
 
 
 @router.get("/notices", response_class=HTMLResponse)
@@ -55,17 +59,10 @@ def prior_notice(
 ) -> Response:
     """One prior notice, printable: the list, its basis, the reasons, the evidence, the
     subject's rights and the deadline to answer if served today."""
-    found = next(
-        (
-            n
-            for n in _prior(p, who)
-            if n["list_id"] == list_id and n["source_record_id"] == source_record_id
-        ),
-        None,
-    )
-    if found is None:
+    found = _prior(p, who, (list_id, source_record_id))
+    if not found:
         raise NotFound("no prior notice is owed for this entry", code="no-notice-owed")
-    return render(request, "notice.html", found, who)
+    return render(request, "notice.html", found[0], who)
 
 
 @router.post("/notices/prior/{list_id}/{source_record_id}")
