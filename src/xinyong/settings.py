@@ -114,6 +114,14 @@ class Settings(BaseSettings):
             "`XINYONG_MAX_BODY_BYTES` by this much."
         ),
     )
+    access_log: bool = Field(
+        default=True,
+        description=(
+            "Whether `xinyong serve` writes the request log: one JSON line per request on "
+            "standard error (time, method, route template, status, duration, actor; identity "
+            "numbers masked, query strings never logged)."
+        ),
+    )
     max_body_bytes: int = Field(
         default=1_000_000,
         ge=1_000,

@@ -8,6 +8,7 @@ import typer
 
 from ..errors import XinyongError
 from . import (
+    backup,
     catalogue,
     db,
     demo,
@@ -41,6 +42,8 @@ app.add_typer(web.report_app, name="report")
 app.add_typer(sanctions.dispatch_app, name="dispatch")
 app.add_typer(sanctions.extract_app, name="extract")
 app.command("init")(db.init)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 app.command("stats")(stats.stats)
 app.command("synth")(synth.synth)
 app.command("ingest")(ingest.ingest)

@@ -59,11 +59,12 @@ def evaluate(
     from ..evaluate import DuckDBEngine, SqlEngine, evaluate_lists
     from ..evaluate.grading import distribution, evaluate_grades
     from ..evaluate.run import materialise, sizes
+    from .dates import parse_day
     from .output import print_json, progress
     from .summary import print_grade_distribution, print_list_sizes
 
     settings, engine, pack = _context(jurisdiction)
-    day = date.fromisoformat(as_of)
+    day = parse_day(as_of, settings)
     if engine_name == "duckdb":
         if snapshot is None:
             raise typer.BadParameter(
@@ -155,12 +156,16 @@ def explain(
     """For each list the subject is on or has been on, and each grade: the rule, its legal
     basis, the records behind it, when it starts and ends, each indicator's contribution."""
     from ..evaluate.explain import explain_subject
+    from ..ledger.query import get_subject
     from ..ledger.subject import subject_key
+    from .dates import parse_day
     from .output import console, print_json
 
     settings, engine, pack = _context(jurisdiction)
-    day = date.fromisoformat(as_of)
+    day = parse_day(as_of, settings)
     code = subject_key(subject, key=settings.pseudonym_key.get_secret_value().encode(), today=day)
+    with engine.connect() as conn:
+        get_subject(conn, code)  # an unknown subject is "not registered", not an empty answer
     found = explain_subject(engine, pack, code, day)
     entries, grades = found.entries, found.grades
     if as_json:

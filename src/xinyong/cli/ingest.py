@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -50,6 +50,7 @@ def ingest(
     from ..ledger.db import refresh_statistics
     from ..schemes import load_pack
     from ..settings import Settings
+    from .dates import parse_day
     from .output import audit_cli, print_json, progress
     from .summary import print_ingest_report, print_outcomes
 
@@ -69,7 +70,7 @@ def ingest(
         return
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
-        delivered_on=date.fromisoformat(delivered_on) if delivered_on else date.today(),
+        delivered_on=parse_day(delivered_on, settings, option="--delivered-on"),
         recorded_at=datetime.now().replace(microsecond=0),
         mode=Mode(settings.uscc_mode),
         batch_size=batch_size or settings.bulk_batch_size,

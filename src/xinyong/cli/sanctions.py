@@ -26,7 +26,10 @@ def _context() -> tuple[Any, Any, Any]:
 
 
 def _day(as_of: str | None) -> date:
-    return date.fromisoformat(as_of) if as_of else date.today()
+    from ..settings import Settings
+    from .dates import parse_day
+
+    return parse_day(as_of, Settings())
 
 
 def screen(
@@ -97,7 +100,7 @@ def dispatch_status(
     from .output import console, print_json
 
     _, engine, pack = _context()
-    today = date.today()
+    today = _day(None)
     with engine.connect() as conn:
         found = metrics(conn, today=today, ack_working_days=acknowledgement_days(pack, today))
     if as_json:

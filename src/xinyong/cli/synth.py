@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -40,12 +39,13 @@ def synth(
     from ..schemes import load_pack
     from ..settings import Settings
     from ..synth import DEFAULT_AS_OF, SynthConfig
+    from .dates import parse_day
     from .output import console, progress
 
     config = SynthConfig(
         subjects=subjects,
         seed=seed,
-        as_of=date.fromisoformat(as_of) if as_of else DEFAULT_AS_OF,
+        as_of=parse_day(as_of, Settings()) if as_of else DEFAULT_AS_OF,
         bad_check_share=bad_check_share,
         unknown_item_share=unknown_item_share,
         missing_instrument_share=missing_instrument_share,

@@ -54,6 +54,7 @@ def serve(
         port,
         workers=workers,
         log_level="info" if settings.env == "development" else "warning",
+        access_log=settings.access_log,
     )
 
 

@@ -9,6 +9,7 @@ wheel as well as from a checkout.
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,8 +89,28 @@ def current_revision(engine: sa.Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def sqlite_file(engine: sa.Engine) -> Path | None:
+    """The file of an SQLite ledger (``None`` for PostgreSQL and in-memory databases)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database).resolve()
+
+
 def require_current(engine: sa.Engine) -> None:
-    """Raise ``ConfigError`` unless the database is migrated to the newest revision."""
+    """Raise ``ConfigError`` unless the database is migrated to the newest revision.
+
+    An SQLite file that does not exist is named, not created: only ``xinyong init`` creates a
+    ledger, so a command run in the wrong directory leaves no empty ``xinyong.db`` behind.
+    """
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        raise ConfigError(
+            f"there is no ledger database at {path} (XINYONG_DATABASE_URL="
+            f"{engine.url.render_as_string(hide_password=True)}); run `xinyong init` to create "
+            "one, or set XINYONG_DATABASE_URL to an existing ledger",
+            code="database-missing",
+        )
     try:
         revision = current_revision(engine)
     except sa.exc.OperationalError as exc:

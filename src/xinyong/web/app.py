@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from asgi_csrf import asgi_csrf
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, Response
@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import FieldError, InvalidData, RateLimited, XinyongError
 from ..ledger import make_engine, require_current
+from ..logs import ACCESS_LOGGER
 from ..schemes import load_pack
 from ..settings import Settings
 from . import api, portal, rights_api, sanctions_api, staff
@@ -41,6 +42,7 @@ from .i18n import environments
 from .platform import Platform
 
 log = logging.getLogger("xinyong.web")
+access_log = logging.getLogger(ACCESS_LOGGER)
 _RESIDENT_NUMBER = re.compile(r"\d{15}(?:\d{2}[\dXx])?")
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' data:; "
@@ -63,6 +65,7 @@ def create_app(
     pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
     platform = Platform(settings, engine, pack, clock=clock or datetime.now)
     app = FastAPI(
+        dependencies=[Depends(_note_route)],
         lifespan=_warm_up,
         title="xinyong",
         summary="Public credit information platform: catalogue, subjects, records, lists, "
@@ -330,6 +333,7 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), 0
+        scope.setdefault("state", {})  # shared with the inner layers' copies of the scope
 
         async def watched(message: Message) -> None:
             nonlocal status
@@ -348,13 +352,32 @@ class RequestGuard:
                 400,
                 _problem(400, "malformed-request", "the request body cannot be decoded"),
             )
-        log.info(
-            "%s %s %s %.1fms",
-            scope["method"],
-            masked(scope["path"]),
-            status,
-            (time.perf_counter() - started) * 1000,
-        )
+        access_log.info("request", extra={"fields": request_fields(scope, status, started)})
+
+
+async def _note_route(request: Request) -> None:
+    """Leave the matched route's template and parameters for the request log (the middleware
+    layers between it and the router copy the scope, but share its ``state``)."""
+    route = request.scope.get("route")
+    request.state.route = getattr(route, "path", None)
+    request.state.path_params = request.path_params
+
+
+def request_fields(scope: Scope, status: int, started: float) -> dict[str, Any]:
+    """One request-log line: the route's template (never the raw path) and its path parameters
+    masked, the status, the duration and the actor (``principal`` records it; unrouted requests
+    and routes that need no principal have none)."""
+    state = scope.get("state") or {}
+    template = state.get("route")
+    params = state.get("path_params") or {}
+    return {
+        "method": scope["method"],
+        "route": template or masked(scope["path"]),
+        "params": {k: masked(str(v)) for k, v in params.items()},
+        "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        "actor": state.get("actor"),
+    }
 
 
 def app_from_environment() -> FastAPI:

@@ -318,6 +318,7 @@ async def principal(request: Request, p: PlatformDep) -> Principal:
             found = ANONYMOUS
     else:
         found = ANONYMOUS
+    request.state.actor = found.actor
     address = client_address(request)
     key = found.actor if found.actor != "anonymous" else f"ip:{address}"
     if not p.limiter.hit(p.api_limit, key):

@@ -7,6 +7,8 @@ import socket
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+from ..logs import log_config
+
 
 class NoDelayConfig(uvicorn.Config):
     """With several workers uvicorn binds the listening socket itself, without
@@ -20,15 +22,19 @@ class NoDelayConfig(uvicorn.Config):
         return sock
 
 
-def serve(host: str, port: int, *, workers: int = 1, log_level: str = "info") -> None:
-    """Serve ``app_from_environment`` (settings from ``XINYONG_*``) until interrupted."""
+def serve(
+    host: str, port: int, *, workers: int = 1, log_level: str = "info", access_log: bool = True
+) -> None:
+    """Serve ``app_from_environment`` (settings from ``XINYONG_*``) until interrupted, logging
+    JSON lines (:mod:`xinyong.logs`) with one line per request unless ``access_log`` is off."""
     config = NoDelayConfig(
         "xinyong.web.app:app_from_environment",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        access_log=False,
+        access_log=False,  # uvicorn's logs raw query strings; xinyong.access does not
+        log_config=log_config(log_level, access_log=access_log),
         log_level=log_level,
     )
     try:
