@@ -137,3 +137,10 @@ class RateLimited(XinyongError):
 
     status = 429
     default_code = "rate-limited"
+
+
+class Unavailable(XinyongError):
+    """A service the platform needs (the ledger database) does not answer; retry later."""
+
+    status = 503
+    default_code = "unavailable"

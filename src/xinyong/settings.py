@@ -122,6 +122,14 @@ class Settings(BaseSettings):
             "numbers masked, query strings never logged)."
         ),
     )
+    metrics_from_loopback: bool = Field(
+        default=True,
+        description=(
+            "Whether `/metrics` answers any caller on the loopback address (a local Prometheus) "
+            "besides the operator role. Turn it off, or keep the reverse proxy from forwarding "
+            "`/metrics`, when a proxy on the same host forwards public traffic."
+        ),
+    )
     max_body_bytes: int = Field(
         default=1_000_000,
         ge=1_000,

@@ -50,6 +50,7 @@ class Permission(StrEnum):
     SERVE_GRADE_NOTICE = "serve_grade_notice"  # the scheme's authority serves an adverse grade
     OVERSEE_CASES = "oversee_cases"  # the operator sees overdue (escalated) cases of all agencies
     CHECK_OBJECTION = "check_objection"  # the platform checks an objection before the provider
+    READ_METRICS = "read_metrics"  # Prometheus metrics (also open to loopback scrapers)
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -81,6 +82,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.SERVE_GRADE_NOTICE: frozenset({Role.SOURCE_AGENCY}),
     Permission.OVERSEE_CASES: frozenset({Role.OPERATOR}),
     Permission.CHECK_OBJECTION: frozenset({Role.OPERATOR}),
+    Permission.READ_METRICS: frozenset({Role.OPERATOR}),
 }
 
 

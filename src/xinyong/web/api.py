@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query
 
 from ..disclosure import views
 from ..errors import FieldError, Forbidden, InvalidData, NotFound
@@ -42,13 +42,6 @@ PurposeParam = Annotated[
     str | None,
     Query(max_length=40, description="Why non-public data is read: " + ", ".join(Purpose)),
 ]
-
-
-@router.get("/health", tags=["platform"])
-async def health(request: Request) -> dict[str, Any]:
-    """Liveness, without touching the database; ``warm`` once the start-up aggregates
-    (statistics, double-publicity counts) are computed."""
-    return {"status": "ok", "warm": request.app.state.platform.warmed}
 
 
 @router.get("/schemes", tags=["schemes"])

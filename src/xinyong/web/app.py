@@ -32,13 +32,14 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import FieldError, InvalidData, RateLimited, XinyongError
+from ..errors import FieldError, InvalidData, RateLimited, Unavailable, XinyongError
 from ..ledger import make_engine, require_current
 from ..logs import ACCESS_LOGGER
 from ..schemes import load_pack
 from ..settings import Settings
-from . import api, portal, rights_api, sanctions_api, staff
+from . import api, health, portal, rights_api, sanctions_api, staff
 from .i18n import environments
+from .metrics import observe_request
 from .platform import Platform
 
 log = logging.getLogger("xinyong.web")
@@ -96,6 +97,7 @@ def create_app(
     app.state.templates = environments(
         {"static": "/static", "agencies": pack.agencies, "responders": pack.responders}
     )
+    app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(sanctions_api.router)
     app.include_router(rights_api.router)
@@ -202,7 +204,17 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error_response(request, error)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, _exc: Exception) -> Response:
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+            log.error("ledger database unavailable on %s: %s", masked(request.url.path), exc.orig)
+            return error_response(
+                request,
+                Unavailable(
+                    "the ledger database does not answer; retry shortly (the operator sees "
+                    "it at /api/health/ready)",
+                    code="database-unavailable",
+                ),
+            )
         log.exception("unexpected error on %s %s", request.method, masked(request.url.path))
         return error_response(request, XinyongError("internal error; it has been logged"))
 
@@ -352,7 +364,9 @@ class RequestGuard:
                 400,
                 _problem(400, "malformed-request", "the request body cannot be decoded"),
             )
-        access_log.info("request", extra={"fields": request_fields(scope, status, started)})
+        fields = request_fields(scope, status, started)
+        observe_request(fields["method"], fields["route"], status, fields["duration_ms"] / 1000)
+        access_log.info("request", extra={"fields": fields})
 
 
 async def _note_route(request: Request) -> None:

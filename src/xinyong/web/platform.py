@@ -54,6 +54,7 @@ class Platform:
         #: the start-up aggregates are computed (see ``warm``)
         self.warmed = False
         self._screening: Any = None
+        self._screening_built: float | None = None
         self._screening_lock = threading.Lock()
         self._rebuilding = threading.Event()
         #: screening reads are logged in batches (``audit.Batcher``)
@@ -165,8 +166,13 @@ class Platform:
         fresh.build(day, evaluation)
         return fresh
 
+    def screening_built_at(self) -> float | None:
+        """When (``time.monotonic()``) the screening index answering now was built."""
+        return self._screening_built
+
     def _swap(self, fresh: Any) -> None:
         old, self._screening = self._screening, fresh
+        self._screening_built = time.monotonic()
         fresh.start_following()
         if old is not None:
             old.stop()

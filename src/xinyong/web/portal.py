@@ -51,7 +51,7 @@ def render(
     return HTMLResponse(html, status_code=status)
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def home(request: Request, p: PlatformDep, who: Visitor) -> Response:
     today = p.today()
     lists = views.public_lists(p.pack, today)

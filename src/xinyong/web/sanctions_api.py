@@ -24,6 +24,7 @@ from ..sanctions import dispatch as dispatching
 from ..sanctions.decide import Decision
 from ..sanctions.tables import screening_overrides, screening_subjects
 from .access import Permission, Principal, Purpose, stated_purpose
+from .metrics import SCREENING
 from .platform import Platform, PlatformDep, require
 
 router = APIRouter(prefix="/api")
@@ -110,6 +111,7 @@ async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> Response
     action = _action(p, body.action)
     subject_id = _key(p, body.subject)
     decision: Decision = p.screening().check(subject_id, action)
+    SCREENING.labels(decision.outcome).inc()
     p.audit_later(
         who,
         "screen",
@@ -153,6 +155,8 @@ def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> dict[
     counts: dict[str, int] = {}
     for outcome in outcomes:
         counts[outcome] = counts.get(outcome, 0) + 1
+    for outcome, n in counts.items():
+        SCREENING.labels(outcome).inc(n)
     digest = hashlib.sha256("\n".join(valid).encode()).hexdigest()
     event = p.audit_event(
         who,

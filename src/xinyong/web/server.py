@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
@@ -37,6 +39,9 @@ def serve(
         log_config=log_config(log_level, access_log=access_log),
         log_level=log_level,
     )
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # each worker counts into files here, so a scrape of any worker sums all of them
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="xinyong-metrics-")
     try:
         if workers > 1:
             Multiprocess(config, sockets=[config.bind_socket()]).run()
