@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError
@@ -80,6 +80,30 @@ class Settings(BaseSettings):
         default="4GB", description="Memory DuckDB may use for evaluation, e.g. `4GB`."
     )
 
+    inbox: Path | None = Field(
+        default=None,
+        description=(
+            "Directory `xinyong run daily` ingests: one subdirectory per delivery set, each "
+            "with its manifest.json; loaded sets move to `loaded/`, held ones stay."
+        ),
+    )
+    extract_dir: Path | None = Field(
+        default=None,
+        description="Directory `xinyong run daily` writes the day's signed extract into.",
+    )
+    extract_key: Path | None = Field(
+        default=None,
+        description="Ed25519 key (PEM, `xinyong extract keygen`) that signs the daily extract.",
+    )
+    evaluation_keep_days: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "Stored evaluations of dates more than this many days old are pruned (the newest "
+            "before the cut-off is kept); unset keeps every date. A rerun of a date always "
+            "replaces the earlier copy at the next prune."
+        ),
+    )
     session_secret: SecretStr = Field(
         default=SecretStr(DEFAULT_PSEUDONYM_KEY),
         description=(
@@ -122,6 +146,14 @@ class Settings(BaseSettings):
             "numbers masked, query strings never logged)."
         ),
     )
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description=(
+            "Addresses (comma-separated, or `*`) of reverse proxies whose X-Forwarded-For and "
+            "X-Forwarded-Proto headers `xinyong serve` believes; the client address is then the "
+            "forwarded one (rate limits, the loopback rule of `/metrics`, the audit log)."
+        ),
+    )
     metrics_from_loopback: bool = Field(
         default=True,
         description=(
@@ -152,3 +184,24 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def settings_error(exc: ValidationError) -> ConfigError:
+    """A settings validation failure as one line: each variable, what it holds (never a
+    secret's value) and what it may hold."""
+    problems = []
+    for error in exc.errors():
+        name = "_".join(str(part) for part in error["loc"])
+        field = Settings.model_fields.get(name)
+        secret = field is not None and field.annotation is SecretStr
+        shown = "" if secret else f"={str(error.get('input'))[:60]!r}"
+        problems.append(f"XINYONG_{name.upper()}{shown}: {error['msg']}")
+    return ConfigError("; ".join(problems) + " (fix the environment or .env)", code="bad-setting")
+
+
+def load_settings() -> Settings:
+    """``Settings()`` from the environment, a bad value raised as a :class:`ConfigError`."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise settings_error(exc) from None

@@ -51,6 +51,15 @@ class TestDates:
         assert "aviation.ticket on 2026-09-30: allow" in run.stdout
 
 
+def test_a_bad_setting_is_one_line_naming_the_variable_and_its_values(tmp_path: Path) -> None:
+    run = xinyong("stats", cwd=tmp_path, XINYONG_ENV="prod")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [
+        "error (bad-setting): XINYONG_ENV='prod': Input should be 'development' or "
+        "'production' (fix the environment or .env)"
+    ]
+
+
 class TestMissingLedger:
     @pytest.mark.parametrize(
         "command",

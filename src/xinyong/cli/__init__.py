@@ -15,6 +15,7 @@ from . import (
     evaluate,
     ids,
     ingest,
+    jobs,
     quarantine,
     sanctions,
     schemes,
@@ -41,6 +42,8 @@ app.add_typer(web.account_app, name="account")
 app.add_typer(web.report_app, name="report")
 app.add_typer(sanctions.dispatch_app, name="dispatch")
 app.add_typer(sanctions.extract_app, name="extract")
+app.add_typer(jobs.run_app, name="run")
+app.add_typer(jobs.evaluations_app, name="evaluations")
 app.command("init")(db.init)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
@@ -56,8 +59,17 @@ app.command("screen")(sanctions.screen)
 
 def main() -> None:
     """Entry point: runs the app and renders xinyong's own errors without a traceback."""
+    from pydantic import ValidationError
+
+    from ..settings import settings_error
+
     try:
-        app()
+        try:
+            app()
+        except ValidationError as exc:
+            if exc.title != "Settings":
+                raise
+            raise settings_error(exc) from None
     except XinyongError as exc:
         from .output import error_console
 

@@ -73,20 +73,18 @@ def screen(
 @dispatch_app.command("run")
 def dispatch_run(as_of: AsOf = None) -> None:
     """Write notices for entries, extensions and exits since the last run (idempotent)."""
-    from ..disclosure.views import latest_evaluation
+    from ..evaluate.retention import evaluation_of
     from ..sanctions.dispatch import dispatch
     from .output import audit_cli, console
 
     _, engine, pack = _context()
     day = _day(as_of)
     with engine.connect() as conn:
-        evaluation = latest_evaluation(conn, pack, day)
-    if evaluation is None:
-        raise typer.BadParameter("no evaluation on or before that date: run `xinyong evaluate`")
-    run = dispatch(engine, pack, evaluation["evaluation_id"], day, now=datetime.now())
+        evaluation = evaluation_of(conn, pack, day)  # never silently an older one
+    run = dispatch(engine, pack, evaluation, day, now=datetime.now())
     audit_cli(engine, "dispatch_run", entries=run.entries, exits=run.exits)
     console().print(
-        f"dispatched from the evaluation of {evaluation['as_of']}: {run.entries:,} entry, "
+        f"dispatched from the evaluation of {day}: {run.entries:,} entry, "
         f"{run.extensions:,} extension and {run.exits:,} exit notices"
     )
 
@@ -164,7 +162,7 @@ def extract_write(
     as_of: AsOf = None,
 ) -> None:
     """Write a signed full extract (or a delta) of the measures in force, by action."""
-    from ..disclosure.views import latest_evaluation
+    from ..evaluate.retention import evaluation_of
     from ..sanctions import ScreeningIndex
     from ..sanctions.extract import lines_of, write
     from .output import audit_cli, console
@@ -172,9 +170,9 @@ def extract_write(
     _, engine, pack = _context()
     day = _day(as_of)
     with engine.connect() as conn:
-        evaluation = latest_evaluation(conn, pack, day)
+        evaluation = evaluation_of(conn, pack, day)
     index = ScreeningIndex(engine, pack)
-    index.build(day, evaluation["evaluation_id"] if evaluation else None)
+    index.build(day, evaluation)
     written = write(lines_of(index), out, as_of=day, key_path=key, base=base)
     audit_cli(engine, "extract_write", file=str(out), lines=written.lines)
     console().print(f"wrote {written.lines:,} lines to {written.path}, signed {written.manifest}")

@@ -55,6 +55,7 @@ def serve(
         workers=workers,
         log_level="info" if settings.env == "development" else "warning",
         access_log=settings.access_log,
+        trusted_proxies=settings.trusted_proxies,
     )
 
 

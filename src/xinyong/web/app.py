@@ -36,7 +36,7 @@ from ..errors import FieldError, InvalidData, RateLimited, Unavailable, XinyongE
 from ..ledger import make_engine, require_current
 from ..logs import ACCESS_LOGGER
 from ..schemes import load_pack
-from ..settings import Settings
+from ..settings import Settings, load_settings
 from . import api, health, portal, rights_api, sanctions_api, staff
 from .i18n import environments
 from .metrics import observe_request
@@ -396,4 +396,4 @@ def request_fields(scope: Scope, status: int, started: float) -> dict[str, Any]:
 
 def app_from_environment() -> FastAPI:
     """The app for ``XINYONG_*`` settings (what ``xinyong serve`` runs, as a uvicorn factory)."""
-    return create_app(Settings())
+    return create_app(load_settings())

@@ -25,7 +25,13 @@ class NoDelayConfig(uvicorn.Config):
 
 
 def serve(
-    host: str, port: int, *, workers: int = 1, log_level: str = "info", access_log: bool = True
+    host: str,
+    port: int,
+    *,
+    workers: int = 1,
+    log_level: str = "info",
+    access_log: bool = True,
+    trusted_proxies: str = "127.0.0.1",
 ) -> None:
     """Serve ``app_from_environment`` (settings from ``XINYONG_*``) until interrupted, logging
     JSON lines (:mod:`xinyong.logs`) with one line per request unless ``access_log`` is off."""
@@ -38,6 +44,8 @@ def serve(
         access_log=False,  # uvicorn's logs raw query strings; xinyong.access does not
         log_config=log_config(log_level, access_log=access_log),
         log_level=log_level,
+        proxy_headers=True,
+        forwarded_allow_ips=trusted_proxies,
     )
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # each worker counts into files here, so a scrape of any worker sums all of them

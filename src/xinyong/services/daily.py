@@ -1,0 +1,216 @@
+"""The daily run: ingest the inbox → evaluate → dispatch → deliver → write the extract → prune.
+
+One command an operator schedules (``xinyong run daily``; systemd timer and cron examples in
+``docs/deploy.md``). It holds the ``xinyong run daily`` lock for its whole length, so two
+schedulers cannot overlap, and each step refuses to run on a stale predecessor and names it:
+evaluation does not start while a delivery is unfinished, dispatch and the extract need the
+evaluation of the day itself. A rerun after a crash is safe: every step is idempotent
+(ingest resumes, a rerun's evaluation supersedes the earlier one of that date and the prune
+step drops it, dispatch writes only what is missing).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from ..errors import ConflictError
+from ..ledger.locks import exclusive
+from ..schemes import Pack
+from ..settings import Settings
+
+#: the lock the whole run holds
+LOCK = "xinyong run daily"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step's outcome: ``done`` or ``skipped`` (with why), and what it did."""
+
+    name: str
+    status: str
+    summary: str
+
+
+@dataclass
+class DailyRun:
+    """What the run did, step by step, in order."""
+
+    day: date
+    steps: list[Step] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DailyOptions:
+    day: date
+    now: datetime
+    #: directories of deliveries (each with a manifest.json); loaded ones move to ``loaded/``
+    inbox: Path | None = None
+    extract_dir: Path | None = None
+    extract_key: Path | None = None
+    deliver: bool = True
+
+
+def run_daily(
+    engine: sa.Engine,
+    pack: Pack,
+    settings: Settings,
+    options: DailyOptions,
+    *,
+    on_step: Callable[[Step], None] | None = None,
+) -> DailyRun:
+    """Run every step for ``options.day``, in order, under the daily lock.
+
+    Raises:
+        ConflictError: the lock is held, or a step found its predecessor stale (the steps
+            before it stay done; fix the cause and run again).
+    """
+    run = DailyRun(options.day)
+
+    def done(step: Step) -> None:
+        run.steps.append(step)
+        if on_step is not None:
+            on_step(step)
+
+    with exclusive(engine, LOCK):
+        done(_ingest(engine, pack, settings, options))
+        _refuse_unfinished_deliveries(engine)
+        done(_evaluate(engine, pack, options))
+        done(_dispatch(engine, pack, options))
+        done(_deliver(engine, options))
+        done(_extract(engine, pack, options))
+        done(_prune(engine, settings, options))
+    return run
+
+
+def _ingest(engine: sa.Engine, pack: Pack, settings: Settings, options: DailyOptions) -> Step:
+    from ..ids import Mode
+    from ..ingest.service import IngestOptions, ingest_directory
+
+    if options.inbox is None:
+        return Step("ingest", "skipped", "no inbox (XINYONG_INBOX or --inbox)")
+    sets = sorted(p for p in options.inbox.iterdir() if (p / "manifest.json").is_file())
+    ingest_options = IngestOptions(
+        key=settings.pseudonym_key.get_secret_value().encode(),
+        delivered_on=options.day,
+        recorded_at=options.now,
+        mode=Mode(settings.uscc_mode),
+        batch_size=settings.bulk_batch_size,
+    )
+    loaded, held, rows = 0, [], 0
+    for directory in sets:
+        outcomes = ingest_directory(engine, pack, directory, options=ingest_options)
+        rows += sum(o.accepted for o in outcomes)
+        if any(o.status == "held" for o in outcomes):
+            held.append(directory.name)
+            continue
+        target = options.inbox / "loaded" / directory.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.move(str(directory), _free(target))
+        loaded += 1
+    note = f"; held for review: {', '.join(held)}" if held else ""
+    return Step("ingest", "done", f"{loaded} delivery set(s) loaded, {rows:,} rows{note}")
+
+
+def _free(target: Path) -> Path:
+    n, candidate = 1, target
+    while candidate.exists():
+        n += 1
+        candidate = target.with_name(f"{target.name}.{n}")
+    return candidate
+
+
+def _refuse_unfinished_deliveries(engine: sa.Engine) -> None:
+    from ..ingest import tables as it
+
+    with engine.connect() as conn:
+        unfinished = (
+            conn.execute(
+                sa.select(it.deliveries.c.file_name)
+                .where(it.deliveries.c.status == "loading")
+                .order_by(it.deliveries.c.file_name)
+            )
+            .scalars()
+            .all()
+        )
+    if unfinished:
+        raise ConflictError(
+            f"evaluate: {len(unfinished)} delivery(ies) are unfinished ({', '.join(unfinished[:5])}"
+            "); an evaluation now would miss their rows: rerun `xinyong ingest` on them",
+            code="stale-ingest",
+        )
+
+
+def _evaluate(engine: sa.Engine, pack: Pack, options: DailyOptions) -> Step:
+    from ..evaluate import SqlEngine, evaluate_lists
+    from ..evaluate.grading import evaluate_grades
+    from ..evaluate.run import materialise
+
+    query_engine = SqlEngine(engine)
+    entries = evaluate_lists(query_engine, pack, options.day)
+    grades = evaluate_grades(query_engine, pack, options.day)
+    materialise(
+        engine,
+        entries,
+        grades=grades,
+        as_of=options.day,
+        pack=pack,
+        engine_name="sql",
+        recorded_at=options.now,
+    )
+    return Step("evaluate", "done", f"{len(entries):,} list entries, {len(grades):,} grades")
+
+
+def _dispatch(engine: sa.Engine, pack: Pack, options: DailyOptions) -> Step:
+    from ..evaluate.retention import evaluation_of
+    from ..sanctions.dispatch import dispatch
+
+    with engine.connect() as conn:
+        evaluation = evaluation_of(conn, pack, options.day)
+    run = dispatch(engine, pack, evaluation, options.day, now=options.now)
+    return Step(
+        "dispatch",
+        "done",
+        f"{run.entries:,} entry, {run.extensions:,} extension, {run.exits:,} exit notices",
+    )
+
+
+def _deliver(engine: sa.Engine, options: DailyOptions) -> Step:
+    from ..sanctions.webhooks import deliver
+
+    if not options.deliver:
+        return Step("deliver", "skipped", "--no-deliver")
+    run = deliver(engine, now=options.now)
+    return Step("deliver", "done", f"{run.delivered:,} delivered, {run.failed:,} to retry")
+
+
+def _extract(engine: sa.Engine, pack: Pack, options: DailyOptions) -> Step:
+    from ..evaluate.retention import evaluation_of
+    from ..sanctions import ScreeningIndex
+    from ..sanctions.extract import lines_of, write
+
+    if options.extract_dir is None or options.extract_key is None:
+        return Step("extract", "skipped", "no extract directory and key (--extract-dir/--key)")
+    with engine.connect() as conn:
+        evaluation = evaluation_of(conn, pack, options.day)
+    index = ScreeningIndex(engine, pack)
+    index.build(options.day, evaluation)
+    out = options.extract_dir / f"extract-{options.day.isoformat()}.jsonl"
+    written = write(lines_of(index), out, as_of=options.day, key_path=options.extract_key)
+    return Step("extract", "done", f"{written.lines:,} lines in {written.path}")
+
+
+def _prune(engine: sa.Engine, settings: Settings, options: DailyOptions) -> Step:
+    from ..evaluate.retention import prune
+
+    pruned = prune(engine, today=options.day, keep_days=settings.evaluation_keep_days)
+    return Step(
+        "prune",
+        "done",
+        f"{pruned.evaluations:,} stored evaluation(s) pruned ({pruned.entries:,} entries)",
+    )
