@@ -8,12 +8,14 @@ as SQL without changing the database. The scripts ship inside the package, so ``
 init`` works from an installed wheel as well as from a checkout.
 """
 
+from .drift import Difference
 from .runner import (
     MIGRATION_LOCK_KEY,
     Status,
     alembic_config,
     current_revision,
     head_revision,
+    migrate,
     pending_revisions,
     require_current,
     status,
@@ -22,11 +24,13 @@ from .runner import (
 )
 
 __all__ = [
+    "Difference",
     "MIGRATION_LOCK_KEY",
     "Status",
     "alembic_config",
     "current_revision",
     "head_revision",
+    "migrate",
     "pending_revisions",
     "require_current",
     "status",

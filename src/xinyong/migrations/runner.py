@@ -21,11 +21,15 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from ..errors import ConfigError
-from .drift import drift
+from ..errors import ConfigError, FieldError
+from .drift import Difference, drift
 
 #: the advisory-lock key upgrades hold on PostgreSQL (the bytes of "xinyong" as an integer)
 MIGRATION_LOCK_KEY = int.from_bytes(b"xinyong", "big")
+
+
+#: revisions that compute data in Python and so cannot be rendered as SQL, with what they do
+ONLINE_ONLY = {"0005": "fills subjects.name_key and name_core, computed in Python"}
 
 
 def alembic_config(engine: sa.Engine, *, output: io.StringIO | None = None) -> Config:
@@ -70,12 +74,34 @@ def upgrade(engine: sa.Engine) -> str:
 
 def upgrade_sql(engine: sa.Engine) -> str:
     """The SQL an upgrade of this database would run (Alembic's offline mode), from its
-    revision to head; the database is read (its revision and schema), never changed."""
+    revision to head; the database is read (its revision and schema), never changed.
+
+    Raises:
+        ConfigError: the database cannot be reached, or a pending revision cannot be
+            rendered as SQL (``upgrade-needs-connection``).
+    """
     output = io.StringIO()
     config = alembic_config(engine, output=output)
     try:
         with engine.connect() as conn:
             revision = _revision(conn)
+            online = [r for r in pending_revisions(revision) if r in ONLINE_ONLY]
+            if online:
+                raise ConfigError(
+                    f"the ledger database at {engine.url!r} is at revision "
+                    f"{revision or 'none'}; the upgrade includes revisions that cannot be "
+                    "printed as SQL",
+                    code="upgrade-needs-connection",
+                    errors=[
+                        FieldError(
+                            "--sql",
+                            f"revision {r} {ONLINE_ONLY[r]}",
+                            "run `xinyong db upgrade` without --sql (or `xinyong init`); "
+                            "--sql works once the database is past this revision",
+                        )
+                        for r in online
+                    ],
+                )
             config.attributes["live_revision"] = revision
             config.attributes["live_inspector"] = sa.inspect(conn)
             start = f"{revision}:" if revision else ""
@@ -121,8 +147,8 @@ class Status:
     revision: str | None
     head: str
     pending: list[str]
-    #: how the live schema differs from the declared tables (only meaningful at head)
-    drift: list[str]
+    #: how the live schema differs from the declared tables (expected while ``pending``)
+    drift: list[Difference]
 
     @property
     def ok(self) -> bool:
@@ -142,6 +168,36 @@ def status(engine: sa.Engine) -> Status:
     except sa.exc.OperationalError as exc:
         raise _unreachable(engine, exc) from None
     return Status(revision, head_revision(), pending_revisions(revision), differences)
+
+
+def migrate(engine: sa.Engine) -> Status:
+    """Upgrade to head, then check the schema is the declared one (``xinyong init``).
+
+    Raises:
+        ConfigError: the database cannot be reached (``database-unreachable``), or its
+            schema still differs from the declared tables after upgrading
+            (``schema-drift``, one error per difference).
+    """
+    upgrade(engine)
+    after = status(engine)
+    if after.drift:
+        raise ConfigError(
+            f"the ledger database at {engine.url!r} is at revision {after.revision} but its "
+            f"schema differs from the declared tables in {len(after.drift)} ways; it was "
+            "changed outside the migrations, or a schema change lacks its migration",
+            code="schema-drift",
+            errors=[
+                FieldError(
+                    d.where,
+                    d.what,
+                    "write a new migration that makes the database match the declared "
+                    "tables (never edit a released one), or restore the database from a "
+                    "backup; `xinyong db status` lists the differences",
+                )
+                for d in after.drift
+            ],
+        )
+    return after
 
 
 def require_current(engine: sa.Engine) -> None:
