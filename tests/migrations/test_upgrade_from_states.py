@@ -22,6 +22,7 @@ from tests.migrations.states import (
     insert_representative_rows,
     read_back,
 )
+from xinyong.errors import ConfigError
 from xinyong.ledger import current_revision, make_engine, upgrade
 from xinyong.migrations import alembic_config, head_revision, status
 
@@ -116,4 +117,19 @@ def test_the_edited_states_lacked_what_the_issue_found(
     present = tables | {f"{t}.{c['name']}" for t in tables for c in inspector.get_columns(t)}
     assert missing - present == missing
     assert current_revision(engine) == "0009"
+    engine.dispose()
+
+
+def test_a_failing_upgrade_applies_nothing_and_says_so(db_url: str) -> None:
+    engine = make_engine(db_url)
+    build_at_state(engine, "53a8ce8")  # at 0006
+    with engine.begin() as conn:  # made by hand, in the way of 0008
+        conn.execute(sa.text("CREATE TABLE objections (objection_id VARCHAR(32))"))
+    with pytest.raises(ConfigError) as failed:
+        upgrade(engine)
+    assert failed.value.code == "upgrade-failed"
+    assert "from revision 0006 failed" in failed.value.detail
+    assert "nothing was applied, it is still at revision 0006" in failed.value.detail
+    assert current_revision(engine) == "0006"
+    assert "dispatch_notices" not in sa.inspect(engine).get_table_names()  # 0007's, undone
     engine.dispose()

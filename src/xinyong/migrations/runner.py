@@ -6,7 +6,8 @@ transaction-scoped form of ``pg_advisory_lock``: released at commit or rollback,
 cannot leave it held); a second upgrade waits, then finds the schema at head and does nothing.
 On SQLite the upgrade's transaction is opened with ``BEGIN IMMEDIATE``, which takes the
 database's write lock at once; a second upgrade waits for it (the busy timeout). Either way
-the scripts run in one transaction: a failing upgrade leaves nothing half-applied.
+the scripts run in one transaction (both engines have transactional DDL): a failing upgrade
+leaves nothing half-applied.
 """
 
 from __future__ import annotations
@@ -58,17 +59,29 @@ def upgrade(engine: sa.Engine) -> str:
     """Create or migrate the ledger schema to the newest revision; returns that revision.
 
     Raises:
-        ConfigError: the database cannot be reached.
+        ConfigError: the database cannot be reached (``database-unreachable``), or a script
+            failed (``upgrade-failed``: nothing was applied, the revision is unchanged).
     """
     config = alembic_config(engine)
     try:
-        with engine.connect() as conn:
-            _take_migration_lock(conn)
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
-            conn.commit()
+        conn = engine.connect()
     except sa.exc.OperationalError as exc:
         raise _unreachable(engine, exc) from None
+    with conn:
+        _take_migration_lock(conn)
+        before = _revision(conn) or "none"
+        config.attributes["connection"] = conn
+        try:
+            command.upgrade(config, "head")
+            conn.commit()
+        except sa.exc.DBAPIError as exc:
+            conn.rollback()
+            raise ConfigError(
+                f"upgrading the ledger database at {engine.url!r} from revision {before} "
+                f"failed: {exc.orig}; nothing was applied, it is still at revision {before}. "
+                "Compare its schema with `xinyong db status`",
+                code="upgrade-failed",
+            ) from None
     return head_revision()
 
 
