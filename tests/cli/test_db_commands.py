@@ -88,3 +88,17 @@ def test_upgrade_sql_of_a_new_database_says_to_upgrade_online(tmp_path: Path) ->
     assert run.returncode == 2
     assert "error (upgrade-needs-connection)" in run.stderr
     assert "--sql: revision 0005 fills subjects.name_key" in run.stderr
+
+
+def test_dispatch_works_on_a_ledger_created_before_webhooks_once_init_ran(
+    tmp_path: Path,
+) -> None:
+    # the issue: created at bb8b9db, upgraded, `dispatch` failed with UndefinedColumn
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    engine = make_engine(url)
+    build_at_state(engine, "bb8b9db")
+    engine.dispose()
+    assert xinyong("init", cwd=tmp_path, XINYONG_DATABASE_URL=url).returncode == 0
+    run = xinyong("dispatch", "deliver", cwd=tmp_path, XINYONG_DATABASE_URL=url)
+    assert run.returncode == 0, run.stderr
+    assert "delivered 0 notice(s); 0 failed, to retry" in run.stdout
