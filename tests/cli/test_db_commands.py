@@ -102,3 +102,11 @@ def test_dispatch_works_on_a_ledger_created_before_webhooks_once_init_ran(
     run = xinyong("dispatch", "deliver", cwd=tmp_path, XINYONG_DATABASE_URL=url)
     assert run.returncode == 0, run.stderr
     assert "delivered 0 notice(s); 0 failed, to retry" in run.stdout
+
+
+def test_upgrade_sql_at_head_prints_no_sql_and_says_why(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert xinyong("init", cwd=tmp_path, XINYONG_DATABASE_URL=url).returncode == 0
+    run = xinyong("db", "upgrade", "--sql", cwd=tmp_path, XINYONG_DATABASE_URL=url)
+    assert (run.returncode, run.stdout) == (0, "")
+    assert "nothing to upgrade: the database is at the newest revision" in run.stderr

@@ -3,21 +3,25 @@ schema is built once (PostgreSQL: an advisory lock; SQLite: ``BEGIN IMMEDIATE``)
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
-from xinyong.ledger import make_engine, upgrade
+from xinyong.errors import ConfigError
+from xinyong.ledger import current_revision, make_engine, upgrade
 from xinyong.migrations import MIGRATION_LOCK_KEY, head_revision, status
 
 # each start is its own process (as two servers or two `xinyong init`s are); they begin
 # together once the test creates the ``go`` file
 START = """
 import pathlib, sys, time
-from xinyong.ledger import make_engine, upgrade
+from xinyong.errors import ConfigError
+from xinyong.ledger import current_revision, make_engine, upgrade
 go = pathlib.Path(sys.argv[2])
 while not go.exists():
     time.sleep(0.001)
@@ -80,3 +84,23 @@ def test_an_upgrade_waits_for_the_lock_on_postgresql(db_url: str) -> None:
     other.dispose()
     assert status(engine).revision == head_revision()
     engine.dispose()
+
+
+def test_an_upgrade_refused_by_a_busy_sqlite_database_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    writer = sqlite3.connect(path)
+    writer.execute("BEGIN IMMEDIATE")  # another process's write transaction, never ending
+    engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 0})
+    try:
+        with pytest.raises(ConfigError) as busy:
+            upgrade(engine)
+        assert busy.value.code == "database-busy"
+        assert "stayed locked by another writer" in busy.value.detail
+        assert "nothing was applied" in busy.value.detail
+    finally:
+        writer.rollback()
+        writer.close()
+        engine.dispose()
+    after = make_engine(f"sqlite:///{path}")
+    assert current_revision(after) is None
+    after.dispose()

@@ -52,8 +52,12 @@ def upgrade(
         init()
         return
     from ..migrations import upgrade_sql
+    from .output import error_console
 
-    sys.stdout.write(upgrade_sql(_engine()))
+    script = upgrade_sql(_engine())
+    sys.stdout.write(script)
+    if not script:
+        error_console().print("nothing to upgrade: the database is at the newest revision")
 
 
 @app.command("status")

@@ -68,7 +68,15 @@ def upgrade(engine: sa.Engine) -> str:
     except sa.exc.OperationalError as exc:
         raise _unreachable(engine, exc) from None
     with conn:
-        _take_migration_lock(conn)
+        try:
+            _take_migration_lock(conn)
+        except sa.exc.OperationalError as exc:  # SQLite: still locked after the busy timeout
+            raise ConfigError(
+                f"the ledger database at {engine.url!r} stayed locked by another writer "
+                f"({exc.orig}); nothing was applied. Run the upgrade again when the other "
+                "process (an ingest, another upgrade) has finished",
+                code="database-busy",
+            ) from None
         before = _revision(conn) or "none"
         config.attributes["connection"] = conn
         try:
