@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from xinyong.ledger.db import head_revision
+from xinyong.migrations import head_revision
 
 
 def xinyong(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -32,6 +32,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(ids.app, name="id")
+app.add_typer(db.app, name="db")
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(evaluate.snapshot_app, name="snapshot")

@@ -1,7 +1,8 @@
 """The credit ledger: subjects, links, records and decisions, append-only."""
 
+from ..migrations import current_revision, require_current, upgrade
 from .bulk import BulkStats, BulkWriter
-from .db import current_revision, make_engine, require_current, upgrade
+from .db import make_engine
 from .model import (
     EffectiveInstrument,
     EventKind,

@@ -29,9 +29,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import ConfigError, ConflictError, InvalidData
+from ..migrations import current_revision
 from . import audit
 from . import tables as t
-from .db import current_revision, make_engine, sqlite_file
+from .db import make_engine, sqlite_file
 
 #: the manifest's format tag
 FORMAT = "xinyong-backup/1"

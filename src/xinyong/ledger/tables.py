@@ -1,4 +1,4 @@
-"""Ledger tables (SQLAlchemy Core). Alembic migrations in ``ledger/migrations`` create them.
+"""Ledger tables (SQLAlchemy Core). Alembic migrations in ``xinyong/migrations`` create them.
 
 Everything here is append-only: rows are inserted, never updated or deleted. A record's
 state on a date is derived from the record and the events that refer to it.
