@@ -46,9 +46,9 @@ def demo(
     from ..ledger.db import refresh_statistics
     from ..ledger.stats import ledger_stats
     from ..schemes import load_pack
-    from ..settings import Settings
     from ..synth import SynthConfig
     from ..workdays import add_months
+    from .demo_keys import DEMO_KEYS, demo_settings
     from .output import console, progress
     from .summary import (
         print_grade_distribution,
@@ -60,8 +60,8 @@ def demo(
     )
     from .synth import run_synth
 
-    settings = Settings()
     directory.mkdir(parents=True, exist_ok=True)
+    settings = demo_settings(directory)
     for stale in directory.glob(DEMO_DB + "*"):
         stale.unlink()
     shutil.rmtree(directory / DEMO_DELIVERY, ignore_errors=True)
@@ -131,7 +131,8 @@ def demo(
     print_credentials(credentials, host, port)
     console().print(
         f"ledger: {database} · delivery files: {directory / DEMO_DELIVERY}\n"
-        f"CLI on the same ledger: XINYONG_DATABASE_URL={url} XINYONG_AS_OF={config.as_of} "
+        f"CLI on the same ledger and keys: set -a; . {directory / DEMO_KEYS}; set +a; "
+        f"XINYONG_DATABASE_URL={url} XINYONG_AS_OF={config.as_of} "
         "uv run xinyong stats | explain CODE --as-of DATE | audit verify"
     )
     if not serve:
@@ -140,7 +141,7 @@ def demo(
 
     from ..web.app import create_app
 
-    web_settings = Settings(database_url=url, as_of=config.as_of)
+    web_settings = demo_settings(directory, database_url=url, as_of=config.as_of)
     console().print(
         f"\n[bold]portal[/] http://{host}:{port}/   [bold]API docs[/] http://{host}:{port}/api/docs"
         "   (Ctrl-C stops)"
