@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .. import clock
+
 if TYPE_CHECKING:
     from datetime import date
     from typing import Any
@@ -34,7 +36,6 @@ def demo(
 ) -> None:
     """Initialise a fresh demo ledger, generate a population, load it, evaluate it, print a
     summary, then serve the portal and the API on it with demo accounts for each role."""
-    from datetime import datetime
 
     from ..evaluate import SqlEngine, evaluate_lists
     from ..evaluate.grading import distribution, evaluate_grades
@@ -77,7 +78,7 @@ def demo(
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
         delivered_on=config.as_of,
-        recorded_at=datetime.now().replace(microsecond=0),
+        recorded_at=clock.now(config.as_of),
         mode=Mode(settings.uscc_mode),
         batch_size=settings.bulk_batch_size,
     )
@@ -107,7 +108,7 @@ def demo(
             as_of=day,
             pack=pack,
             engine_name="sql",
-            recorded_at=datetime.now().replace(microsecond=0),
+            recorded_at=clock.now(config.as_of),
         )
     refresh_statistics(engine)
     print_list_sizes(sizes(entries), pack, f"Lists on {config.as_of}")
@@ -157,7 +158,7 @@ DEMO_RESPONDERS = ("civil_aviation", "procurement")
 def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any) -> None:
     """Dispatch the demo's notices, let two simulated agencies acknowledge and answer them,
     then follow one listed company through a lift to an allowing check."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from ..disclosure.views import latest_evaluation
     from ..evaluate import SqlEngine, evaluate_lists
@@ -170,7 +171,7 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
     from ..sanctions import dispatch as dispatching
     from .output import console
 
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now(day)  # the platform's clock, pinned to the demo's date
     with engine.connect() as conn:
         evaluation = latest_evaluation(conn, pack, day)
     evaluation_id = evaluation["evaluation_id"] if evaluation else None
@@ -292,7 +293,6 @@ def _demo_evidence() -> bytes:
 def rights_examples(engine: sa.Engine, pack: Any, day: date, sample: str | None) -> str | None:
     """File an objection for the sample company (left open) and grant a repair to another
     company whose penalty has passed its minimum publicity period; returns that company."""
-    from datetime import datetime
 
     import sqlalchemy as sa
 
@@ -301,7 +301,7 @@ def rights_examples(engine: sa.Engine, pack: Any, day: date, sample: str | None)
     from ..rights import evidence, objections, repair
     from .output import console
 
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now(day)  # the platform's clock, pinned to the demo's date
     r = t.records.c
     with engine.begin() as conn:
         if sample is not None:

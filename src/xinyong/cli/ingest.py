@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from .. import clock
 
 
 def ingest(
@@ -69,8 +71,10 @@ def ingest(
         return
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
-        delivered_on=date.fromisoformat(delivered_on) if delivered_on else date.today(),
-        recorded_at=datetime.now().replace(microsecond=0),
+        delivered_on=(
+            date.fromisoformat(delivered_on) if delivered_on else clock.today(settings.as_of)
+        ),
+        recorded_at=clock.now(settings.as_of),
         mode=Mode(settings.uscc_mode),
         batch_size=batch_size or settings.bulk_batch_size,
         accept_volume=accept_volume,

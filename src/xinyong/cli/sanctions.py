@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from .. import clock
+
 dispatch_app = typer.Typer(help="Notices of list entries, extensions and lifts to responders.")
 extract_app = typer.Typer(help="Signed offline extracts of the measures in force, by action.")
 
@@ -26,7 +28,10 @@ def _context() -> tuple[Any, Any, Any]:
 
 
 def _day(as_of: str | None) -> date:
-    return date.fromisoformat(as_of) if as_of else date.today()
+    """``--as-of``, else the platform's date (``XINYONG_AS_OF`` if set, else today)."""
+    from ..settings import Settings
+
+    return date.fromisoformat(as_of) if as_of else clock.today(Settings().as_of)
 
 
 def screen(
@@ -74,13 +79,13 @@ def dispatch_run(as_of: AsOf = None) -> None:
     from ..sanctions.dispatch import dispatch
     from .output import audit_cli, console
 
-    _, engine, pack = _context()
+    settings, engine, pack = _context()
     day = _day(as_of)
     with engine.connect() as conn:
         evaluation = latest_evaluation(conn, pack, day)
     if evaluation is None:
         raise typer.BadParameter("no evaluation on or before that date: run `xinyong evaluate`")
-    run = dispatch(engine, pack, evaluation["evaluation_id"], day, now=datetime.now())
+    run = dispatch(engine, pack, evaluation["evaluation_id"], day, now=clock.now(settings.as_of))
     audit_cli(engine, "dispatch_run", entries=run.entries, exits=run.exits)
     console().print(
         f"dispatched from the evaluation of {evaluation['as_of']}: {run.entries:,} entry, "
@@ -96,8 +101,8 @@ def dispatch_status(
     from ..sanctions.dispatch import acknowledgement_days, metrics
     from .output import console, print_json
 
-    _, engine, pack = _context()
-    today = date.today()
+    settings, engine, pack = _context()
+    today = clock.today(settings.as_of)
     with engine.connect() as conn:
         found = metrics(conn, today=today, ack_working_days=acknowledgement_days(pack, today))
     if as_json:
@@ -166,7 +171,7 @@ def extract_write(
     from ..sanctions.extract import lines_of, write
     from .output import audit_cli, console
 
-    _, engine, pack = _context()
+    settings, engine, pack = _context()
     day = _day(as_of)
     with engine.connect() as conn:
         evaluation = latest_evaluation(conn, pack, day)

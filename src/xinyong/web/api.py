@@ -8,6 +8,7 @@ resident identity number: persons appear by pseudonym and masked number only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -128,9 +129,23 @@ async def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId)
     return found
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """A read of a subject's non-public data, authorised: its purpose and the consent it
+    rests on (for a credit-service agency reading a person), both named in the audit log."""
+
+    purpose: Purpose
+    consent_id: str | None = None
+
+    def audited(self) -> dict[str, Any]:
+        """The audit entry's purpose and detail."""
+        consent_named = {"consent_id": self.consent_id} if self.consent_id else {}
+        return {"purpose": str(self.purpose), **consent_named}
+
+
 def authorise_file_read(
     p: Platform, conn: sa.Connection, who: Principal, subject_id: str, purpose: str | None
-) -> Purpose:
+) -> FileRead:
     """Purpose, ownership and consent checks for a read of a subject's non-public data."""
     stated = stated_purpose(who, purpose)
     if who.role is Role.SUBJECT and who.subject_id != subject_id:
@@ -150,7 +165,8 @@ def authorise_file_read(
                 "and purpose; none is in force",
                 code="consent-required",
             )
-    return stated
+        return FileRead(stated, found.consent_id)
+    return FileRead(stated)
 
 
 FileReader = Annotated[Principal, Depends(require(Permission.READ_FILE))]
@@ -162,9 +178,9 @@ def subject_file(
 ) -> dict[str, Any]:
     """A subject's whole file (non-public; needs a purpose, and consent where required)."""
     with p.engine.connect() as conn:
-        stated = authorise_file_read(p, conn, who, subject_id, purpose)
+        read = authorise_file_read(p, conn, who, subject_id, purpose)
         found = whole_file(conn, p.pack, subject_id, p.today(), own=who.subject_id == subject_id)
-    p.audit(who, "read_file", subject_id=subject_id, purpose=str(stated))
+    p.audit(who, "read_file", subject_id=subject_id, **read.audited())
     return found
 
 
@@ -178,7 +194,7 @@ def subject_explain(
     from ..evaluate.explain import explain_subject
 
     with p.engine.connect() as conn:
-        stated = authorise_file_read(p, conn, who, subject_id, purpose)
+        read = authorise_file_read(p, conn, who, subject_id, purpose)
         found = explain_subject(
             p.engine, p.pack, subject_id, p.today(), with_grades=False
         ).to_dict()
@@ -188,7 +204,7 @@ def subject_explain(
         found["grades"] = file_grades(
             conn, p.pack, subject_id, kind or "", p.today(), own=who.subject_id == subject_id
         )
-    p.audit(who, "explain", subject_id=subject_id, purpose=str(stated))
+    p.audit(who, "explain", subject_id=subject_id, **read.audited())
     return found
 
 

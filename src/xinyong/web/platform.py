@@ -17,6 +17,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
+from ..clock import platform_now, platform_today
 from ..errors import RateLimited, Unauthenticated
 from ..ledger import audit
 from ..schemes import Pack
@@ -39,7 +40,8 @@ class Platform:
     settings: Settings
     engine: sa.Engine
     pack: Pack
-    #: the clock; tests and the demo pin it. Domain code receives dates, never calls it.
+    #: the real clock (credentials, rate limits, the audit log); domain timestamps come from
+    #: :meth:`now` and :meth:`today`. Tests pin it. Domain code receives dates, never calls it.
     clock: Callable[[], datetime] = datetime.now
     limiter: MovingWindowRateLimiter = field(
         default_factory=lambda: MovingWindowRateLimiter(MemoryStorage())
@@ -64,11 +66,13 @@ class Platform:
         return self.settings.pseudonym_key.get_secret_value().encode()
 
     def now(self) -> datetime:
-        return self.clock().replace(microsecond=0)
+        """The moment of a domain timestamp (consents, objections, repairs, decisions): on
+        the pinned date ``XINYONG_AS_OF`` if set (``clock.platform_now``)."""
+        return platform_now(self.settings.as_of, self.clock())
 
     def today(self) -> date:
         """The date derived state is shown for: ``XINYONG_AS_OF`` if set, else today."""
-        return self.settings.as_of or self.clock().date()
+        return platform_today(self.settings.as_of, self.clock())
 
     def evaluation(self, conn: sa.Connection | None = None) -> str | None:
         """The id of the newest evaluation on or before :meth:`today`, remembered for
@@ -161,7 +165,8 @@ class Platform:
     def _built(self, day: date, evaluation: str | None) -> Any:
         from ..sanctions import ScreeningIndex
 
-        fresh = ScreeningIndex(self.engine, self.pack, clock=self.clock)
+        # it follows the ledger by ``recorded_at``, which is on the platform clock
+        fresh = ScreeningIndex(self.engine, self.pack, clock=self.now)
         fresh.build(day, evaluation)
         return fresh
 
