@@ -148,6 +148,16 @@ class Settings(BaseSettings):
             "Secret that signs portal session and CSRF cookies. Changing it logs everyone out."
         ),
     )
+    session_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        description=(
+            "Minutes a portal session may go unused before it ends (the user signs in again). "
+            "Sessions are server-side: logout, a password change or disabling the account "
+            "ends every copy of the cookie at once; none lives longer than 8 hours."
+        ),
+    )
     as_of: date | None = Field(
         default=None,
         description=(

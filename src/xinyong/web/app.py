@@ -4,8 +4,9 @@ Layers, outermost first: a guard that turns undecodable or malformed requests in
 (never a 500) and logs each request without query strings and with identity numbers masked;
 a request-size limit (413); CSRF protection for cookie-authenticated form posts (asgi-csrf,
 double-submit cookie; bearer-token calls need none); signed session cookies (Starlette,
-itsdangerous); security headers; then the routes. Errors have one JSON shape under ``/api``
-and with ``?format=json``, and an error page on the portal.
+itsdangerous) carrying only the id of a server-side session (``sessions``); security
+headers; then the routes. Errors have one JSON shape under ``/api`` and with
+``?format=json``, and an error page on the portal.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from ..settings import Settings
 from . import api, portal, rights_api, sanctions_api, staff
 from .i18n import environments
 from .platform import Platform
+from .sessions import SESSION_LIFETIME
 
 log = logging.getLogger("xinyong.web")
 _RESIDENT_NUMBER = re.compile(r"\d{15}(?:\d{2}[\dXx])?")
@@ -111,7 +113,7 @@ def create_app(
         SessionMiddleware,
         secret_key=secret,
         session_cookie="xinyong_session",
-        max_age=8 * 3600,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
         same_site="lax",
         https_only=production,
     )

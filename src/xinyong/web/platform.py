@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from ..schemes import Pack
 from ..settings import Settings
 from .access import ANONYMOUS, Permission, Principal, authorise
 from .credentials import account_principal, token_principal
+from .sessions import session_account
 
 #: seconds the newest evaluation's id is remembered between requests
 EVALUATION_TTL = 5.0
@@ -315,9 +316,8 @@ async def principal(request: Request, p: PlatformDep) -> Principal:
                 "a new one",
                 code="bad-token",
             )
-    elif "account" in request.session:
-        with p.engine.connect() as conn:
-            found = account_principal(conn, str(request.session["account"]))
+    elif "sid" in request.session:
+        found = session_principal(p, str(request.session["sid"]))
         if found is None:
             request.session.clear()
             found = ANONYMOUS
@@ -332,6 +332,14 @@ async def principal(request: Request, p: PlatformDep) -> Principal:
             f"{max(1, int(reset - time.time()))} s",
         )
     return Principal(found.role, found.actor, found.agency, found.subject_id, found.items, address)
+
+
+def session_principal(p: Platform, session_id: str) -> Principal | None:
+    """The principal of a live portal session (``sessions``), its account re-read."""
+    idle = timedelta(minutes=p.settings.session_idle_minutes)
+    with p.engine.begin() as conn:
+        username = session_account(conn, session_id, now=p.clock(), idle=idle)
+        return account_principal(conn, username) if username is not None else None
 
 
 def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
