@@ -23,6 +23,7 @@ from ..rights import consent
 from ..rights.grade_notices import file_grades, whole_file
 from ..types import PublicAttribute
 from .access import Permission, Principal, Purpose, Role, stated_purpose
+from .credentials import credit_service_agencies
 from .platform import Platform, PlatformDep, plain, require
 
 router = APIRouter(prefix="/api")
@@ -428,6 +429,7 @@ def grant_consent_for(
             purpose=purpose,
             expires_on=expires_on,
             now=p.now(),
+            known_agencies=credit_service_agencies(conn),
         )
         p.audit(
             who,

@@ -165,6 +165,23 @@ def account_principal(conn: sa.Connection, username: str) -> Principal | None:
     return _principal(dict(row), f"account:{username}")
 
 
+def credit_service_agencies(conn: sa.Connection) -> set[str]:
+    """The credit-service agencies (征信机构) the platform knows: those it has given an account
+    or an API token in the credit-service role, whatever their state now. Only such an agency
+    reads under a consent (``api.authorise_file_read`` asks for one from that role alone), and
+    the pack names none: ``agencies.yaml`` lists the agencies that provide records and
+    ``responders.yaml`` those that apply measures; neither reads under a consent."""
+    found: set[str] = set()
+    for table in (accounts, api_tokens):
+        rows = conn.execute(
+            sa.select(table.c.agency)
+            .where(table.c.role == str(Role.CREDIT_SERVICE), table.c.agency.is_not(None))
+            .distinct()
+        ).scalars()
+        found.update(str(agency) for agency in rows)
+    return found
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token_id: str
