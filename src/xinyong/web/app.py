@@ -37,7 +37,7 @@ from ..errors import FieldError, InvalidData, RateLimited, XinyongError
 from ..ledger import make_engine, require_current
 from ..schemes import load_pack
 from ..settings import Settings
-from . import api, portal, rights_api, sanctions_api, staff
+from . import api, consent_api, portal, rights_api, sanctions_api, staff
 from .i18n import environments
 from .platform import Platform
 from .sessions import SESSION_LIFETIME
@@ -96,6 +96,7 @@ def create_app(
         {"static": "/static", "agencies": pack.agencies, "responders": pack.responders}
     )
     app.include_router(api.router)
+    app.include_router(consent_api.router)
     app.include_router(sanctions_api.router)
     app.include_router(rights_api.router)
     app.include_router(portal.router)

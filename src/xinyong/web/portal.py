@@ -261,7 +261,7 @@ def grant_consent_form(
     expires_on: Annotated[str, Form(pattern=r"^\d{4}-\d{2}-\d{2}$")],
 ) -> Response:
     """The consent form (CSRF-protected): a credit-service agency, until a date."""
-    from .api import grant_consent_for
+    from .consent_api import grant_consent_for
 
     # the field's pattern makes the date present; a past or impossible one is refused
     grant_consent_for(p, who, agency, _day(expires_on) or date.min, "credit_report")
@@ -275,7 +275,7 @@ def revoke_consent_form(
     consent_id: str,
 ) -> Response:
     """Revoke a consent from the portal (CSRF-protected)."""
-    from .api import revoke_consent_for
+    from .consent_api import revoke_consent_for
 
     revoke_consent_for(p, who, consent_id[:32])
     return RedirectResponse("/me#consents", status_code=303)
