@@ -93,7 +93,10 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production"] = Field(
         default="development",
-        description=("Deployment kind. In `production` the platform refuses placeholder secrets."),
+        description=(
+            "Deployment kind. In `production` the platform refuses any secret weaker than 32 "
+            "random bytes; in `development` it warns (the documented placeholder excepted)."
+        ),
     )
     database_url: str = Field(
         default="sqlite:///./xinyong.db",
@@ -106,7 +109,8 @@ class Settings(BaseSettings):
         default=SecretStr(DEFAULT_PSEUDONYM_KEY),
         description=(
             "Platform secret for the keyed pseudonyms (HMAC-SHA256) that replace resident ID "
-            "numbers. Changing it changes every person's pseudonym: set it once per platform."
+            "numbers: at least 32 random bytes (64 hex digits), or production refuses to start. "
+            "Changing it changes every person's pseudonym: set it once per platform."
         ),
     )
     uscc_mode: Literal["strict", "lenient"] = Field(
@@ -145,7 +149,8 @@ class Settings(BaseSettings):
     session_secret: SecretStr = Field(
         default=SecretStr(DEFAULT_PSEUDONYM_KEY),
         description=(
-            "Secret that signs portal session and CSRF cookies. Changing it logs everyone out."
+            "Secret that signs portal session and CSRF cookies: at least 32 random bytes, or "
+            "production refuses to start. Changing it logs everyone out."
         ),
     )
     session_idle_minutes: int = Field(
