@@ -15,6 +15,8 @@ MODULES = [
     "xinyong.schemes.laws",
     "xinyong.workdays",
     "xinyong.ingest.timeliness",
+    "xinyong.settings",
+    "xinyong.clock",
 ]
 
 

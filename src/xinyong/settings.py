@@ -7,6 +7,9 @@ behind your back.
 
 from __future__ import annotations
 
+import logging
+import math
+import string
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -14,12 +17,71 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .errors import ConfigError
+from .errors import ConfigError, FieldError
 
 #: Secrets that must never protect real data; accepted only with ``env=development``.
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "development-only-secret"})
 
 DEFAULT_PSEUDONYM_KEY = "development-only-secret"
+#: the least a platform secret must carry: 32 random bytes (256 bits)
+MIN_SECRET_BITS = 256
+#: a random secret of that size has many distinct characters; ``aaaa…`` has one
+MIN_SECRET_DISTINCT = 12
+SECRET_FIX = "generate one: `python -c 'import secrets; print(secrets.token_hex(32))'`"
+_HEX = frozenset(string.hexdigits)
+_BASE64 = frozenset(string.ascii_letters + string.digits + "+/-_=")
+
+
+def secret_weakness(value: str) -> str | None:
+    """Why ``value`` cannot protect a production platform, or ``None`` if it can.
+
+    A secret must carry at least 32 random bytes: 64 hex digits, 43 base64 characters, or as
+    many characters of a larger alphabet. Its strength is estimated from its length and
+    alphabet, so a long run of one character is refused too.
+
+    >>> secret_weakness("a")
+    'is 1 character (about 4 bits); it needs 32 random bytes (256 bits)'
+    >>> secret_weakness("0123456789abcdef" * 4)
+    >>> secret_weakness("a" * 64)
+    'has only 1 distinct characters; it needs 32 random bytes, not a pattern'
+    >>> secret_weakness("development-only-secret")
+    'is a placeholder'
+    """
+    if value in PLACEHOLDER_SECRETS:
+        return "is a placeholder"
+    chars = set(value)
+    alphabet = 16 if chars <= _HEX else 64 if chars <= _BASE64 else 94
+    bits = int(len(value) * math.log2(alphabet))
+    if bits < MIN_SECRET_BITS:
+        size = f"{len(value)} character{'s' if len(value) != 1 else ''}"
+        return f"is {size} (about {bits} bits); it needs 32 random bytes ({MIN_SECRET_BITS} bits)"
+    if len(chars) < MIN_SECRET_DISTINCT:
+        return f"has only {len(chars)} distinct characters; it needs 32 random bytes, not a pattern"
+    return None
+
+
+def check_secret(name: str, value: str, *, env: str) -> None:
+    """The rule for every platform secret (settings, key files): in ``production`` a weak
+    one is refused; in ``development`` the documented placeholder is accepted and any other
+    weak secret accepted with a warning (never the secret itself in it).
+
+    Raises:
+        ConfigError: ``env`` is ``production`` and ``value`` is weak (``code="weak-secret"``,
+            or ``placeholder-secret`` for a placeholder).
+    """
+    problem = secret_weakness(value)
+    if problem is None:
+        return
+    if env == "production":
+        raise ConfigError(
+            f"{name} {problem}; production needs a real secret ({SECRET_FIX})",
+            code="placeholder-secret" if problem == "is a placeholder" else "weak-secret",
+            errors=[FieldError(name, problem, SECRET_FIX)],
+        )
+    if value != DEFAULT_PSEUDONYM_KEY:
+        logging.getLogger("xinyong.settings").warning(
+            "%s %s; accepted only because XINYONG_ENV=development", name, problem
+        )
 
 
 class Settings(BaseSettings):
@@ -31,7 +93,10 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production"] = Field(
         default="development",
-        description=("Deployment kind. In `production` the platform refuses placeholder secrets."),
+        description=(
+            "Deployment kind. In `production` the platform refuses any secret weaker than 32 "
+            "random bytes; in `development` it warns (the documented placeholder excepted)."
+        ),
     )
     database_url: str = Field(
         default="sqlite:///./xinyong.db",
@@ -44,7 +109,8 @@ class Settings(BaseSettings):
         default=SecretStr(DEFAULT_PSEUDONYM_KEY),
         description=(
             "Platform secret for the keyed pseudonyms (HMAC-SHA256) that replace resident ID "
-            "numbers. Changing it changes every person's pseudonym: set it once per platform."
+            "numbers: at least 32 random bytes (64 hex digits), or production refuses to start. "
+            "Changing it changes every person's pseudonym: set it once per platform."
         ),
     )
     uscc_mode: Literal["strict", "lenient"] = Field(
@@ -107,7 +173,18 @@ class Settings(BaseSettings):
     session_secret: SecretStr = Field(
         default=SecretStr(DEFAULT_PSEUDONYM_KEY),
         description=(
-            "Secret that signs portal session and CSRF cookies. Changing it logs everyone out."
+            "Secret that signs portal session and CSRF cookies: at least 32 random bytes, or "
+            "production refuses to start. Changing it logs everyone out."
+        ),
+    )
+    session_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        description=(
+            "Minutes a portal session may go unused before it ends (the user signs in again). "
+            "Sessions are server-side: logout, a password change or disabling the account "
+            "ends every copy of the cookie at once; none lives longer than 8 hours."
         ),
     )
     as_of: date | None = Field(
@@ -169,16 +246,12 @@ class Settings(BaseSettings):
     )
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Settings:
-        if self.env != "production":
-            return self
-        for name in ("pseudonym_key", "session_secret"):
-            if getattr(self, name).get_secret_value() in PLACEHOLDER_SECRETS:
-                raise ConfigError(
-                    f"XINYONG_{name.upper()} is a placeholder; production needs a real secret "
-                    "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)",
-                    code="placeholder-secret",
-                )
+    def _refuse_weak_secrets(self) -> Settings:
+        """Every ``SecretStr`` setting, including ones added later, passes ``check_secret``."""
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                check_secret(f"XINYONG_{name.upper()}", value.get_secret_value(), env=self.env)
         return self
 
     @property

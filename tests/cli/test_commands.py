@@ -76,6 +76,9 @@ class TestLedgerCommands:
         assert "Deliveries" in demo.stdout and "credit file as of 2026-09-30" in demo.stdout
         assert "Quarantined rows by reason" in demo.stdout
         assert "Lists on 2026-09-30" in demo.stdout and "Grades on 2026-09-30" in demo.stdout
+        keys = tmp_path / "demo" / "demo-keys.env"
+        assert keys.stat().st_mode & 0o777 == 0o600
+        assert "XINYONG_PSEUDONYM_KEY=" in keys.read_text() and "demo/demo-keys.env" in demo.stdout
         stats = json.loads(
             xinyong("stats", "--json", cwd=tmp_path, XINYONG_DATABASE_URL=url).stdout
         )

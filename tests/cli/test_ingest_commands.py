@@ -161,3 +161,24 @@ def test_evaluate_and_explain(tmp_path: Path, ledger: dict[str, str]) -> None:
         **ledger,
     )
     assert json.loads(duck.stdout)["lists"] == result["lists"]
+
+
+def test_with_the_platform_date_pinned_an_ingest_is_delivered_and_recorded_on_it(
+    tmp_path: Path, ledger: dict[str, str]
+) -> None:
+    """The CLI uses the platform's one clock: ``XINYONG_AS_OF`` when set."""
+    import sqlalchemy as sa
+
+    path = write_csv(tmp_path / "records-samr.csv", [row()])
+    env = {**ledger, "XINYONG_AS_OF": "2026-06-30"}
+    run = xinyong("ingest", str(path), "--source", "samr", cwd=tmp_path, **env)
+    assert run.returncode == 0, run.stderr
+    engine = sa.create_engine(ledger["XINYONG_DATABASE_URL"])
+    with engine.connect() as conn:
+        delivered, started = conn.exec_driver_sql(
+            "SELECT delivered_on, started_at FROM deliveries"
+        ).one()
+        recorded = conn.exec_driver_sql("SELECT recorded_at FROM records").scalar_one()
+    engine.dispose()
+    assert str(delivered) == "2026-06-30"
+    assert str(started)[:10] == str(recorded)[:10] == "2026-06-30"

@@ -71,3 +71,52 @@ def test_an_account_asks_for_its_password_and_refuses_a_short_one(tmp_path: Path
 def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     run = xinyong("serve", cwd=tmp_path, XINYONG_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
     assert run.returncode == 2 and "xinyong init" in run.stderr
+
+
+def test_a_password_is_changed_from_stdin_and_the_accounts_sessions_end(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from xinyong.web.credentials import authenticate
+    from xinyong.web.sessions import open_session
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    env = {"XINYONG_DATABASE_URL": url}
+    xinyong("init", cwd=tmp_path, **env)
+
+    def account(*args: str, password: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "xinyong", "account", *args],
+            input=f"{password}\n{password}\n",
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert (
+        account("add", "alice", "--role", "operator", password="the first password").returncode == 0
+    )
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for _ in range(2):
+            open_session(conn, "alice", now=datetime.now().replace(microsecond=0))
+    short = account("password", "alice", "--password-stdin", password="short")
+    assert short.returncode == 2 and "password" in short.stderr
+    changed = account("password", "alice", "--password-stdin", password="the second password")
+    assert changed.returncode == 0, changed.stderr
+    assert "password of alice changed; 2 open session(s) ended" in changed.stdout
+    with engine.connect() as conn:
+        assert authenticate(conn, "alice", "the first password") is None
+        assert authenticate(conn, "alice", "the second password") is not None
+        open_count = conn.execute(
+            sa.text("SELECT count(*) FROM sessions WHERE ended_at IS NULL")
+        ).scalar_one()
+    engine.dispose()
+    assert open_count == 0
+    unknown = account("password", "bob", "--password-stdin", password="the second password")
+    assert unknown.returncode == 2 and "no enabled account 'bob'" in unknown.stderr
+    verified = xinyong("audit", "verify", cwd=tmp_path, **env)
+    assert "intact: 2 entries" in verified.stdout  # account_add, account_password

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -243,12 +243,15 @@ def web_settings(url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-def make_web(template: Path, tmp_path: Path, **overrides: Any) -> Web:
+def make_web(
+    template: Path, tmp_path: Path, clock: Callable[[], datetime] = lambda: NOW, **overrides: Any
+) -> Web:
+    """The world's app; ``clock`` is the real clock (the platform's date is ``AS_OF``)."""
     path = tmp_path / "web.db"
     shutil.copy(template, path)
     url = f"sqlite:///{path}"
     settings = web_settings(url, **overrides)
-    app = create_app(settings, clock=lambda: NOW)
+    app = create_app(settings, clock=clock)
     engine = app.state.platform.engine
     tokens = {}
     with engine.begin() as conn:

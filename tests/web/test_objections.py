@@ -390,9 +390,41 @@ def test_the_platform_checks_first_and_an_unchecked_objection_is_overdue_on_its_
             "/api/objections", params={"overdue": "true"}, headers=web.as_role("operator")
         ).json()
         page = client.get("/escalations", headers=web.as_role("operator")).text
-    # the unchecked one missed its check (07-01); the checked one is due only on 07-03
+    # the unchecked one missed its check (07-01); the checked one is due only on 07-02
     assert [o["objection_id"] for o in listing["items"]] == [unchecked["objection_id"]]
     assert page.count('class="unchecked"') == 1
+
+
+def test_the_providers_deadline_runs_from_the_day_the_platform_checked(
+    world_template: Path, tmp_path: Path
+) -> None:
+    """Shenzhen Art 51: the provider decides within two working days of receiving the checked
+    objection — from the check's actual date, whether early or late, not from its deadline."""
+    web = shenzhen(world_template, tmp_path)  # filed Tuesday 2026-06-30: check due 07-01
+    note = {"note": "credit information on the platform; routed to its provider"}
+    with web.client:
+        early = object_to(web, record_id(web, "1")).json()
+        late = object_to(web, "cn.court.dishonest_debtors:court:ZX-2", kind="list_entry").json()
+        assert early["decision_due"] == late["decision_due"] == "2026-07-03"
+        path = f"/api/objections/{early['objection_id']}/check"
+        checked = web.client.post(path, json=note, headers=web.as_role("operator")).json()
+        assert (checked["checked_on"], checked["decision_due"]) == ("2026-06-30", "2026-07-02")
+    two_days_on = create_app(
+        web_settings(web.url, jurisdiction="cn-shenzhen", as_of=date(2026, 7, 2)), clock=lambda: NOW
+    )
+    with TestClient(two_days_on) as client:
+        extended = client.post(
+            f"/api/objections/{late['objection_id']}/extend",
+            json={"reason": "waiting for the enforcement file"},
+            headers=web.as_role("court"),
+        )
+        assert extended.json()["extended_to"] == "2026-07-08"
+        path = f"/api/objections/{late['objection_id']}/check"
+        checked = client.post(path, json=note, headers=web.as_role("operator")).json()
+    # checked Thursday 07-02, a day late: two working days from then is Monday 07-06, and the
+    # extension's three working days run on from there
+    assert (checked["checked_on"], checked["decision_due"]) == ("2026-07-02", "2026-07-06")
+    assert checked["extended_to"] == "2026-07-09"
 
 
 def test_the_operator_records_the_check_from_its_page(web: Web) -> None:

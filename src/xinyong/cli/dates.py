@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from .. import clock
 from ..errors import FieldError, InvalidData
 from ..settings import Settings
 
 
 def platform_today(settings: Settings) -> date:
-    """The date commands act on when none is given: ``XINYONG_AS_OF`` if set, else today (the
-    same date the web platform uses, so the CLI and the API agree)."""
-    return settings.as_of or date.today()
+    """The date commands act on when none is given: the platform's date (:mod:`xinyong.clock`),
+    the same the web platform uses, so the CLI and the API agree."""
+    return clock.today(settings.as_of)
 
 
 def parse_day(value: str | None, settings: Settings, *, option: str = "--as-of") -> date:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .. import clock
+
 if TYPE_CHECKING:
     from datetime import date
     from typing import Any
@@ -34,7 +36,6 @@ def demo(
 ) -> None:
     """Initialise a fresh demo ledger, generate a population, load it, evaluate it, print a
     summary, then serve the portal and the API on it with demo accounts for each role."""
-    from datetime import datetime
 
     from ..evaluate import SqlEngine, evaluate_lists
     from ..evaluate.grading import distribution, evaluate_grades
@@ -46,9 +47,9 @@ def demo(
     from ..ledger.db import refresh_statistics
     from ..ledger.stats import ledger_stats
     from ..schemes import load_pack
-    from ..settings import Settings
     from ..synth import SynthConfig
     from ..workdays import add_months
+    from .demo_keys import DEMO_KEYS, demo_settings
     from .output import console, progress
     from .summary import (
         print_grade_distribution,
@@ -60,8 +61,8 @@ def demo(
     )
     from .synth import run_synth
 
-    settings = Settings()
     directory.mkdir(parents=True, exist_ok=True)
+    settings = demo_settings(directory)
     for stale in directory.glob(DEMO_DB + "*"):
         stale.unlink()
     shutil.rmtree(directory / DEMO_DELIVERY, ignore_errors=True)
@@ -77,7 +78,7 @@ def demo(
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
         delivered_on=config.as_of,
-        recorded_at=datetime.now().replace(microsecond=0),
+        recorded_at=clock.now(config.as_of),
         mode=Mode(settings.uscc_mode),
         batch_size=settings.bulk_batch_size,
     )
@@ -107,7 +108,7 @@ def demo(
             as_of=day,
             pack=pack,
             engine_name="sql",
-            recorded_at=datetime.now().replace(microsecond=0),
+            recorded_at=clock.now(config.as_of),
         )
     refresh_statistics(engine)
     print_list_sizes(sizes(entries), pack, f"Lists on {config.as_of}")
@@ -131,7 +132,8 @@ def demo(
     print_credentials(credentials, host, port)
     console().print(
         f"ledger: {database} · delivery files: {directory / DEMO_DELIVERY}\n"
-        f"CLI on the same ledger: XINYONG_DATABASE_URL={url} XINYONG_AS_OF={config.as_of} "
+        f"CLI on the same ledger and keys: set -a; . {directory / DEMO_KEYS}; set +a; "
+        f"XINYONG_DATABASE_URL={url} XINYONG_AS_OF={config.as_of} "
         "uv run xinyong stats | explain CODE --as-of DATE | audit verify"
     )
     if not serve:
@@ -140,7 +142,7 @@ def demo(
 
     from ..web.app import create_app
 
-    web_settings = Settings(database_url=url, as_of=config.as_of)
+    web_settings = demo_settings(directory, database_url=url, as_of=config.as_of)
     console().print(
         f"\n[bold]portal[/] http://{host}:{port}/   [bold]API docs[/] http://{host}:{port}/api/docs"
         "   (Ctrl-C stops)"
@@ -156,7 +158,7 @@ DEMO_RESPONDERS = ("civil_aviation", "procurement")
 def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any) -> None:
     """Dispatch the demo's notices, let two simulated agencies acknowledge and answer them,
     then follow one listed company through a lift to an allowing check."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from ..disclosure.views import latest_evaluation
     from ..evaluate import SqlEngine, evaluate_lists
@@ -169,7 +171,7 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
     from ..sanctions import dispatch as dispatching
     from .output import console
 
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now(day)  # the platform's clock, pinned to the demo's date
     with engine.connect() as conn:
         evaluation = latest_evaluation(conn, pack, day)
     evaluation_id = evaluation["evaluation_id"] if evaluation else None
@@ -291,7 +293,6 @@ def _demo_evidence() -> bytes:
 def rights_examples(engine: sa.Engine, pack: Any, day: date, sample: str | None) -> str | None:
     """File an objection for the sample company (left open) and grant a repair to another
     company whose penalty has passed its minimum publicity period; returns that company."""
-    from datetime import datetime
 
     import sqlalchemy as sa
 
@@ -300,7 +301,7 @@ def rights_examples(engine: sa.Engine, pack: Any, day: date, sample: str | None)
     from ..rights import evidence, objections, repair
     from .output import console
 
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now(day)  # the platform's clock, pinned to the demo's date
     r = t.records.c
     with engine.begin() as conn:
         if sample is not None:

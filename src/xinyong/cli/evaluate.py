@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from .. import clock
 
 snapshot_app = typer.Typer(help="Parquet snapshots of the ledger, for DuckDB evaluation.")
 
@@ -93,7 +95,7 @@ def evaluate(
         as_of=day,
         pack=pack,
         engine_name=engine_name,
-        recorded_at=datetime.now().replace(microsecond=0),
+        recorded_at=clock.now(settings.as_of),
     )
     by_list = sizes(entries)
     if as_json:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from .. import clock
 
 
 def ingest(
@@ -71,7 +72,7 @@ def ingest(
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
         delivered_on=parse_day(delivered_on, settings, option="--delivered-on"),
-        recorded_at=datetime.now().replace(microsecond=0),
+        recorded_at=clock.now(settings.as_of),
         mode=Mode(settings.uscc_mode),
         batch_size=batch_size or settings.bulk_batch_size,
         accept_volume=accept_volume,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from .. import clock
 
 run_app = typer.Typer(help="Scheduled jobs (see docs/deploy.md for timers and cron).")
 evaluations_app = typer.Typer(help="Stored evaluations: retention.")
@@ -45,7 +46,7 @@ def daily(
     pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
     options = DailyOptions(
         day=parse_day(as_of, settings),
-        now=datetime.now().replace(microsecond=0),
+        now=clock.now(settings.as_of),
         inbox=inbox or settings.inbox,
         extract_dir=extract_dir or settings.extract_dir,
         extract_key=key or settings.extract_key,

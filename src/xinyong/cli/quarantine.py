@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import typer
+
+from .. import clock
 
 app = typer.Typer(help="Review quarantined rows: list, show, release (corrected) or reject.")
 
@@ -127,7 +128,7 @@ def release(
         actor=actor,
         reason=reason,
         key=settings.pseudonym_key.get_secret_value().encode(),
-        recorded_at=datetime.now().replace(microsecond=0),
+        recorded_at=clock.now(settings.as_of),
         mode=Mode(settings.uscc_mode),
     )
     audit_cli(engine, "quarantine_release", quarantine_id=entry.quarantine_id, reviewer=actor)
@@ -142,6 +143,7 @@ def reject(
 ) -> None:
     """Refuse a quarantined row for good, with a reason."""
     from ..ingest.quarantine import reject as do_reject
+    from ..settings import Settings
     from .output import audit_cli, console
 
     engine = _engine()
@@ -150,7 +152,7 @@ def reject(
         quarantine_id,
         actor=actor,
         reason=reason,
-        recorded_at=datetime.now().replace(microsecond=0),
+        recorded_at=clock.now(Settings().as_of),
     )
     audit_cli(engine, "quarantine_reject", quarantine_id=entry.quarantine_id, reviewer=actor)
     console().print(f"rejected {entry.quarantine_id[:12]}")

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from .. import clock
+
 dispatch_app = typer.Typer(help="Notices of list entries, extensions and lifts to responders.")
 extract_app = typer.Typer(help="Signed offline extracts of the measures in force, by action.")
 
@@ -26,6 +28,7 @@ def _context() -> tuple[Any, Any, Any]:
 
 
 def _day(as_of: str | None) -> date:
+    """``--as-of``, else the platform's date (``XINYONG_AS_OF`` if set, else today)."""
     from ..settings import Settings
     from .dates import parse_day
 
@@ -77,11 +80,11 @@ def dispatch_run(as_of: AsOf = None) -> None:
     from ..sanctions.dispatch import dispatch
     from .output import audit_cli, console
 
-    _, engine, pack = _context()
+    settings, engine, pack = _context()
     day = _day(as_of)
     with engine.connect() as conn:
         evaluation = evaluation_of(conn, pack, day)  # never silently an older one
-    run = dispatch(engine, pack, evaluation, day, now=datetime.now())
+    run = dispatch(engine, pack, evaluation, day, now=clock.now(settings.as_of))
     audit_cli(engine, "dispatch_run", entries=run.entries, exits=run.exits)
     console().print(
         f"dispatched from the evaluation of {day}: {run.entries:,} entry, "
@@ -97,8 +100,8 @@ def dispatch_status(
     from ..sanctions.dispatch import acknowledgement_days, metrics
     from .output import console, print_json
 
-    _, engine, pack = _context()
-    today = _day(None)
+    settings, engine, pack = _context()
+    today = clock.today(settings.as_of)
     with engine.connect() as conn:
         found = metrics(conn, today=today, ack_working_days=acknowledgement_days(pack, today))
     if as_json:
@@ -167,7 +170,7 @@ def extract_write(
     from ..sanctions.extract import lines_of, write
     from .output import audit_cli, console
 
-    _, engine, pack = _context()
+    settings, engine, pack = _context()
     day = _day(as_of)
     with engine.connect() as conn:
         evaluation = evaluation_of(conn, pack, day)

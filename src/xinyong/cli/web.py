@@ -1,4 +1,4 @@
-"""``xinyong serve``, ``xinyong audit verify``, ``xinyong token …`` and ``xinyong account add``."""
+"""``xinyong serve``, ``xinyong audit verify``, ``xinyong token …`` and ``xinyong account …``."""
 
 from __future__ import annotations
 
@@ -163,15 +163,40 @@ def account_add(
 
 @account_app.command("disable")
 def account_disable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
-    """Disable an account at once (its open sessions stop at their next request)."""
+    """Disable an account at once: every open session of it ends."""
     from ..web.credentials import disable_account
     from .output import audit_cli, console
 
     engine = _engine()
     with engine.begin() as conn:
-        disable_account(conn, username, now=datetime.now().replace(microsecond=0))
-        audit_cli(engine, "account_disable", conn, username=username)
-    console().print(f"account {username} disabled")
+        ended = disable_account(conn, username, now=datetime.now().replace(microsecond=0))
+        audit_cli(engine, "account_disable", conn, username=username, sessions_ended=ended)
+    console().print(f"account {username} disabled; {ended} open session(s) ended")
+
+
+@account_app.command("password")
+def account_password(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from stdin.")
+    ] = False,
+) -> None:
+    """Set an account's password (asked for, or read from stdin); every open session of the
+    account ends at once."""
+    import sys
+
+    from ..web.credentials import change_password
+    from .output import audit_cli, console
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    engine = _engine()
+    with engine.begin() as conn:
+        ended = change_password(conn, username, password, now=datetime.now().replace(microsecond=0))
+        audit_cli(engine, "account_password", conn, username=username, sessions_ended=ended)
+    console().print(f"password of {username} changed; {ended} open session(s) ended")
 
 
 @report_app.command("verify")

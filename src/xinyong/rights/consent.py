@@ -7,6 +7,7 @@ not before that date. Nothing here reads the clock: callers pass the moment.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -43,12 +44,29 @@ def grant(
     purpose: str,
     expires_on: date,
     now: datetime,
+    known_agencies: Collection[str],
 ) -> Consent:
-    """Record the subject's consent.
+    """Record the subject's consent to ``agency``, one of ``known_agencies`` (the
+    credit-service agencies the platform knows:
+    ``web.credentials.credit_service_agencies``).
 
     Raises:
-        InvalidData: ``expires_on`` is in the past.
+        InvalidData: the agency is unknown (``unknown-agency``) or ``expires_on`` is in the
+            past (``consent-expired``); nothing is recorded.
     """
+    if agency not in known_agencies:
+        known = ", ".join(sorted(known_agencies)[:20]) or "none yet"
+        raise InvalidData(
+            f"agency {agency[:64]!r} is not a credit-service agency of this platform",
+            code="unknown-agency",
+            errors=[
+                FieldError(
+                    "agency",
+                    f"is {agency[:64]!r}, not a credit-service agency of this platform",
+                    f"give the code of one: {known}",
+                )
+            ],
+        )
     if expires_on < now.date():
         raise InvalidData(
             f"expires_on {expires_on} is before today ({now.date()})",

@@ -70,12 +70,21 @@ def deadlines(pack: Pack, filed_on: date, regime: str = "public_credit") -> Dead
         days = pack.procedure("credit_report_objection_days", filed_on)
         return Deadlines(None, filed_on + timedelta(days=days) if days else None, None)
     check = pack.procedure("objection_platform_check_working_days", filed_on)
-    decide = pack.procedure("objection_provider_decision_working_days", filed_on)
     check_due = add_working_days(filed_on, check) if check else None
-    decision_due = add_working_days(check_due or filed_on, decide) if decide else None
     return Deadlines(
-        check_due, decision_due, pack.procedure("objection_extension_working_days", filed_on)
+        check_due,
+        provider_due(pack, filed_on, check_due or filed_on),
+        pack.procedure("objection_extension_working_days", filed_on),
     )
+
+
+def provider_due(pack: Pack, filed_on: date, received_on: date) -> date | None:
+    """The provider's deadline for an objection it received on ``received_on``: the day of
+    filing, or where the platform checks first the day of the check (Shenzhen Art 51: the
+    provider decides within its working days of receiving the checked objection). Until the
+    check is made its deadline is assumed; the check sets the actual date."""
+    decide = pack.procedure("objection_provider_decision_working_days", filed_on)
+    return add_working_days(received_on, decide) if decide else None
 
 
 def _target_records(
@@ -345,11 +354,12 @@ DUE = sa.case(
 
 
 def check(
-    conn: sa.Connection, objection_id: str, *, actor: str, note: str, today: date
+    conn: sa.Connection, pack: Pack, objection_id: str, *, actor: str, note: str, today: date
 ) -> dict[str, Any]:
     """The platform's check of an open objection (Shenzhen Art 51): that it concerns credit
     information on the platform and is routed to the right provider, recorded once with a
-    note the subject sees. The provider decides after it."""
+    note the subject sees. The provider decides after it: its deadline (and an extension
+    already granted) runs from ``today``, the actual date of the check."""
     row = _get(conn, objection_id)
     if row["status"] == "decided" or row["checked_on"] is not None:
         raise InvalidData("the objection is checked or decided already", code="case-checked")
@@ -359,7 +369,13 @@ def check(
             code="note-required",
             errors=[FieldError("note", "is missing", "say what was checked")],
         )
-    values = {"checked_on": today, "checked_by": actor, "check_note": note.strip()}
+    values: dict[str, Any] = {"checked_on": today, "checked_by": actor, "check_note": note.strip()}
+    if row["check_due"] is not None and row["decision_due"] is not None:
+        due = provider_due(pack, row["filed_on"], today)
+        values["decision_due"] = due
+        days = deadlines(pack, row["filed_on"], row["regime"]).extension_days
+        if row["extended_to"] is not None and due is not None and days:
+            values["extended_to"] = add_working_days(due, days)
     conn.execute(
         objections.update().where(objections.c.objection_id == objection_id).values(**values)
     )

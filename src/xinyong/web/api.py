@@ -8,6 +8,7 @@ resident identity number: persons appear by pseudonym and masked number only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Body, Depends, Path, Query
 
 from ..disclosure import views
-from ..errors import FieldError, Forbidden, InvalidData, NotFound
+from ..errors import Forbidden, InvalidData, NotFound
 from ..ledger import audit, get_subject
 from ..ledger import tables as t
 from ..rights import consent
@@ -121,9 +122,23 @@ async def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId)
     return found
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """A read of a subject's non-public data, authorised: its purpose and the consent it
+    rests on (for a credit-service agency reading a person), both named in the audit log."""
+
+    purpose: Purpose
+    consent_id: str | None = None
+
+    def audited(self) -> dict[str, Any]:
+        """The audit entry's purpose and detail."""
+        consent_named = {"consent_id": self.consent_id} if self.consent_id else {}
+        return {"purpose": str(self.purpose), **consent_named}
+
+
 def authorise_file_read(
     p: Platform, conn: sa.Connection, who: Principal, subject_id: str, purpose: str | None
-) -> Purpose:
+) -> FileRead:
     """Purpose, ownership and consent checks for a read of a subject's non-public data."""
     stated = stated_purpose(who, purpose)
     if who.role is Role.SUBJECT and who.subject_id != subject_id:
@@ -143,7 +158,8 @@ def authorise_file_read(
                 "and purpose; none is in force",
                 code="consent-required",
             )
-    return stated
+        return FileRead(stated, found.consent_id)
+    return FileRead(stated)
 
 
 FileReader = Annotated[Principal, Depends(require(Permission.READ_FILE))]
@@ -155,9 +171,9 @@ def subject_file(
 ) -> dict[str, Any]:
     """A subject's whole file (non-public; needs a purpose, and consent where required)."""
     with p.engine.connect() as conn:
-        stated = authorise_file_read(p, conn, who, subject_id, purpose)
+        read = authorise_file_read(p, conn, who, subject_id, purpose)
         found = whole_file(conn, p.pack, subject_id, p.today(), own=who.subject_id == subject_id)
-    p.audit(who, "read_file", subject_id=subject_id, purpose=str(stated))
+    p.audit(who, "read_file", subject_id=subject_id, **read.audited())
     return found
 
 
@@ -171,7 +187,7 @@ def subject_explain(
     from ..evaluate.explain import explain_subject
 
     with p.engine.connect() as conn:
-        stated = authorise_file_read(p, conn, who, subject_id, purpose)
+        read = authorise_file_read(p, conn, who, subject_id, purpose)
         found = explain_subject(
             p.engine, p.pack, subject_id, p.today(), with_grades=False
         ).to_dict()
@@ -181,7 +197,7 @@ def subject_explain(
         found["grades"] = file_grades(
             conn, p.pack, subject_id, kind or "", p.today(), own=who.subject_id == subject_id
         )
-    p.audit(who, "explain", subject_id=subject_id, purpose=str(stated))
+    p.audit(who, "explain", subject_id=subject_id, **read.audited())
     return found
 
 
@@ -373,98 +389,6 @@ def statistics(p: PlatformDep, _: PublicReader) -> dict[str, Any]:
     """Records by sector and year, list sizes over time, grade distribution, regions
     (aggregates of the whole ledger, refreshed every few minutes)."""
     return p.statistics()
-
-
-ConsentManager = Annotated[Principal, Depends(require(Permission.MANAGE_CONSENT))]
-
-
-@router.get("/consents", tags=["rights"])
-def consents(p: PlatformDep, who: ConsentManager) -> dict[str, Any]:
-    """The calling subject's consents, in force or not."""
-    with p.engine.connect() as conn:
-        found = consent.of_subject(conn, who.subject_id or "")
-    today = p.today()
-    return {"items": [{**c.__dict__, "in_force": c.valid_on(today)} for c in found]}
-
-
-def grant_consent_for(
-    p: Platform, who: Principal, agency: str, expires_on: date, purpose: str
-) -> dict[str, Any]:
-    """Record the calling subject's consent, audited (the API and the portal form)."""
-    if purpose not in set(Purpose):
-        raise InvalidData(
-            "unknown purpose",
-            code="unknown-purpose",
-            errors=[FieldError("purpose", "is not a known purpose", "use credit_report")],
-        )
-    with p.engine.begin() as conn:
-        granted = consent.grant(
-            conn,
-            subject_id=who.subject_id or "",
-            agency=agency,
-            purpose=purpose,
-            expires_on=expires_on,
-            now=p.now(),
-        )
-        p.audit(
-            who,
-            "grant_consent",
-            subject_id=who.subject_id,
-            conn=conn,
-            consent_id=granted.consent_id,
-            agency_granted=agency,
-        )
-    return {"ok": True, **granted.__dict__}
-
-
-def revoke_consent_for(p: Platform, who: Principal, consent_id: str) -> dict[str, Any]:
-    """Revoke one of the calling subject's consents, audited."""
-    with p.engine.begin() as conn:
-        revoked = consent.revoke(
-            conn, subject_id=who.subject_id or "", consent_id=consent_id, now=p.now()
-        )
-        p.audit(who, "revoke_consent", subject_id=who.subject_id, conn=conn, consent_id=consent_id)
-    return {"ok": True, **revoked.__dict__}
-
-
-@router.post("/consents", tags=["rights"], status_code=201)
-def grant_consent(
-    p: PlatformDep,
-    who: ConsentManager,
-    agency: Annotated[str, Body(min_length=1, max_length=64)],
-    expires_on: Annotated[date, Body()],
-    purpose: Annotated[str, Body(max_length=40)] = str(Purpose.CREDIT_REPORT),
-) -> dict[str, Any]:
-    """Let a credit-service agency read the calling subject's non-public data for a purpose
-    until ``expires_on`` (inclusive)."""
-    return grant_consent_for(p, who, agency, expires_on, purpose)
-
-
-@router.delete("/consents/{consent_id}", tags=["rights"])
-def revoke_consent(
-    p: PlatformDep,
-    who: ConsentManager,
-    consent_id: Annotated[str, Path(pattern="^[0-9a-f]{16}$")],
-) -> dict[str, Any]:
-    """Revoke one of the calling subject's consents; later reads under it are refused."""
-    return revoke_consent_for(p, who, consent_id)
-
-
-@router.get("/me/access-log", tags=["rights"])
-def access_log(
-    p: PlatformDep,
-    who: Annotated[Principal, Depends(require(Permission.READ_OWN_ACCESS_LOG))],
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
-) -> dict[str, Any]:
-    """Who read the calling subject's non-public data or changed it: when, for which
-    purpose, under which consent."""
-    with p.engine.connect() as conn:
-        rows = audit.entries(conn, subject_id=who.subject_id, after=after, limit=500)
-    items = [
-        {k: r[k] for k in ("seq", "at", "actor", "role", "agency", "action", "purpose", "detail")}
-        for r in rows
-    ]
-    return {"items": items, "next_after": items[-1]["seq"] if items else after}
 
 
 Auditor = Annotated[Principal, Depends(require(Permission.READ_AUDIT))]

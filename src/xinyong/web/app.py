@@ -4,8 +4,9 @@ Layers, outermost first: a guard that turns undecodable or malformed requests in
 (never a 500) and logs each request without query strings and with identity numbers masked;
 a request-size limit (413); CSRF protection for cookie-authenticated form posts (asgi-csrf,
 double-submit cookie; bearer-token calls need none); signed session cookies (Starlette,
-itsdangerous); security headers; then the routes. Errors have one JSON shape under ``/api``
-and with ``?format=json``, and an error page on the portal.
+itsdangerous) carrying only the id of a server-side session (``sessions``); security
+headers; then the routes. Errors have one JSON shape under ``/api`` and with
+``?format=json``, and an error page on the portal.
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ from ..ledger import make_engine, require_current
 from ..logs import ACCESS_LOGGER
 from ..schemes import load_pack
 from ..settings import Settings, load_settings
-from . import api, health, portal, rights_api, sanctions_api, staff
+from . import api, consent_api, health, portal, rights_api, sanctions_api, staff
 from .i18n import environments
 from .metrics import observe_request
 from .platform import Platform
+from .sessions import SESSION_LIFETIME
 
 log = logging.getLogger("xinyong.web")
 access_log = logging.getLogger(ACCESS_LOGGER)
@@ -99,6 +101,7 @@ def create_app(
     )
     app.include_router(health.router)
     app.include_router(api.router)
+    app.include_router(consent_api.router)
     app.include_router(sanctions_api.router)
     app.include_router(rights_api.router)
     app.include_router(portal.router)
@@ -116,7 +119,7 @@ def create_app(
         SessionMiddleware,
         secret_key=secret,
         session_cookie="xinyong_session",
-        max_age=8 * 3600,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
         same_site="lax",
         https_only=production,
     )

@@ -1,5 +1,7 @@
 """Portal accounts and API tokens.
 
+Disabling an account or changing its password ends its portal sessions (``sessions``).
+
 Passwords are kept as argon2id hashes (argon2-cffi). An API token is ``xy_<id>_<secret>``:
 the id is stored in clear to find the row, the 256-bit secret only as its SHA-256 (a random
 secret of that length needs no slow hash). Tokens are scoped to a role, an agency and —
@@ -21,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import ConflictError, FieldError, InvalidData, NotFound
 from .access import Principal, Role
+from .sessions import end_sessions_of
 from .tables import accounts, api_tokens
 
 _hasher = PasswordHasher()
@@ -42,6 +45,20 @@ def _check_scope(role: Role, agency: str | None, subject_id: str | None) -> None
         raise InvalidData("the credentials' scope is incomplete", code="bad-scope", errors=errors)
 
 
+def _check_password(password: str) -> None:
+    """The one rule for a portal password (new accounts and password changes)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidData(
+            "the password is too short",
+            code="weak-password",
+            errors=[
+                FieldError(
+                    "password", f"has {len(password)} characters", f"use ≥ {MIN_PASSWORD_LENGTH}"
+                )
+            ],
+        )
+
+
 def add_account(
     conn: sa.Connection,
     *,
@@ -59,16 +76,7 @@ def add_account(
         ConflictError: the username is taken.
     """
     _check_scope(role, agency, subject_id)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidData(
-            "the password is too short",
-            code="weak-password",
-            errors=[
-                FieldError(
-                    "password", f"has {len(password)} characters", f"use ≥ {MIN_PASSWORD_LENGTH}"
-                )
-            ],
-        )
+    _check_password(password)
     exists = conn.execute(
         sa.select(accounts.c.username).where(accounts.c.username == username)
     ).first()
@@ -86,8 +94,8 @@ def add_account(
     )
 
 
-def disable_account(conn: sa.Connection, username: str, *, now: datetime) -> None:
-    """Disable an account: its sessions stop working at their next request."""
+def disable_account(conn: sa.Connection, username: str, *, now: datetime) -> int:
+    """Disable an account and end every session of it at once; how many were open."""
     done = conn.execute(
         accounts.update()
         .where(accounts.c.username == username, accounts.c.disabled_at.is_(None))
@@ -95,6 +103,25 @@ def disable_account(conn: sa.Connection, username: str, *, now: datetime) -> Non
     ).rowcount
     if not done:
         raise NotFound(f"no enabled account {username!r}", code="unknown-account")
+    return end_sessions_of(conn, username, now=now, reason="account_disabled")
+
+
+def change_password(conn: sa.Connection, username: str, password: str, *, now: datetime) -> int:
+    """Set an account's password and end every session of it at once; how many were open.
+
+    Raises:
+        InvalidData: the password is too short (nothing is changed).
+        NotFound: there is no enabled account ``username``.
+    """
+    _check_password(password)
+    done = conn.execute(
+        accounts.update()
+        .where(accounts.c.username == username, accounts.c.disabled_at.is_(None))
+        .values(password_hash=_hasher.hash(password))
+    ).rowcount
+    if not done:
+        raise NotFound(f"no enabled account {username!r}", code="unknown-account")
+    return end_sessions_of(conn, username, now=now, reason="password_changed")
 
 
 def _principal(row: Any, actor: str) -> Principal:
@@ -136,6 +163,23 @@ def account_principal(conn: sa.Connection, username: str) -> Principal | None:
     if row is None or row["disabled_at"] is not None:
         return None
     return _principal(dict(row), f"account:{username}")
+
+
+def credit_service_agencies(conn: sa.Connection) -> set[str]:
+    """The credit-service agencies (征信机构) the platform knows: those it has given an account
+    or an API token in the credit-service role, whatever their state now. Only such an agency
+    reads under a consent (``api.authorise_file_read`` asks for one from that role alone), and
+    the pack names none: ``agencies.yaml`` lists the agencies that provide records and
+    ``responders.yaml`` those that apply measures; neither reads under a consent."""
+    found: set[str] = set()
+    for table in (accounts, api_tokens):
+        rows = conn.execute(
+            sa.select(table.c.agency)
+            .where(table.c.role == str(Role.CREDIT_SERVICE), table.c.agency.is_not(None))
+            .distinct()
+        ).scalars()
+        found.update(str(agency) for agency in rows)
+    return found
 
 
 @dataclass(frozen=True)

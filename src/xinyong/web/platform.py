@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -17,12 +17,14 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
+from ..clock import platform_now, platform_today
 from ..errors import RateLimited, Unauthenticated
 from ..ledger import audit
 from ..schemes import Pack
 from ..settings import Settings
 from .access import ANONYMOUS, Permission, Principal, authorise
 from .credentials import account_principal, token_principal
+from .sessions import session_account
 
 #: seconds the newest evaluation's id is remembered between requests
 EVALUATION_TTL = 5.0
@@ -39,7 +41,8 @@ class Platform:
     settings: Settings
     engine: sa.Engine
     pack: Pack
-    #: the clock; tests and the demo pin it. Domain code receives dates, never calls it.
+    #: the real clock (credentials, rate limits, the audit log); domain timestamps come from
+    #: :meth:`now` and :meth:`today`. Tests pin it. Domain code receives dates, never calls it.
     clock: Callable[[], datetime] = datetime.now
     limiter: MovingWindowRateLimiter = field(
         default_factory=lambda: MovingWindowRateLimiter(MemoryStorage())
@@ -65,11 +68,13 @@ class Platform:
         return self.settings.pseudonym_key.get_secret_value().encode()
 
     def now(self) -> datetime:
-        return self.clock().replace(microsecond=0)
+        """The moment of a domain timestamp (consents, objections, repairs, decisions): on
+        the pinned date ``XINYONG_AS_OF`` if set (``clock.platform_now``)."""
+        return platform_now(self.settings.as_of, self.clock())
 
     def today(self) -> date:
         """The date derived state is shown for: ``XINYONG_AS_OF`` if set, else today."""
-        return self.settings.as_of or self.clock().date()
+        return platform_today(self.settings.as_of, self.clock())
 
     def evaluation(self, conn: sa.Connection | None = None) -> str | None:
         """The id of the newest evaluation on or before :meth:`today`, remembered for
@@ -162,7 +167,8 @@ class Platform:
     def _built(self, day: date, evaluation: str | None) -> Any:
         from ..sanctions import ScreeningIndex
 
-        fresh = ScreeningIndex(self.engine, self.pack, clock=self.clock)
+        # it follows the ledger by ``recorded_at``, which is on the platform clock
+        fresh = ScreeningIndex(self.engine, self.pack, clock=self.now)
         fresh.build(day, evaluation)
         return fresh
 
@@ -316,9 +322,8 @@ async def principal(request: Request, p: PlatformDep) -> Principal:
                 "a new one",
                 code="bad-token",
             )
-    elif "account" in request.session:
-        with p.engine.connect() as conn:
-            found = account_principal(conn, str(request.session["account"]))
+    elif "sid" in request.session:
+        found = session_principal(p, str(request.session["sid"]))
         if found is None:
             request.session.clear()
             found = ANONYMOUS
@@ -334,6 +339,14 @@ async def principal(request: Request, p: PlatformDep) -> Principal:
             f"{max(1, int(reset - time.time()))} s",
         )
     return Principal(found.role, found.actor, found.agency, found.subject_id, found.items, address)
+
+
+def session_principal(p: Platform, session_id: str) -> Principal | None:
+    """The principal of a live portal session (``sessions``), its account re-read."""
+    idle = timedelta(minutes=p.settings.session_idle_minutes)
+    with p.engine.begin() as conn:
+        username = session_account(conn, session_id, now=p.clock(), idle=idle)
+        return account_principal(conn, username) if username is not None else None
 
 
 def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:

@@ -18,6 +18,7 @@ from .access import ANONYMOUS, Permission, Principal
 from .credentials import authenticate
 from .i18n import LOCALES, negotiate
 from .platform import Platform, PlatformDep, client_address, plain, require
+from .sessions import end_session, open_session
 
 router = APIRouter(include_in_schema=False)
 Visitor = Annotated[Principal, Depends(require(Permission.READ_PUBLIC))]
@@ -260,7 +261,7 @@ def grant_consent_form(
     expires_on: Annotated[str, Form(pattern=r"^\d{4}-\d{2}-\d{2}$")],
 ) -> Response:
     """The consent form (CSRF-protected): a credit-service agency, until a date."""
-    from .api import grant_consent_for
+    from .consent_api import grant_consent_for
 
     # the field's pattern makes the date present; a past or impossible one is refused
     grant_consent_for(p, who, agency, _day(expires_on) or date.min, "credit_report")
@@ -274,7 +275,7 @@ def revoke_consent_form(
     consent_id: str,
 ) -> Response:
     """Revoke a consent from the portal (CSRF-protected)."""
-    from .api import revoke_consent_for
+    from .consent_api import revoke_consent_for
 
     revoke_consent_for(p, who, consent_id[:32])
     return RedirectResponse("/me#consents", status_code=303)
@@ -474,13 +475,21 @@ def login(
         for key in keys:
             p.limiter.hit(p.login_limit, key)
         return render(request, "login.html", {"failed": True}, ANONYMOUS, status=401)
+    with p.engine.begin() as conn:
+        session_id = open_session(conn, username, now=p.clock())
+        p.audit(found, "login", conn=conn)
     request.session.clear()
-    request.session["account"] = username
-    p.audit(found, "login")
+    request.session["sid"] = session_id
     return RedirectResponse("/", status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, p: PlatformDep) -> Response:
+    """End the session on the platform, not only in this browser: a copy of the cookie is
+    refused from now on."""
+    session_id = request.session.get("sid")
+    if session_id is not None:
+        with p.engine.begin() as conn:
+            end_session(conn, str(session_id), now=p.clock())
     request.session.clear()
     return RedirectResponse("/", status_code=303)

@@ -135,7 +135,9 @@ def check_objection_for(
 ) -> dict[str, Any]:
     """The platform's check, audited (the API and the operator's page)."""
     with p.engine.begin() as conn:
-        row = objections.check(conn, objection_id, actor=who.actor, note=note, today=p.today())
+        row = objections.check(
+            conn, p.pack, objection_id, actor=who.actor, note=note, today=p.today()
+        )
         p.audit(
             who,
             "check_objection",

@@ -1,4 +1,5 @@
-"""Credentials: portal accounts (argon2 password hashes) and API tokens (SHA-256 hashes)."""
+"""Credentials: portal accounts (argon2 password hashes), their server-side sessions and API
+tokens (SHA-256 hashes)."""
 
 from __future__ import annotations
 
@@ -35,4 +36,18 @@ api_tokens = sa.Table(
     sa.Column("created_at", sa.DateTime(), nullable=False),
     sa.Column("expires_at", sa.DateTime(), nullable=False),
     sa.Column("revoked_at", sa.DateTime()),
+)
+
+portal_sessions = sa.Table(
+    "sessions",
+    metadata,
+    # SHA-256 of the session id the cookie carries; the id itself is never stored
+    sa.Column("session_hash", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    # the last request seen (updated at most once a minute), for the idle timeout
+    sa.Column("last_seen_at", sa.DateTime(), nullable=False),
+    sa.Column("ended_at", sa.DateTime()),
+    # logout | password_changed | account_disabled
+    sa.Column("end_reason", sa.String(32)),
 )
