@@ -206,18 +206,22 @@ def _install_error_handlers(app: FastAPI) -> None:
         error.status = exc.status_code  # type: ignore[misc]
         return error_response(request, error)
 
+    @app.exception_handler(sa.exc.OperationalError)
+    @app.exception_handler(sa.exc.InterfaceError)
+    async def database_down(request: Request, exc: Exception) -> Response:
+        """The database stopped answering: a 503 the caller may retry, not a 500."""
+        log.error("ledger database unavailable on %s: %s", masked(request.url.path), exc)
+        return error_response(
+            request,
+            Unavailable(
+                "the ledger database does not answer; retry shortly (the operator sees it at "
+                "/api/health/ready)",
+                code="database-unavailable",
+            ),
+        )
+
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
-            log.error("ledger database unavailable on %s: %s", masked(request.url.path), exc.orig)
-            return error_response(
-                request,
-                Unavailable(
-                    "the ledger database does not answer; retry shortly (the operator sees "
-                    "it at /api/health/ready)",
-                    code="database-unavailable",
-                ),
-            )
+    async def unexpected(request: Request, _exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, masked(request.url.path))
         return error_response(request, XinyongError("internal error; it has been logged"))
 
