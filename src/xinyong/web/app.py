@@ -36,7 +36,7 @@ from ..errors import FieldError, InvalidData, RateLimited, XinyongError
 from ..ledger import make_engine, require_current
 from ..schemes import load_pack
 from ..settings import Settings
-from . import api, portal, rights_api, sanctions_api, staff
+from . import api, audit_api, portal, rights_api, sanctions_api, staff
 from .i18n import environments
 from .platform import Platform
 
@@ -95,6 +95,7 @@ def create_app(
     )
     app.include_router(api.router)
     app.include_router(sanctions_api.router)
+    app.include_router(audit_api.router)
     app.include_router(rights_api.router)
     app.include_router(portal.router)
     app.include_router(staff.router)
@@ -141,6 +142,8 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     thread = threading.Thread(target=_quietly(platform.warm), name="warm-up", daemon=True)
     thread.start()
     platform.audit_batch.start()
+    if platform.checkpointer is not None:
+        platform.checkpointer.start()
     yield
     platform.close()
 

@@ -19,6 +19,9 @@ from limits.strategies import MovingWindowRateLimiter
 
 from ..errors import RateLimited, Unauthenticated
 from ..ledger import audit
+from ..ledger.audit_batch import Batcher
+from ..ledger.checkpoints import Checkpointer
+from ..ledger.notes import NoteSigner
 from ..schemes import Pack
 from ..settings import Settings
 from .access import ANONYMOUS, Permission, Principal, authorise
@@ -56,8 +59,10 @@ class Platform:
         self._screening: Any = None
         self._screening_lock = threading.Lock()
         self._rebuilding = threading.Event()
-        #: screening reads are logged in batches (``audit.Batcher``)
-        self.audit_batch = audit.Batcher(self.engine)
+        #: screening reads are logged in batches (``audit_batch.Batcher``)
+        self.audit_batch = Batcher(self.engine)
+        #: signs audit checkpoints at the set interval (``None``: no signing key set)
+        self.checkpointer = _checkpointer(self.settings, self.engine, self.clock)
 
     @property
     def key(self) -> bytes:
@@ -236,6 +241,9 @@ class Platform:
     def close(self) -> None:
         """Flush pending audit entries and stop following the ledger."""
         self.audit_batch.stop()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+            self.checkpointer.run_once()
         if self._screening is not None:
             self._screening.stop()
 
@@ -281,6 +289,20 @@ class Platform:
             audit.append(conn, [event])
         else:
             audit.record(self.engine, [event])
+
+
+def _checkpointer(
+    settings: Settings, engine: sa.Engine, clock: Callable[[], datetime]
+) -> Checkpointer | None:
+    if settings.audit_signing_key_file is None:
+        return None
+    return Checkpointer(
+        engine,
+        NoteSigner.from_file(settings.audit_signing_key_file, settings.audit_log_name),
+        clock,
+        every_entries=settings.audit_checkpoint_entries,
+        every_minutes=settings.audit_checkpoint_minutes,
+    )
 
 
 async def platform(request: Request) -> Platform:
