@@ -216,6 +216,10 @@ def test_the_checkpointer_signs_when_due(engine: sa.Engine) -> None:
     assert signer.run_once() is None
     now[0] = T0 + timedelta(hours=1)
     assert signer.run_once() == Checkpoint(SIGNER.name, 2, head_hash(engine))
+    audit.record(engine, [event(3), event(4)])
+    signer.stop()  # on shutdown: the last checkpoint, as it is due
+    with engine.connect() as conn:
+        assert checkpoints.latest(conn)["size"] == 4  # type: ignore[index]
 
 
 def head_hash(engine: sa.Engine) -> str:
@@ -244,11 +248,16 @@ def test_the_commands_make_a_key_sign_export_and_verify(tmp_path: Path) -> None:
     assert made.stdout.splitlines()[-1] == f"verifier key: {vkey}"
     intact = xinyong("audit", "verify", "--checkpoints", str(out), cwd=tmp_path, **env)
     assert intact.returncode == 0 and "intact: 3 entries" in intact.stdout, intact.stderr
+    own = xinyong("audit", "verify", cwd=tmp_path, **env)
+    assert "intact: 3 entries, holding its stored checkpoints" in own.stdout, own.stderr
     with engine.begin() as conn:
         conn.execute(t.audit_log.update().where(t.audit_log.c.seq == 2).values(actor="x"))
         recompute_from(conn, 2)
     engine.dispose()
-    assert xinyong("audit", "verify", cwd=tmp_path, **env).returncode == 0
+    # the chain alone cannot tell; the node's stored checkpoints can
+    assert xinyong("audit", "verify", cwd=tmp_path, XINYONG_DATABASE_URL=url).returncode == 0
+    stored = xinyong("audit", "verify", cwd=tmp_path, **env)
+    assert stored.returncode == 1 and "entry 3 does not hash to the root" in stored.stderr
     # checked with the key given, as someone holding only the file and the key would
     broken = xinyong(
         "audit",

@@ -52,20 +52,27 @@ def verify(
         ),
     ] = None,
 ) -> None:
-    """Walk the audit log's hash chain and its links; with --checkpoints, also check it holds
-    every checkpoint published earlier (a recomputed chain or a cut tail fails). Exit 1 and
-    say where if the log was changed."""
+    """Walk the audit log's hash chain and its links, and check it holds every checkpoint
+    published earlier (--checkpoints), or else the node's stored ones when a signing key is
+    set: a recomputed chain or a cut tail fails. Exit 1 and say where if the log was
+    changed."""
     import json
 
     from ..errors import InvalidData
     from ..ledger import audit
-    from ..ledger.checkpoints import verify_against
+    from ..ledger.checkpoints import published, verify_against
+    from ..settings import Settings
     from .output import console, error_console
     from .web import _engine
 
+    checkpoints_held = ""
     with _engine().connect() as conn:
-        if checkpoints is None:
+        if checkpoints is None and key is None and Settings().audit_signing_key_file is None:
             result = audit.verify(conn)
+        elif checkpoints is None:  # the node's own checkpoints, as stored
+            verifier = _verifier(key)
+            result = verify_against(conn, published(conn, verifier), verifier)
+            checkpoints_held = "its stored checkpoints"
         else:
             try:
                 document = json.loads(checkpoints.read_text("utf-8"))
@@ -75,8 +82,9 @@ def verify(
                     code="bad-checkpoints-file",
                 ) from None
             result = verify_against(conn, document, _verifier(key))
+            checkpoints_held = f"every checkpoint in {checkpoints}"
     if result.ok:
-        held = f", holding every checkpoint in {checkpoints}" if checkpoints else ""
+        held = f", holding {checkpoints_held}" if checkpoints_held else ""
         console().print(f"audit log intact: {result.entries:,} entries{held}")
         return
     error_console().print(f"[bold red]audit log broken[/] at entry {result.seq}: {result.problem}")

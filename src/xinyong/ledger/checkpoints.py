@@ -174,6 +174,11 @@ class Checkpointer:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop checking, after signing a last checkpoint if one is due."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        try:
+            self.run_once()
+        except Exception:  # shutting down: the next start signs it
+            log.exception("signing the last audit checkpoint failed")

@@ -239,11 +239,11 @@ class Platform:
         )
 
     def close(self) -> None:
-        """Flush pending audit entries and stop following the ledger."""
+        """Flush pending audit entries, sign a last checkpoint if one is due, and stop
+        following the ledger."""
         self.audit_batch.stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()
-            self.checkpointer.run_once()
         if self._screening is not None:
             self._screening.stop()
 
