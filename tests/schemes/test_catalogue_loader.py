@@ -195,3 +195,14 @@ def test_a_national_item_awaiting_its_text_is_exempt_only_as_reviewed(tmp_path: 
         load_pack("cn", extra_path=tmp_path)
     assert exc.value.code == "unverified-basis"
     assert "'court.dishonest_debtor' is about natural persons" in exc.value.detail
+
+
+def test_the_sectors_are_the_outlines_fields_without_online_conduct() -> None:
+    from xinyong.schemes.structure import sectors
+    from xinyong.types import Area
+
+    fields = sectors()
+    assert {f.area for f in fields.values()} == set(Area)
+    assert not [f.name_zh for f in fields.values() if "互联网" in f.name_zh or "网络" in f.name_zh]
+    assert fields["court_enforcement"].name_zh == "法院公信建设"
+    assert fields["tax"].section == "二（二）深入推进商务诚信建设"
