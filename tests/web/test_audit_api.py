@@ -8,9 +8,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests.factories import XIAMEN_USCC
+from tests.ledger.test_audit import event
+from tests.ledger.test_checkpoints import recompute_from
 from tests.web.conftest import LONELY, Web, make_web
 from xinyong.keyfiles import write_private_key
 from xinyong.ledger import audit, checkpoints
+from xinyong.ledger import tables as t
 from xinyong.ledger.notes import Checkpoint, NoteVerifier
 from xinyong.sanctions.tables import screening_subjects
 
@@ -58,3 +61,23 @@ def test_a_node_without_a_signing_key_says_so(web: Web) -> None:
         response = web.get(path)
         assert response.status_code == 404
         assert response.json()["code"] == "no-audit-checkpoints"
+
+
+def test_the_verify_endpoint_checks_the_chain_against_the_signed_checkpoints(
+    world_template: Path, tmp_path: Path
+) -> None:
+    key = tmp_path / "audit.pem"
+    write_private_key(key)
+    web = make_web(world_template, tmp_path, audit_signing_key_file=key)
+    with web.client:
+        platform = web.client.app.state.platform  # type: ignore[attr-defined]
+        audit.record(platform.engine, [event(1), event(2)])
+        signed = platform.checkpointer.run_once()
+        assert web.get("/api/audit/verify", "operator").json()["ok"] is True
+        with platform.engine.begin() as conn:  # an insider rewrites entry 1 and recomputes
+            conn.execute(t.audit_log.update().where(t.audit_log.c.seq == 1).values(actor="x"))
+            recompute_from(conn, 1)
+        found = web.get("/api/audit/verify", "operator").json()
+    assert found["ok"] is False and found["seq"] == signed.size
+    assert "chain recomputed" in found["problem"]
+    platform.engine.dispose()

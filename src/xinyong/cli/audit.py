@@ -59,20 +59,17 @@ def verify(
     import json
 
     from ..errors import InvalidData
-    from ..ledger import audit
-    from ..ledger.checkpoints import published, verify_against
+    from ..ledger.checkpoints import verify_against, verify_node
     from ..settings import Settings
     from .output import console, error_console
     from .web import _engine
 
     checkpoints_held = ""
     with _engine().connect() as conn:
-        if checkpoints is None and key is None and Settings().audit_signing_key_file is None:
-            result = audit.verify(conn)
-        elif checkpoints is None:  # the node's own checkpoints, as stored
-            verifier = _verifier(key)
-            result = verify_against(conn, published(conn, verifier), verifier)
-            checkpoints_held = "its stored checkpoints"
+        if checkpoints is None:
+            signs = key is not None or Settings().audit_signing_key_file is not None
+            result = verify_node(conn, _verifier(key) if signs else None)
+            checkpoints_held = "its stored checkpoints" if signs else ""
         else:
             try:
                 document = json.loads(checkpoints.read_text("utf-8"))

@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import InvalidData
+from ..settings import Settings
 from . import audit
 from . import tables as t
 from .notes import Checkpoint, NoteSigner, NoteVerifier
@@ -135,6 +136,14 @@ def verify_against(
     return result
 
 
+def verify_node(conn: sa.Connection, verifier: NoteVerifier | None) -> audit.Verification:
+    """What ``xinyong audit verify`` and ``GET /api/audit/verify`` report: the chain, and,
+    on a node that signs checkpoints, the chain against its own stored checkpoints."""
+    if verifier is None:
+        return audit.verify(conn)
+    return verify_against(conn, published(conn, verifier), verifier)
+
+
 class Checkpointer:
     """Signs a checkpoint whenever one is :func:`due`, checking every ``tick`` seconds."""
 
@@ -161,6 +170,21 @@ class Checkpointer:
             ):
                 return None
             return sign_head(conn, self.signer, now)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, engine: sa.Engine, clock: Callable[[], datetime]
+    ) -> Checkpointer | None:
+        """The node's checkpointer; ``None`` when no signing key is set."""
+        if settings.audit_signing_key_file is None:
+            return None
+        return cls(
+            engine,
+            NoteSigner.from_file(settings.audit_signing_key_file, settings.audit_log_name),
+            clock,
+            every_entries=settings.audit_checkpoint_entries,
+            every_minutes=settings.audit_checkpoint_minutes,
+        )
 
     def start(self) -> None:
         def loop() -> None:

@@ -21,7 +21,6 @@ from ..errors import RateLimited, Unauthenticated
 from ..ledger import audit
 from ..ledger.audit_batch import Batcher
 from ..ledger.checkpoints import Checkpointer
-from ..ledger.notes import NoteSigner
 from ..schemes import Pack
 from ..settings import Settings
 from .access import ANONYMOUS, Permission, Principal, authorise
@@ -62,7 +61,7 @@ class Platform:
         #: screening reads are logged in batches (``audit_batch.Batcher``)
         self.audit_batch = Batcher(self.engine)
         #: signs audit checkpoints at the set interval (``None``: no signing key set)
-        self.checkpointer = _checkpointer(self.settings, self.engine, self.clock)
+        self.checkpointer = Checkpointer.from_settings(self.settings, self.engine, self.clock)
 
     @property
     def key(self) -> bytes:
@@ -289,20 +288,6 @@ class Platform:
             audit.append(conn, [event])
         else:
             audit.record(self.engine, [event])
-
-
-def _checkpointer(
-    settings: Settings, engine: sa.Engine, clock: Callable[[], datetime]
-) -> Checkpointer | None:
-    if settings.audit_signing_key_file is None:
-        return None
-    return Checkpointer(
-        engine,
-        NoteSigner.from_file(settings.audit_signing_key_file, settings.audit_log_name),
-        clock,
-        every_entries=settings.audit_checkpoint_entries,
-        every_minutes=settings.audit_checkpoint_minutes,
-    )
 
 
 async def platform(request: Request) -> Platform:
