@@ -42,3 +42,8 @@ def now(as_of: date | None) -> datetime:
 def today(as_of: date | None) -> date:
     """The platform's date on the real clock."""
     return platform_today(as_of, datetime.now())
+
+
+def real_now() -> datetime:
+    """The real moment, to the second (credentials, the audit log, webhooks: never pinned)."""
+    return datetime.now().replace(microsecond=0)

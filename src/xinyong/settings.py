@@ -245,6 +245,33 @@ class Settings(BaseSettings):
         description="Largest request body the web platform accepts (bytes); larger is a 413.",
     )
 
+    audit_signing_key_file: Path | None = Field(
+        default=None,
+        description=(
+            "Ed25519 private key (PEM, mode 0600, kept outside the database; "
+            "`xinyong audit keygen FILE` makes one) that signs checkpoints of the audit log. "
+            "Unset: no checkpoints are signed."
+        ),
+    )
+    audit_log_name: str = Field(
+        default="xinyong.local/audit",
+        pattern=r"^[^\s+]+$",
+        description=(
+            "The audit log's origin and key name in its signed checkpoints, unique per node "
+            "(no spaces or `+`), e.g. `credit.example.gov.cn/audit`."
+        ),
+    )
+    audit_checkpoint_entries: int = Field(
+        default=1000,
+        ge=1,
+        description="Sign a checkpoint once the audit log has grown by this many entries…",
+    )
+    audit_checkpoint_minutes: int = Field(
+        default=10,
+        ge=1,
+        description="…or once the last checkpoint is this many minutes old and entries came since.",
+    )
+
     @model_validator(mode="after")
     def _refuse_weak_secrets(self) -> Settings:
         """Every ``SecretStr`` setting, including ones added later, passes ``check_secret``."""

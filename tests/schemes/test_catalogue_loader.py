@@ -113,6 +113,37 @@ EXPECTED: dict[str, tuple[type[RuleError], str, list[str]]] = {
     "article_and_section.yaml": (PackFormatError, "pack-format", ["exactly one of `article`"]),
     "enum_without_values.yaml": (RuleError, "bad-field-spec", ["field 'level' must have `values`"]),
     "yaml_syntax.yaml": (PackFormatError, "yaml-syntax", ["not valid YAML"]),
+    # structural refusals: whatever the item is called
+    "online_untrustworthiness.yaml": (
+        CatalogueRefused,
+        "unverified-basis",
+        ["'local.online_untrustworthiness' is about natural persons", "none of its legal bases"],
+    ),
+    "neutral_name_unverified.yaml": (
+        CatalogueRefused,
+        "unverified-basis",
+        ["'local.conduct_record' is about natural persons", "an unverified citation cannot"],
+    ),
+    "local_item_unverified.yaml": (
+        CatalogueRefused,
+        "unverified-basis",
+        ["'local.firm_record' is defined by a local pack", "`verified: true`"],
+    ),
+    "sector_outside_outline.yaml": (
+        CatalogueRefused,
+        "unknown-sector",
+        ["sector 'online_conduct' is not a field", "国发〔2014〕21号", "education, environment"],
+    ),
+    "free_text_on_persons.yaml": (
+        CatalogueRefused,
+        "unbounded-free-text",
+        ["free-text field 'details' on an item about natural persons", "quotes_instrument"],
+    ),
+    "long_quoted_text.yaml": (
+        CatalogueRefused,
+        "unbounded-free-text",
+        ["field 'details' allows 5000 characters", "at most 500"],
+    ),
 }
 
 
@@ -143,10 +174,35 @@ def test_loader_refuses_with_a_message_that_says_why(name: str, tmp_path: Path) 
 
 
 def test_a_valid_local_pack_adds_to_the_national_catalogue(tmp_path: Path) -> None:
-    catalogue = tmp_path / "valid.yaml"
-    text = (INVALID / "unknown_agency.yaml").read_text("utf-8")
-    catalogue.write_text(text.replace("ministry_of_truth", "samr"), encoding="utf-8")
-    root = make_local_pack(tmp_path / "packs", catalogue)
+    root = make_local_pack(tmp_path / "packs", Path(__file__).parent / "valid_local_item.yaml")
     pack = load_pack("cn-testcity", extra_path=root)
     assert pack.parents == ("cn",)
-    assert "local.no_agency" in pack.catalogue and "market.penalty" in pack.catalogue
+    assert "local.penalty" in pack.catalogue and "market.penalty" in pack.catalogue
+
+
+def test_a_national_item_awaiting_its_text_is_exempt_only_as_reviewed(tmp_path: Path) -> None:
+    """An item listed as awaiting its law text loads only unchanged: the same code renamed to
+    严重网络失信行为 in a copy of the national pack is refused for its unverified basis."""
+    from xinyong.schemes.pack import builtin_packs_dir
+
+    shutil.copytree(builtin_packs_dir() / "cn", tmp_path / "cn")
+    assert "court.dishonest_debtor" in load_pack("cn", extra_path=tmp_path).catalogue
+    judicial = tmp_path / "cn" / "catalogue" / "judicial.yaml"
+    text = judicial.read_text("utf-8")
+    assert text.count("name_zh: 失信被执行人\n") == 1
+    judicial.write_text(text.replace("name_zh: 失信被执行人\n", "name_zh: 严重网络失信行为\n"))
+    with pytest.raises(CatalogueRefused) as exc:
+        load_pack("cn", extra_path=tmp_path)
+    assert exc.value.code == "unverified-basis"
+    assert "'court.dishonest_debtor' is about natural persons" in exc.value.detail
+
+
+def test_the_sectors_are_the_outlines_fields_without_online_conduct() -> None:
+    from xinyong.schemes.structure import sectors
+    from xinyong.types import Area
+
+    fields = sectors()
+    assert {f.area for f in fields.values()} == set(Area)
+    assert not [f.name_zh for f in fields.values() if "互联网" in f.name_zh or "网络" in f.name_zh]
+    assert fields["court_enforcement"].name_zh == "法院公信建设"
+    assert fields["tax"].section == "二（二）深入推进商务诚信建设"

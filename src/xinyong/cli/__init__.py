@@ -8,6 +8,7 @@ import typer
 
 from ..errors import XinyongError
 from . import (
+    audit,
     backup,
     catalogue,
     db,
@@ -37,7 +38,7 @@ app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(evaluate.snapshot_app, name="snapshot")
 app.add_typer(schemes.app, name="schemes")
-app.add_typer(web.audit_app, name="audit")
+app.add_typer(audit.app, name="audit")
 app.add_typer(web.token_app, name="token")
 app.add_typer(web.account_app, name="account")
 app.add_typer(web.report_app, name="report")

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 DEMO_DB = "xinyong-demo.db"
 DEMO_DELIVERY = "delivery"
+#: the demo node's audit checkpoint signing key, in the demo directory
+DEMO_AUDIT_KEY = "audit-key.pem"
 
 
 def demo(
@@ -43,8 +45,11 @@ def demo(
     from ..ids import Mode
     from ..ingest.report import ingest_report
     from ..ingest.service import IngestOptions, ingest_directory
+    from ..keyfiles import write_private_key
     from ..ledger import get_subject, make_engine, subject_file, upgrade
+    from ..ledger.checkpoints import sign_head
     from ..ledger.db import refresh_statistics
+    from ..ledger.notes import NoteSigner
     from ..ledger.stats import ledger_stats
     from ..schemes import load_pack
     from ..synth import SynthConfig
@@ -66,6 +71,9 @@ def demo(
     for stale in directory.glob(DEMO_DB + "*"):
         stale.unlink()
     shutil.rmtree(directory / DEMO_DELIVERY, ignore_errors=True)
+    audit_key = directory / DEMO_AUDIT_KEY
+    audit_key.unlink(missing_ok=True)  # a fresh ledger, a fresh key
+    signer = NoteSigner(settings.audit_log_name, write_private_key(audit_key))
     database = directory / DEMO_DB
     engine = make_engine(f"sqlite:///{database}")
     upgrade(engine)
@@ -129,11 +137,15 @@ def demo(
     console().rule("8. web platform")
     url = f"sqlite:///{database}"
     credentials = demo_credentials(engine, sample, repaired)
+    with engine.begin() as conn:
+        sign_head(conn, signer, clock.real_now())
     print_credentials(credentials, host, port)
     console().print(
-        f"ledger: {database} · delivery files: {directory / DEMO_DELIVERY}\n"
+        f"ledger: {database} · delivery files: {directory / DEMO_DELIVERY} · audit checkpoint "
+        f"key: {audit_key}\n"
         f"CLI on the same ledger and keys: set -a; . {directory / DEMO_KEYS}; set +a; "
         f"XINYONG_DATABASE_URL={url} XINYONG_AS_OF={config.as_of} "
+        f"XINYONG_AUDIT_SIGNING_KEY_FILE={audit_key} "
         "uv run xinyong stats | explain CODE --as-of DATE | audit verify"
     )
     if not serve:
@@ -142,7 +154,9 @@ def demo(
 
     from ..web.app import create_app
 
-    web_settings = demo_settings(directory, database_url=url, as_of=config.as_of)
+    web_settings = demo_settings(
+        directory, database_url=url, as_of=config.as_of, audit_signing_key_file=audit_key
+    )
     console().print(
         f"\n[bold]portal[/] http://{host}:{port}/   [bold]API docs[/] http://{host}:{port}/api/docs"
         "   (Ctrl-C stops)"

@@ -1,4 +1,4 @@
-"""``xinyong serve``, ``xinyong audit verify``, ``xinyong token …`` and ``xinyong account …``."""
+"""``xinyong serve``, ``xinyong token …``, ``xinyong account …`` and ``xinyong report verify``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-audit_app = typer.Typer(help="The hash-chained audit log of writes and non-public reads.")
 report_app = typer.Typer(help="Credit reports issued by the platform.")
 token_app = typer.Typer(help="API tokens for agencies: issue, list, revoke.")
 account_app = typer.Typer(help="Portal accounts for staff and subjects.")
@@ -57,22 +56,6 @@ def serve(
         access_log=settings.access_log,
         trusted_proxies=settings.trusted_proxies,
     )
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Walk the audit log's hash chain; exit 1 and say where if an entry was changed, removed,
-    inserted or reordered."""
-    from ..ledger.audit import verify
-    from .output import console, error_console
-
-    with _engine().connect() as conn:
-        result = verify(conn)
-    if result.ok:
-        console().print(f"audit log intact: {result.entries:,} entries")
-        return
-    error_console().print(f"[bold red]audit log broken[/] at entry {result.seq}: {result.problem}")
-    raise typer.Exit(1)
 
 
 @token_app.command("issue")

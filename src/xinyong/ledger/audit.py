@@ -7,16 +7,24 @@ row's lock (PostgreSQL) or the database write lock (SQLite) and the chain never 
 
 :func:`verify` walks the chain and reports the first entry that was changed, removed,
 inserted or reordered, and a tail cut off after the head was recorded.
+
+An entry may link subjects (a bulk screening call: one entry, a ``screening_subjects`` row per
+subject so the call shows in each subject's access log). Since the ``LINKS`` rule, such an
+entry's detail holds the SHA-256 of its linked subjects (:func:`links_digest`), so the links are
+covered by the entry's hash; entries written before the rule carry no digest and their links
+cannot be checked (any links on other entries, or after the first digest, are reported).
+
+An insider who can write the database can still recompute every later hash and the head, or
+cut the tail and move the head: signed checkpoints published outside the database
+(:mod:`.checkpoints`) reveal both.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +33,8 @@ import sqlalchemy as sa
 from . import tables as t
 
 GENESIS = "0" * 64
-log = logging.getLogger("xinyong.audit")
+#: the detail key of an entry's linked-subjects digest
+LINKS = "linked_subjects_sha256"
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,24 @@ def append(conn: sa.Connection, events: Iterable[AuditEvent]) -> int:
     return int(seq)
 
 
+def links_digest(subject_ids: Iterable[str]) -> str:
+    """SHA-256 of the distinct subject ids, sorted, one per line: what an entry's links are."""
+    return hashlib.sha256("\n".join(sorted(set(subject_ids))).encode("utf-8")).hexdigest()
+
+
+def append_linked(conn: sa.Connection, event: AuditEvent, subject_ids: Iterable[str]) -> int:
+    """Append one entry that links ``subject_ids`` (each once), its links covered by its hash."""
+    from ..sanctions.tables import screening_subjects
+
+    linked = list(dict.fromkeys(subject_ids))
+    seq = append(conn, [replace(event, detail={**event.detail, LINKS: links_digest(linked)})])
+    if linked:
+        conn.execute(
+            screening_subjects.insert(), [{"audit_seq": seq, "subject_id": s} for s in linked]
+        )
+    return seq
+
+
 def record(engine: sa.Engine, events: Iterable[AuditEvent]) -> int:
     """Append ``events`` in a transaction of their own."""
     with engine.begin() as conn:
@@ -139,7 +166,10 @@ class Verification:
         return self.problem is None
 
 
-def _rows(conn: sa.Connection, batch: int = 5000) -> Iterator[Any]:
+def _rows(conn: sa.Connection, batch: int = 5000) -> Iterator[tuple[Any, list[str] | None]]:
+    """Every entry in order, with the subjects linked to it (``None``: no link rows)."""
+    from ..sanctions.tables import screening_subjects as links
+
     last = 0
     while True:
         rows = conn.execute(
@@ -151,14 +181,36 @@ def _rows(conn: sa.Connection, batch: int = 5000) -> Iterator[Any]:
         got = list(rows)
         if not got:
             return
-        yield from got
+        linked: dict[int, list[str]] = {}
+        for seq, subject_id in conn.execute(
+            sa.select(links.c.audit_seq, links.c.subject_id).where(
+                links.c.audit_seq.between(got[0]["seq"], got[-1]["seq"])
+            )
+        ):
+            linked.setdefault(seq, []).append(subject_id)
+        for row in got:
+            yield row, linked.get(row["seq"])
         last = got[-1]["seq"]
 
 
+def _links_problem(seq: int, event: AuditEvent, linked: list[str] | None, legacy: bool) -> str:
+    """What is wrong with the links of entry ``seq`` (empty when nothing)."""
+    recorded = event.detail.get(LINKS)
+    if recorded is not None:
+        if links_digest(linked or []) != recorded:
+            return f"the subjects linked to entry {seq} were changed after it was written"
+    elif linked is not None and not (legacy and event.action == "screen_bulk"):
+        return f"entry {seq} has linked subjects it does not record: they were added later"
+    return ""
+
+
 def verify(conn: sa.Connection) -> Verification:
-    """Check the whole chain; the first break found is reported with its sequence number."""
-    prev, expected_seq, count = GENESIS, 1, 0
-    for row in _rows(conn):
+    """Check the whole chain and the entries' links; the first break found is reported with
+    its sequence number."""
+    from ..sanctions.tables import screening_subjects as links
+
+    prev, expected_seq, count, legacy = GENESIS, 1, 0, True
+    for row, linked in _rows(conn):
         seq = row["seq"]
         if seq != expected_seq:
             return Verification(
@@ -170,8 +222,12 @@ def verify(conn: sa.Connection) -> Verification:
                 f"entry {seq} does not follow entry {seq - 1}: removed, inserted or reordered",
                 seq,
             )
-        if entry_hash(seq, _event(row), row["prev_hash"]) != row["entry_hash"]:
+        event = _event(row)
+        if entry_hash(seq, event, row["prev_hash"]) != row["entry_hash"]:
             return Verification(count, f"entry {seq} was changed after it was written", seq)
+        legacy = legacy and LINKS not in event.detail
+        if problem := _links_problem(seq, event, linked, legacy):
+            return Verification(count, problem, seq)
         prev, expected_seq, count = row["entry_hash"], seq + 1, count + 1
     head = conn.execute(
         sa.select(t.audit_head.c.seq, t.audit_head.c.entry_hash).where(t.audit_head.c.id == 1)
@@ -184,54 +240,13 @@ def verify(conn: sa.Connection) -> Verification:
             "entries were removed from the end",
             count + 1,
         )
+    stray = conn.execute(
+        sa.select(sa.func.min(links.c.audit_seq)).where(
+            sa.or_(links.c.audit_seq > count, links.c.audit_seq < 1)
+        )
+    ).scalar()
+    if stray is not None:
+        return Verification(
+            count, f"subjects are linked to entry {stray}, which the log does not hold", stray
+        )
     return Verification(count)
-
-
-class Batcher:
-    """Collects audit events and appends them in one transaction every ``interval``
-    seconds (or at :meth:`flush`), so that logging many cheap reads — screening checks —
-    costs one write per batch instead of one per read. Events wait at most ``interval``."""
-
-    def __init__(self, engine: sa.Engine, interval: float = 0.2) -> None:
-        self.engine, self.interval = engine, interval
-        self._pending: list[AuditEvent] = []
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def add(self, event: AuditEvent) -> None:
-        with self._lock:
-            self._pending.append(event)
-
-    def extend(self, events: Iterable[AuditEvent]) -> None:
-        with self._lock:
-            self._pending.extend(events)
-
-    def flush(self) -> int:
-        with self._lock:
-            batch, self._pending = self._pending, []
-        if batch:
-            try:
-                record(self.engine, batch)
-            except Exception:
-                with self._lock:  # keep them for the next attempt, in order
-                    self._pending[:0] = batch
-                raise
-        return len(batch)
-
-    def start(self) -> None:
-        def loop() -> None:
-            while not self._stop.wait(self.interval):
-                try:
-                    self.flush()
-                except Exception:  # retried at the next tick; nothing is dropped
-                    log.exception("audit batch failed")
-
-        self._thread = threading.Thread(target=loop, name="audit-batcher", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self.flush()

@@ -124,3 +124,15 @@ audit_head = sa.Table(
     sa.Column("seq", sa.BigInteger(), nullable=False),
     sa.Column("entry_hash", sa.String(64), nullable=False),
 )
+
+# Signed checkpoints of the audit log: the head at ``size`` entries, signed with the node's
+# Ed25519 key (kept outside the database) as a C2SP signed note. Copies published earlier
+# reveal a chain recomputed or cut after them (``xinyong audit verify --checkpoints``).
+audit_checkpoints = sa.Table(
+    "audit_checkpoints",
+    metadata,
+    sa.Column("size", sa.BigInteger(), primary_key=True, autoincrement=False),
+    sa.Column("root_hash", sa.String(64), nullable=False),
+    sa.Column("signed_at", sa.DateTime(), nullable=False),
+    sa.Column("note", sa.Text(), nullable=False),
+)

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from ..errors import ConfigError, InvalidData
+from ..errors import InvalidData
+from ..keyfiles import read_private_key, read_public_key, write_private_key, write_public_key
 from .index import ScreeningIndex
 
 FORMAT = "xinyong-extract/1"
@@ -31,44 +30,11 @@ FORMAT = "xinyong-extract/1"
 
 def generate_key(directory: Path) -> tuple[Path, Path]:
     """A new Ed25519 key pair as PEM files (``extract-key.pem`` is secret; mode 0600)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
     private = directory / "extract-key.pem"
     public = directory / "extract-key.pub.pem"
-    private.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    private.chmod(0o600)
-    public.write_bytes(
-        key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    )
+    key = write_private_key(private)
+    write_public_key(public, key.public_key())
     return private, public
-
-
-def _private_key(path: Path) -> Ed25519PrivateKey:
-    try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"cannot read the signing key {path}: {exc}", code="bad-key") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ConfigError(f"{path} is not an Ed25519 private key", code="bad-key")
-    return key
-
-
-def _public_key(path: Path) -> Ed25519PublicKey:
-    try:
-        key = serialization.load_pem_public_key(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"cannot read the public key {path}: {exc}", code="bad-key") from None
-    if not isinstance(key, Ed25519PublicKey):
-        raise ConfigError(f"{path} is not an Ed25519 public key", code="bad-key")
-    return key
 
 
 def lines_of(index: ScreeningIndex) -> list[dict[str, Any]]:
@@ -116,7 +82,7 @@ def write(
 ) -> Written:
     """Write a full extract of ``lines`` — or, with ``base`` (an earlier full extract), the
     delta from it: lines ``added``, ``removed`` or ``changed`` — and sign its manifest."""
-    key = _private_key(key_path)
+    key = read_private_key(key_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     if base is None:
         body = [_canonical(line) for line in lines]
@@ -170,7 +136,7 @@ def verify(path: Path, public_key_path: Path) -> dict[str, Any]:
         ) from None
     signature = base64.b64decode(manifest.pop("signature", ""))
     try:
-        _public_key(public_key_path).verify(signature, _canonical(manifest).encode("utf-8"))
+        read_public_key(public_key_path).verify(signature, _canonical(manifest).encode("utf-8"))
     except InvalidSignature:
         raise InvalidData(
             f"{manifest_path}: the signature does not verify with {public_key_path}: the "

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import XinyongError
 from .pack import Pack, load_pack
 from .prohibited import find_prohibited
+from .structure import awaiting_text
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,18 @@ def lint_pack(pack: Pack, *, today: date) -> list[Finding]:
                 "checked against an instrument's text (marked unverified)",
             )
         )
+    for item in pack.catalogue:
+        instrument = awaiting_text(item)
+        if instrument is not None:
+            findings.append(
+                Finding(
+                    "warning",
+                    f"catalogue item {item.code}",
+                    f"about natural persons, on {pack.laws[instrument].title_zh}, whose text "
+                    "xinyong does not ship: its basis is not verified; ship the text in "
+                    "schemes/laws/ and cite the article with its quote",
+                )
+            )
     serious_lists = [lt.id for lt in pack.lists.values() if lt.serious]
     bound = {list_id for memo in pack.memoranda.values() for list_id in memo.target_lists}
     findings.append(

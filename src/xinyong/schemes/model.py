@@ -98,6 +98,10 @@ class FieldSpec(Strict):
     minimum: float | None = None
     maximum: float | None = None
     max_length: int | None = Field(default=None, ge=1)
+    #: a ``string`` whose value is copied from the instrument the record rests on (its number,
+    #: the conduct or penalty in its words); the only free text an item about natural persons
+    #: may have (``structure.py``)
+    quotes_instrument: bool = False
 
 
 class PublicityDeadline(Strict):

@@ -53,6 +53,7 @@ from .model import (
     SourcesFile,
 )
 from .publicity import PublicityFile, PublicityRegime
+from .structure import check_structure
 from .yamlio import _line_of, load_model, read_yaml, validate_model
 
 
@@ -207,6 +208,7 @@ def load_pack(pack_id: str, *, extra_path: Path | None = None) -> Pack:
                     code="duplicate-item",
                 )
             check_item_links(file, item, laws, agencies)
+            check_structure(file, item, local=meta.parent is not None)
             items[item.code] = item
     sources = dict(parent.sources) if meta.parent else {}
     own_sources = _load_optional(path / "sources.yaml", SourcesFile, "sources")

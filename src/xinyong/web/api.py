@@ -409,9 +409,14 @@ def audit_log(
 
 @router.get("/audit/verify", tags=["platform"])
 def audit_verify(p: PlatformDep, _: Auditor) -> dict[str, Any]:
-    """Walk the whole hash chain; report the first changed, removed or reordered entry."""
+    """Walk the whole hash chain and the links, and check it against the node's signed
+    checkpoints (if it signs them); report the first changed, removed or reordered entry, or a
+    chain recomputed or cut after a checkpoint."""
+    from ..ledger.checkpoints import verify_node
+
+    verifier = p.checkpointer.signer.verifier if p.checkpointer is not None else None
     with p.engine.connect() as conn:
-        result = audit.verify(conn)
+        result = verify_node(conn, verifier)
     return {
         "ok": result.ok,
         "entries": result.entries,

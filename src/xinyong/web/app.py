@@ -38,7 +38,7 @@ from ..ledger import make_engine, require_current
 from ..logs import ACCESS_LOGGER
 from ..schemes import load_pack
 from ..settings import Settings, load_settings
-from . import api, consent_api, health, portal, rights_api, sanctions_api, staff
+from . import api, audit_api, consent_api, health, portal, rights_api, sanctions_api, staff
 from .i18n import environments
 from .metrics import observe_request
 from .platform import Platform
@@ -103,6 +103,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(consent_api.router)
     app.include_router(sanctions_api.router)
+    app.include_router(audit_api.router)
     app.include_router(rights_api.router)
     app.include_router(portal.router)
     app.include_router(staff.router)
@@ -149,6 +150,8 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     thread = threading.Thread(target=_quietly(platform.warm), name="warm-up", daemon=True)
     thread.start()
     platform.audit_batch.start()
+    if platform.checkpointer is not None:
+        platform.checkpointer.start()
     yield
     platform.close()
 

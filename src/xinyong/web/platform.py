@@ -20,6 +20,8 @@ from limits.strategies import MovingWindowRateLimiter
 from ..clock import platform_now, platform_today
 from ..errors import RateLimited, Unauthenticated
 from ..ledger import audit
+from ..ledger.audit_batch import Batcher
+from ..ledger.checkpoints import Checkpointer
 from ..schemes import Pack
 from ..settings import Settings
 from .access import ANONYMOUS, Permission, Principal, authorise
@@ -60,8 +62,10 @@ class Platform:
         self._screening_built: float | None = None
         self._screening_lock = threading.Lock()
         self._rebuilding = threading.Event()
-        #: screening reads are logged in batches (``audit.Batcher``)
-        self.audit_batch = audit.Batcher(self.engine)
+        #: screening reads are logged in batches (``audit_batch.Batcher``)
+        self.audit_batch = Batcher(self.engine)
+        #: signs audit checkpoints at the set interval (``None``: no signing key set)
+        self.checkpointer = Checkpointer.from_settings(self.settings, self.engine, self.clock)
 
     @property
     def key(self) -> bytes:
@@ -246,8 +250,11 @@ class Platform:
         )
 
     def close(self) -> None:
-        """Flush pending audit entries and stop following the ledger."""
+        """Flush pending audit entries, sign a last checkpoint if one is due, and stop
+        following the ledger."""
         self.audit_batch.stop()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         if self._screening is not None:
             self._screening.stop()
 

@@ -22,7 +22,7 @@ from ..ids import IdentifierError
 from ..ledger.subject import subject_key
 from ..sanctions import dispatch as dispatching
 from ..sanctions.decide import Decision
-from ..sanctions.tables import screening_overrides, screening_subjects
+from ..sanctions.tables import screening_overrides
 from .access import Permission, Principal, Purpose, stated_purpose
 from .metrics import SCREENING
 from .platform import Platform, PlatformDep, require
@@ -165,10 +165,7 @@ def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> dict[
         detail={"for_action": action, "counts": counts, "subjects_sha256": digest},
     )
     with p.engine.begin() as conn:
-        seq = audit.append(conn, [event])
-        linked = [{"audit_seq": seq, "subject_id": s} for s in dict.fromkeys(valid)]
-        if linked:
-            conn.execute(screening_subjects.insert(), linked)
+        audit.append_linked(conn, event, valid)
     return {
         "action": action,
         "as_of": index.day,
