@@ -39,7 +39,7 @@ from ..evaluate.grading import subject_grades
 from ..ledger import EventKind, RecordEvent, append_event
 from ..ledger import tables as t
 from ..schemes import Pack
-from ..workdays import add_working_days
+from ..workdays import WorkCalendar, active
 from . import cases
 from .tables import credit_reports, objections
 
@@ -58,14 +58,26 @@ class Deadlines:
     extension_days: int | None
 
 
+def extended_due(decision_due: date, days: int, calendar: WorkCalendar | None = None) -> date:
+    """The provider's deadline once extended by ``days`` working days."""
+    return (calendar or active()).add_working_days(decision_due, days)
+
+
 def regime_of(target_kind: str) -> str:
     """An objection to a credit report runs on the credit-reporting regime; others on the
     jurisdiction's public-credit deadlines."""
     return "credit_reporting" if target_kind == "report" else "public_credit"
 
 
-def deadlines(pack: Pack, filed_on: date, regime: str = "public_credit") -> Deadlines:
-    """The deadlines under ``regime`` for an objection filed on ``filed_on``."""
+def deadlines(
+    pack: Pack,
+    filed_on: date,
+    regime: str = "public_credit",
+    calendar: WorkCalendar | None = None,
+) -> Deadlines:
+    """The deadlines under ``regime`` for an objection filed on ``filed_on`` (on the
+    calendar in use, or on ``calendar``)."""
+    add_working_days = (calendar or active()).add_working_days
     if regime == "credit_reporting":
         days = pack.procedure("credit_report_objection_days", filed_on)
         return Deadlines(None, filed_on + timedelta(days=days) if days else None, None)
@@ -225,7 +237,11 @@ def file(
             ),
             recorded_at=now,
         )
-    return {**row, "deadlines_set": due.decision_due is not None}
+    return {
+        **row,
+        "deadlines_set": due.decision_due is not None,
+        "provisional": cases.provisional(row),
+    }
 
 
 def _get(conn: sa.Connection, objection_id: str) -> dict[str, Any]:
@@ -248,13 +264,14 @@ def extend(
             "no (further) extension is allowed for this objection",
             code="no-extension",
         )
-    extended = add_working_days(row["decision_due"], days)
+    extended = extended_due(row["decision_due"], days)
     conn.execute(
         objections.update()
         .where(objections.c.objection_id == objection_id)
         .values(extended_to=extended, extension_reason=reason)
     )
-    return {**row, "extended_to": extended, "extension_reason": reason}
+    extended_row = {**row, "extended_to": extended, "extension_reason": reason}
+    return {**extended_row, "provisional": cases.provisional(extended_row)}
 
 
 def decide(

@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import workdays
 from ..errors import FieldError, InvalidData, RateLimited, XinyongError
 from ..ledger import make_engine, require_current
 from ..schemes import load_pack
@@ -61,6 +62,7 @@ def create_app(
     engine = engine or make_engine(settings)
     require_current(engine)
     pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
+    workdays.configure(settings.calendar_path)
     platform = Platform(settings, engine, pack, clock=clock or datetime.now)
     app = FastAPI(
         lifespan=_warm_up,
