@@ -1,0 +1,62 @@
+"""Deadlines that run into a year with no State Council notice yet say so: an objection
+filed on 2026-12-28, a prior notice served then, on the API and on the portal pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from tests.web.conftest import make_web
+from tests.web.test_objections import object_to, record_id
+
+FILED = date(2026, 12, 28)  # Monday; 1 January 2027 is New Year's Day (provisional 2027)
+
+
+def test_an_objection_filed_on_28_december_says_its_extended_deadline_is_provisional(
+    world_template: Path, tmp_path: Path
+) -> None:
+    web = make_web(world_template, tmp_path, jurisdiction="cn-shenzhen", as_of=FILED)
+    with web.client:
+        filed = object_to(web, record_id(web, "1")).json()
+        # check within one working day, decision within two: both still in 2026
+        assert (filed["check_due"], filed["decision_due"]) == ("2026-12-29", "2026-12-31")
+        assert filed["provisional"] is False
+        extended = web.client.post(
+            f"/api/objections/{filed['objection_id']}/extend",
+            json={"reason": "waiting for the inspection file"},
+            headers=web.as_role("samr"),
+        ).json()
+        # three working days on: 1 January off, then Monday 4 to Wednesday 6 January 2027
+        assert extended["extended_to"] == "2027-01-06"
+        assert extended["provisional"] is True
+        [mine] = web.get("/api/objections", "company").json()["items"]
+        assert mine["provisional"] is True
+        [routed] = web.get("/api/objections", "samr").json()["items"]
+        assert routed["provisional"] is True
+        page = web.get("/me", "company")
+        assert page.status_code == 200
+        assert page.text.count('class="badge provisional"') == 1
+        assert "暂定" in page.text
+        staff = web.get("/cases", "samr")
+        assert staff.status_code == 200 and 'class="badge provisional"' in staff.text
+
+
+def test_a_prior_notice_served_on_28_december_answers_by_a_provisional_date(
+    world_template: Path, tmp_path: Path
+) -> None:
+    web = make_web(world_template, tmp_path, as_of=FILED)
+    with web.client:
+        [notice] = web.get("/api/notices/pending", "samr").json()["items"]
+    # five working days from Monday 28 December: 29, 30, 31 December, 4 and 5 January
+    assert notice["answer_by_if_served"] == "2027-01-05"
+    assert notice["provisional"] is True
+
+
+def test_a_prior_notice_inside_an_official_year_is_not_provisional(
+    world_template: Path, tmp_path: Path
+) -> None:
+    web = make_web(world_template, tmp_path)  # 2026-06-30
+    with web.client:
+        [notice] = web.get("/api/notices/pending", "samr").json()["items"]
+    assert notice["answer_by_if_served"] == "2026-07-07"
+    assert notice["provisional"] is False
