@@ -83,3 +83,57 @@ def test_adding_a_year_needs_its_directory_and_a_valid_file(tmp_path: Path) -> N
     assert json.loads(added.stdout)["moved"] == []
     listed = xinyong("calendar", "list", "--until", "2027", "--json", cwd=tmp_path, **env)
     assert json.loads(listed.stdout)[-1]["notice"]["test_fixture"] is True
+
+
+def test_recompute_moves_open_deadlines_after_a_year_arrives_by_other_means(
+    tmp_path: Path,
+) -> None:
+    """A pack update, or a file copied in by hand: ``calendar recompute`` catches up."""
+    import shutil
+    from datetime import datetime
+
+    from xinyong.rights.tables import repairs
+
+    url = f"sqlite:///{tmp_path}/ledger.db"
+    assert xinyong("init", cwd=tmp_path, XINYONG_DATABASE_URL=url).returncode == 0
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            repairs.insert().values(
+                repair_id="r" * 16,
+                subject_id="91350200776049653A",
+                record_id="b" * 32,
+                provider="samr",
+                corrective_action="paid",
+                evidence=[],
+                commitment="we commit",
+                eligibility=[],
+                filed_by="account:company",
+                filed_at=datetime(2026, 12, 28, 9),
+                filed_on=date(2026, 12, 28),
+                status="open",
+                decision_due=date(2026, 12, 31),
+                feedback_due=date(2027, 1, 12),  # ten working days on provisional 2027
+            )
+        )
+    (tmp_path / "cal").mkdir()
+    shutil.copy(FIXTURE, tmp_path / "cal" / "2027.yaml")
+    env = {"XINYONG_DATABASE_URL": url, "XINYONG_CALENDAR_PATH": str(tmp_path / "cal")}
+    run = xinyong("calendar", "recompute", "--year", "2027", "--json", cwd=tmp_path, **env)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["moved"] == [
+        {
+            "case": "repair",
+            "case_id": "r" * 16,
+            "subject_id": "91350200776049653A",
+            "agency": "samr",
+            "deadline": "feedback_due",
+            "before": "2027-01-12",
+            "after": "2027-01-11",
+        }
+    ]
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(repairs.c.feedback_due)).scalar_one() == date(2027, 1, 11)
+    engine.dispose()
+    again = xinyong("calendar", "recompute", "--json", cwd=tmp_path, **env)
+    assert json.loads(again.stdout)["moved"] == []

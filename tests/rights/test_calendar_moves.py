@@ -195,3 +195,13 @@ def test_a_case_deadline_is_provisional_only_on_a_provisional_year() -> None:
         cases.provisional({**row, "regime": "credit_reporting", "decision_due": date(2027, 1, 4)})
         is False
     )
+
+
+def test_a_running_process_sees_a_year_another_process_added(
+    calendar_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert workdays.active().status(2027) == "provisional"
+    calendar_dir.mkdir()
+    (calendar_dir / "2027.yaml").write_bytes(FIXTURE.read_bytes())  # `calendar add` elsewhere
+    monkeypatch.setattr(workdays, "RELOAD_SECONDS", 0.0)
+    assert workdays.active().status(2027) == "official"

@@ -60,3 +60,53 @@ def test_a_prior_notice_inside_an_official_year_is_not_provisional(
         [notice] = web.get("/api/notices/pending", "samr").json()["items"]
     assert notice["answer_by_if_served"] == "2026-07-07"
     assert notice["provisional"] is False
+
+
+def test_a_listing_whose_notice_period_runs_into_2027_is_explained_as_provisional(
+    world_template: Path, tmp_path: Path
+) -> None:
+    from xinyong.evaluate import SqlEngine, evaluate_lists
+
+    web = make_web(world_template, tmp_path, as_of=FILED)
+    with web.client:
+        served = web.client.post(
+            "/api/decisions",
+            json={
+                "source_record_id": "SV-1",
+                "decision": "notice_served",
+                "effective_on": FILED.isoformat(),
+                "instrument_number": "穗市监告〔2026〕9号",
+            },
+            headers=web.as_role("samr"),
+        )
+        assert served.status_code == 201, served.text
+        platform = web.client.app.state.platform  # type: ignore[attr-defined]
+        engine = SqlEngine(platform.engine)
+        [noticed] = [
+            e
+            for e in evaluate_lists(engine, platform.pack, FILED)
+            if e.list_id == "cn.samr.serious_violation"
+        ]
+        # five working days to answer, the last Tuesday 5 January 2027: active from the 6th
+        [active] = [
+            e
+            for e in evaluate_lists(engine, platform.pack, date(2027, 1, 6))
+            if e.list_id == "cn.samr.serious_violation"
+        ]
+    assert noticed.status == "noticed" and active.status == "active"
+    assert str(active.active_from) == "2027-01-06"
+    assert noticed.explanation["provisional"] is True
+    assert noticed.explanation["provisional_deadlines"] == ["notice_period"]
+
+
+def test_dispatch_metrics_say_when_an_acknowledgement_is_counted_on_a_provisional_year(
+    world_template: Path, tmp_path: Path
+) -> None:
+    """The world's notices were sent on 2026-06-30 and are not acknowledged."""
+    for as_of, provisional in ((date(2026, 12, 31), False), (date(2027, 1, 4), True)):
+        (tmp_path / str(as_of)).mkdir()
+        web = make_web(world_template, tmp_path / str(as_of), as_of=as_of)
+        with web.client:
+            metrics = web.get("/api/dispatch/metrics", "operator").json()
+        assert metrics["overdue"] == metrics["notices"] > 0
+        assert metrics["provisional"] is provisional

@@ -111,7 +111,9 @@ def _calendar_dir(settings: Any) -> Path:
 
     if settings.calendar_path is None:
         raise ConfigError(
-            "XINYONG_CALENDAR_PATH is not set: added calendar years are kept as files there",
+            "XINYONG_CALENDAR_PATH is not set: added calendar years are kept as files there; "
+            "set it to a directory every process of the platform reads, e.g. "
+            "XINYONG_CALENDAR_PATH=/var/lib/xinyong/calendar",
             code="no-calendar-path",
         )
     return Path(settings.calendar_path)

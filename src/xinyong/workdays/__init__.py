@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import calendar
+import time
 from datetime import date
 from pathlib import Path
 
@@ -41,15 +42,26 @@ __all__ = [
     "working_days_between",
 ]
 
+#: how often a running process looks for years another process added (seconds)
+RELOAD_SECONDS = 30.0
+
 _extra_dir: Path | None = None
 _active: WorkCalendar | None = None
+#: (when the directory was last looked at, its state then)
+_seen: tuple[float, tuple[tuple[str, int], ...]] = (0.0, ())
 
 
 def configure(calendar_path: Path | None) -> None:
     """Use the operator-added years in ``calendar_path`` (``XINYONG_CALENDAR_PATH``) on top
     of the pack's; the calendar is read again on next use."""
-    global _extra_dir, _active
-    _extra_dir, _active = calendar_path, None
+    global _extra_dir, _active, _seen
+    _extra_dir, _active, _seen = calendar_path, None, (0.0, ())
+
+
+def _files(directory: Path) -> tuple[tuple[str, int], ...]:
+    if not directory.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in directory.glob("*.yaml")))
 
 
 def calendar_path() -> Path | None:
@@ -67,8 +79,16 @@ def load(calendar_path: Path | None) -> WorkCalendar:
 
 
 def active() -> WorkCalendar:
-    """The calendar in use."""
-    global _active
+    """The calendar in use. A long-running process (the web platform) sees a year that
+    ``xinyong calendar add`` installed within ``RELOAD_SECONDS``."""
+    global _active, _seen
+    if _extra_dir is not None:
+        now = time.monotonic()
+        if _active is None or now - _seen[0] >= RELOAD_SECONDS:
+            files = _files(_extra_dir)
+            if _active is not None and files != _seen[1]:
+                _active = None
+            _seen = (now, files)
     if _active is None:
         _active = load(_extra_dir)
     return _active
