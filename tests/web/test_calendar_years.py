@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from tests.factories import GUANGZHOU_USCC
 from tests.web.conftest import make_web
 from tests.web.test_objections import object_to, record_id
 
@@ -110,3 +111,65 @@ def test_dispatch_metrics_say_when_an_acknowledgement_is_counted_on_a_provisiona
             metrics = web.get("/api/dispatch/metrics", "operator").json()
         assert metrics["overdue"] == metrics["notices"] > 0
         assert metrics["provisional"] is provisional
+
+
+def test_adding_2027_lists_the_noticed_entry_whose_period_to_answer_moves(
+    world_template: Path, tmp_path: Path
+) -> None:
+    from xinyong import workdays
+    from xinyong.evaluate import SqlEngine, evaluate_lists
+    from xinyong.evaluate.run import materialise
+    from xinyong.rights.calendar_moves import Move, add_year
+
+    fixture = Path(__file__).parents[1] / "rights" / "calendar_fixture" / "2027.yaml"
+    web = make_web(world_template, tmp_path, as_of=FILED)
+    with web.client:
+        web.client.post(
+            "/api/decisions",
+            json={
+                "source_record_id": "SV-1",
+                "decision": "notice_served",
+                "effective_on": FILED.isoformat(),
+                "instrument_number": "穗市监告〔2026〕9号",
+            },
+            headers=web.as_role("samr"),
+        )
+        filed = object_to(web, record_id(web, "1")).json()  # national pack: no deadlines
+        platform = web.client.app.state.platform  # type: ignore[attr-defined]
+        materialise(
+            platform.engine,
+            evaluate_lists(SqlEngine(platform.engine), platform.pack, FILED),
+            as_of=FILED,
+            pack=platform.pack,
+            engine_name="sql",
+            recorded_at=platform.now().replace(minute=9),
+        )
+        workdays.configure(tmp_path / "calendar")
+        try:
+            _, moves = add_year(
+                platform.engine,
+                platform.pack,
+                fixture,
+                tmp_path / "calendar",
+                actor="cli:operator",
+                now=platform.now(),
+                today=FILED,
+            )
+        finally:
+            workdays.configure(None)
+    [entry] = [m for m in moves if m.case == "list_entry"]
+    assert moves == [entry]  # the objection has no working-day deadline to move
+    assert filed["deadlines_set"] is False
+    # five working days from Monday 28 December; the fixture works Saturday 2 January
+    assert entry == Move(
+        "list_entry",
+        entry.case_id,
+        entry.subject_id,
+        "samr",
+        "notice_period",
+        date(2027, 1, 5),
+        date(2027, 1, 4),
+        stored=False,
+    )
+    assert entry.case_id.startswith("cn.samr.serious_violation:samr:")
+    assert entry.subject_id == GUANGZHOU_USCC

@@ -103,6 +103,7 @@ def _print_moves(moves: list[Any], as_json: bool, head: dict[str, Any]) -> None:
         console().print(
             f"  {m.case} {m.case_id} · subject {m.subject_id} · agency {m.agency} · "
             f"{m.deadline} {m.before} → {m.after}"
+            + ("" if m.stored else " (derived: the next `xinyong evaluate` applies it)")
         )
 
 
@@ -147,6 +148,7 @@ def add(
         directory,
         actor=f"cli:{getpass.getuser()}",
         now=datetime.now(),
+        today=settings.as_of,
         replace=replace,
     )
     head = {

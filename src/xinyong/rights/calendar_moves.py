@@ -9,12 +9,15 @@ audits each move (in the caller's transaction), and returns them with the partie
 subject and the agency deciding the case.
 
 Deadlines that are derived when read — a prior notice's period, ``remove_by``, dispatch
-acknowledgement — are never stored, so they follow the new calendar at once (list entries
-stored by ``xinyong evaluate`` follow at the next evaluation).
+acknowledgement — are never stored, so they follow the new calendar at once. List entries
+stored by ``xinyong evaluate`` follow at the next evaluation: ``notice_periods_moved``
+lists the noticed entries of the latest evaluation whose period to answer moves
+(``stored: false``), so the parties can be told.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import asdict, dataclass
@@ -44,9 +47,12 @@ class Move:
     case_id: str
     subject_id: str
     agency: str
-    deadline: str  # check_due | decision_due | extended_to | feedback_due
+    deadline: str  # check_due | decision_due | extended_to | feedback_due | notice_period
     before: date
     after: date
+    #: ``False`` for a derived deadline (a list entry's notice period): the next
+    #: evaluation applies it
+    stored: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         found = asdict(self)
@@ -145,6 +151,63 @@ def recompute(
     return moves
 
 
+def notice_periods_moved(
+    conn: sa.Connection,
+    pack: Pack,
+    before: WorkCalendar,
+    after: WorkCalendar,
+    years: set[int],
+    today: date,
+) -> list[Move]:
+    """The noticed entries of the latest evaluation (on or before ``today``) whose period
+    to answer the prior notice ends on another day on ``after`` than on ``before``."""
+    from ..disclosure.views import latest_evaluation
+    from ..evaluate.tables import list_entries
+
+    evaluation = latest_evaluation(conn, pack, today)
+    if evaluation is None:
+        return []
+    e = list_entries.c
+    query = (
+        sa.select(list_entries)
+        .where(
+            e.evaluation_id == evaluation["evaluation_id"],
+            e.status == "noticed",
+            e.noticed_on.is_not(None),
+        )
+        .order_by(e.list_id, e.source_agency, e.source_record_id)
+    )
+    moves = []
+    for row in conn.execute(query).mappings():
+        list_type = pack.lists.get(row["list_id"])
+        name = list_type.notice.period if list_type is not None else None
+        explanation = row["explanation"]
+        if isinstance(explanation, str):
+            explanation = json.loads(explanation)
+        used = explanation.get("parameters", {}).get(name or "", {})
+        days, noticed_on = used.get("value"), row["noticed_on"]
+        if not days:
+            continue
+        old, new = (
+            before.add_working_days(noticed_on, days),
+            after.add_working_days(noticed_on, days),
+        )
+        if old != new and any(noticed_on.year <= y <= max(old, new).year for y in years):
+            moves.append(
+                Move(
+                    "list_entry",
+                    f"{row['list_id']}:{row['source_agency']}:{row['source_record_id']}",
+                    row["subject_id"],
+                    row["source_agency"],
+                    "notice_period",
+                    old,
+                    new,
+                    stored=False,
+                )
+            )
+    return moves
+
+
 def add_year(
     engine: sa.Engine,
     pack: Pack,
@@ -153,12 +216,15 @@ def add_year(
     *,
     actor: str,
     now: datetime,
+    today: date | None = None,
     replace: bool = False,
 ) -> tuple[CalendarYear, list[Move]]:
     """Install the official year in ``source`` into ``calendar_dir`` and move the open
     cases' deadlines to it, in one transaction: the file is in place exactly when the moves
     and their audit entries are committed. Refuses a file that does not validate, and a
-    year already official with other days unless ``replace``."""
+    year already official with other days unless ``replace``. The moves include the
+    notice periods of the latest evaluation's noticed entries (on or before ``today``,
+    default ``now``'s date), which the next evaluation applies."""
     year = read_year(source)
     current = workdays.load(calendar_dir)
     installed = current.official.get(year.year)
@@ -183,8 +249,10 @@ def add_year(
     shutil.copyfile(source, staged)
     try:
         with engine.begin() as conn:
-            moves = recompute(
-                conn, pack, current.with_year(year), {year.year}, actor=actor, now=now
+            updated = current.with_year(year)
+            moves = recompute(conn, pack, updated, {year.year}, actor=actor, now=now)
+            moves += notice_periods_moved(
+                conn, pack, current, updated, {year.year}, today or now.date()
             )
             notice = year.notice
             audit.append(
