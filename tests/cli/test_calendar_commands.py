@@ -11,7 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cli.test_commands import xinyong
+from xinyong.ledger import tables as t
 from xinyong.rights.cases import provisional
+from xinyong.schemes import load_pack
 
 FIXTURE = Path(__file__).parents[1] / "rights" / "calendar_fixture" / "2027.yaml"
 
@@ -37,12 +39,28 @@ def test_the_demo_pipeline_runs_on_a_provisional_year(
     assert "dispatched" in run.stdout and "aviation.ticket: deny" in run.stdout
     assert "the court revokes the listing → next check: allow" in run.stdout
     assert "objects to record" in run.stdout and "was granted repair" in run.stdout
-    engine = sa.create_engine(f"sqlite:///{tmp_path}/demo/xinyong-demo.db")
+    assert "counted on a provisional calendar year" in run.stdout
+    url = f"sqlite:///{tmp_path}/demo/xinyong-demo.db"
+    engine = sa.create_engine(url)
+    deadline_items = [i.code for i in load_pack("cn").catalogue if i.publicity_deadline]
     with engine.connect() as conn:
         [repair] = conn.execute(sa.text("SELECT * FROM repairs")).mappings().all()
         [objection] = conn.execute(sa.text("SELECT * FROM objections")).mappings().all()
         notices = conn.execute(sa.text("SELECT count(*) FROM dispatch_notices")).scalar()
+        # double publicity counted on provisional years: published in 2027 or later
+        r = t.records.c
+        published_late = conn.execute(
+            sa.select(sa.func.count()).where(
+                r.version == 1,
+                r.item_code.in_(deadline_items),
+                r.published_on >= date(2027, 1, 1),
+            )
+        ).scalar()
     engine.dispose()
+    report = xinyong("ingest", "report", "--json", cwd=tmp_path, XINYONG_DATABASE_URL=url)
+    timeliness = [s["timeliness"] for s in json.loads(report.stdout)]
+    assert sum(x["unknown"] for x in timeliness) == 0
+    assert published_late and sum(x["provisional"] for x in timeliness) == published_late
     assert str(repair["filed_on"]) == as_of
     assert (repair["decision_due"], repair["feedback_due"]) == (
         str(decision_due),
