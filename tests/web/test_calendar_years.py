@@ -48,9 +48,12 @@ def test_a_prior_notice_served_on_28_december_answers_by_a_provisional_date(
     web = make_web(world_template, tmp_path, as_of=FILED)
     with web.client:
         [notice] = web.get("/api/notices/pending", "samr").json()["items"]
+        printed = web.get("/notices/prior/cn.samr.serious_violation/SV-1", "samr")
     # five working days from Monday 28 December: 29, 30, 31 December, 4 and 5 January
     assert notice["answer_by_if_served"] == "2027-01-05"
     assert notice["provisional"] is True
+    assert printed.status_code == 200 and "2027-01-05" in printed.text
+    assert printed.text.count('class="badge provisional"') == 1
 
 
 def test_a_prior_notice_inside_an_official_year_is_not_provisional(
@@ -59,8 +62,10 @@ def test_a_prior_notice_inside_an_official_year_is_not_provisional(
     web = make_web(world_template, tmp_path)  # 2026-06-30
     with web.client:
         [notice] = web.get("/api/notices/pending", "samr").json()["items"]
+        printed = web.get("/notices/prior/cn.samr.serious_violation/SV-1", "samr")
     assert notice["answer_by_if_served"] == "2026-07-07"
     assert notice["provisional"] is False
+    assert printed.status_code == 200 and 'class="badge provisional"' not in printed.text
 
 
 def test_a_listing_whose_notice_period_runs_into_2027_is_explained_as_provisional(
