@@ -148,6 +148,7 @@ def test_recompute_moves_open_deadlines_after_a_year_arrives_by_other_means(
             "deadline": "feedback_due",
             "before": "2027-01-12",
             "after": "2027-01-11",
+            "stored": True,
         }
     ]
     with engine.connect() as conn:
