@@ -128,6 +128,15 @@ class Settings(BaseSettings):
             "(a third-party pack is loaded the same way as `cn`)."
         ),
     )
+    calendar_path: Path | None = Field(
+        default=None,
+        description=(
+            "Directory of PRC working-day calendar years the operator added "
+            "(`xinyong calendar add FILE` installs `YYYY.yaml` here); they add to, or "
+            "correct, the years the `cn` pack ships. Unset: the pack's years only, later "
+            "years provisional."
+        ),
+    )
     jurisdiction: str = Field(
         default="cn",
         description="Jurisdiction pack this node runs under, e.g. `cn` or `cn-shenzhen`.",

@@ -89,3 +89,23 @@ def test_a_pack_that_does_not_load_is_an_error_with_the_loaders_words(tmp_path: 
     )
     (found,) = check_packs(["cn-bad"], extra_path=tmp_path, today=TODAY)["cn-bad"]
     assert found.level == "error" and "has no legal basis" in found.message
+
+
+def test_calendar_years_whose_notice_is_not_checked_are_named() -> None:
+    [found] = [f for f in lint_pack(load_pack("cn"), today=TODAY) if f.where == "calendar"]
+    assert found.level == "warning"
+    # 2023, 2024 and 2025 were checked against public copies; the others were not
+    unchecked = [*range(2004, 2023), 2026]
+    assert found.message.endswith(": " + ", ".join(map(str, unchecked)))
+    assert found.message.startswith(f"{len(unchecked)} year(s)")
+
+
+def test_a_pack_calendar_file_that_does_not_load_is_an_error(tmp_path: Path) -> None:
+    pack = copy_cn(tmp_path, "cn-broken-calendar")
+    path = pack / "calendar" / "2026.yaml"
+    path.write_text(path.read_text("utf-8").replace("year: 2026", "year: 2025"), "utf-8")
+    results = check_packs(["cn-broken-calendar"], extra_path=tmp_path, today=TODAY)
+    assert [e for e in errors(results["cn-broken-calendar"]) if "calendar" in e] == [
+        f"calendar 2026.yaml: {path}: year: is 2025 in a file named 2026.yaml "
+        "(fix: name it 2025.yaml)"
+    ]

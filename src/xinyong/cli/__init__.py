@@ -10,6 +10,7 @@ from ..errors import XinyongError
 from . import (
     audit,
     backup,
+    calendar_years,
     catalogue,
     db,
     demo,
@@ -32,8 +33,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _platform_calendar() -> None:
+    """Every command counts working days on the pack's years and the operator's
+    (``XINYONG_CALENDAR_PATH``)."""
+    from pydantic import ValidationError
+
+    from ..settings import Settings
+    from ..workdays import configure
+
+    try:
+        configure(Settings().calendar_path)
+    except (ValidationError, XinyongError):
+        return  # a command that needs the settings reports what is wrong with them
+
+
 app.add_typer(ids.app, name="id")
 app.add_typer(db.app, name="db")
+app.add_typer(calendar_years.app, name="calendar")
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(evaluate.snapshot_app, name="snapshot")

@@ -35,6 +35,13 @@ def demo(
     ] = True,
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="The platform date: delivery, evaluation and rights, YYYY-MM-DD "
+            "(default 2026-09-30, fixed on purpose)."
+        ),
+    ] = None,
 ) -> None:
     """Initialise a fresh demo ledger, generate a population, load it, evaluate it, print a
     summary, then serve the portal and the API on it with demo accounts for each role."""
@@ -78,7 +85,7 @@ def demo(
     engine = make_engine(f"sqlite:///{database}")
     upgrade(engine)
     pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
-    config = SynthConfig(subjects=subjects, seed=seed)
+    config = SynthConfig(subjects=subjects, seed=seed, as_of=_as_of(as_of))
     console().rule(f"1. synthetic delivery: {subjects:,} subjects, seed {seed}")
     manifest = run_synth(config, pack, directory / DEMO_DELIVERY, progress)
     total_rows = sum(f["rows"] for f in manifest["files"])
@@ -162,6 +169,25 @@ def demo(
         "   (Ctrl-C stops)"
     )
     uvicorn.run(create_app(web_settings), host=host, port=port, access_log=False)
+
+
+def _as_of(text: str | None) -> date:
+    """The demo's date: ``text`` if given, else the synthetic data's fixed default."""
+    from datetime import date
+
+    from ..errors import FieldError, InvalidData
+    from ..synth import DEFAULT_AS_OF
+
+    if text is None:
+        return DEFAULT_AS_OF
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidData(
+            f"--as-of is {text!r}, not a date",
+            code="invalid-date",
+            errors=[FieldError("as_of", f"is {text!r}", "write the date as YYYY-MM-DD")],
+        ) from None
 
 
 DEMO_PASSWORD = "xinyong-demo-2026"

@@ -108,6 +108,12 @@ def print_ingest_report(reports: list[SourceReport], *, reasons: bool = True) ->
             late,
         )
     console().print(table)
+    provisional = sum(r.timeliness.provisional for r in reports)
+    if provisional:
+        console().print(
+            f"{provisional:,} record(s) counted on a provisional calendar year (no State Council "
+            "holiday notice yet): their lateness may change when it is added"
+        )
     for r in reports if reasons else []:
         if r.reasons:
             console().print(f"[bold]{r.source_agency}[/] quarantine reasons:")

@@ -26,7 +26,7 @@ from typing import Any
 from ..ledger import EventKind
 from ..schemes import Pack, Reference
 from ..schemes.lists import ListType
-from ..workdays import add_months, add_working_days
+from ..workdays import add_months, add_working_days, is_provisional
 
 
 class EntryStatus(StrEnum):
@@ -141,6 +141,8 @@ def derive_entry(
         return None
     first, latest = matching[0], versions[-1]
     used: dict[str, Any] = {}
+    #: deadlines computed on a provisional calendar year
+    provisional: list[str] = []
     kinds: dict[str, list[date]] = {}
     for event in events:
         kinds.setdefault(event["kind"], []).append(event["effective_on"])
@@ -166,6 +168,8 @@ def derive_entry(
                 )
                 period = value or 0
             last_day = add_working_days(noticed_on, period) if period else noticed_on
+            if period and is_provisional(noticed_on, last_day):
+                provisional.append("notice_period")
             active_from = max(last_day + timedelta(days=1), list_type.effective_from)
     expires_on = None
     if list_type.term and first["term_applies"] and active_from is not None:
@@ -234,7 +238,13 @@ def derive_entry(
             list_type, cited, list_type.removal_working_days, exited_on
         )
         if days:
-            explanation["remove_by"] = add_working_days(exited_on, days).isoformat()
+            remove_by = add_working_days(exited_on, days)
+            explanation["remove_by"] = remove_by.isoformat()
+            if is_provisional(exited_on, remove_by):
+                provisional.append("remove_by")
+    if provisional:  # computed on a year with no State Council notice yet: may move
+        explanation["provisional"] = True
+        explanation["provisional_deadlines"] = provisional
     return ListEntry(
         list_id=list_type.id,
         subject_id=first["subject_id"],

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ..errors import FieldError
 from ..ledger import tables as lt
 from ..schemes import Pack
-from ..workdays import CalendarError
+from ..workdays import CalendarError, is_provisional
 from . import tables as it
 from .timeliness import working_days_late
 
@@ -28,6 +28,9 @@ class Timeliness:
     unknown: int = 0
     #: records of deadline items without a publication date
     unpublished: int = 0
+    #: checked records whose working days were counted on a provisional calendar year
+    #: (no State Council notice yet): their lateness may change when it is added
+    provisional: int = 0
     median_days_late: float | None = None
     max_days_late: int | None = None
 
@@ -94,6 +97,7 @@ def ingest_report(conn: sa.Connection, pack: Pack, *, top_reasons: int = 10) -> 
             t.unknown += 1
             continue
         t.checked += 1
+        t.provisional += is_provisional(decided, published)
         t.on_time += late == 0
         t.late += late > 0
         if late:

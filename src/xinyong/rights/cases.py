@@ -9,14 +9,28 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import Forbidden, InvalidData, NotFound
+from ..workdays import is_provisional
 from .evidence import of_cases
+
+#: a case's deadlines, in working days from ``filed_on`` (``credit_reporting`` objections
+#: run in calendar days)
+DEADLINES = ("check_due", "decision_due", "extended_to", "feedback_due")
+
+
+def provisional(row: dict[str, Any]) -> bool:
+    """Whether a deadline of the case runs through a provisional calendar year (no State
+    Council notice yet): it may move when the notice is added."""
+    if row.get("regime") == "credit_reporting":
+        return False
+    dues = [row[c] for c in DEADLINES if row.get(c) is not None]
+    return bool(dues) and is_provisional(row["filed_on"], max(dues))
 
 
 def get(conn: sa.Connection, table: sa.Table, key: str, value: str, what: str) -> dict[str, Any]:
     row = conn.execute(sa.select(table).where(table.c[key] == value)).mappings().first()
     if row is None:
         raise NotFound(f"no {what} {value}", code=f"unknown-{what.replace(' ', '-')}")
-    return dict(row)
+    return {**row, "provisional": provisional(dict(row))}
 
 
 def as_provider(row: dict[str, Any], agency: str | None, what: str) -> None:
@@ -71,7 +85,10 @@ def listing(
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    items = [{**row, "overdue": bool(row["overdue"])} for row in conn.execute(query).mappings()]
+    items = [
+        {**row, "overdue": bool(row["overdue"]), "provisional": provisional(dict(row))}
+        for row in conn.execute(query).mappings()
+    ]
     files = of_cases(conn, kind, [item[f"{kind}_id"] for item in items])
     for item in items:
         item["evidence_files"] = files[item[f"{kind}_id"]]

@@ -24,7 +24,7 @@ from ..evaluate.tables import list_entries
 from ..ledger import EventKind, get_subject, subject_file
 from ..ledger import tables as t
 from ..schemes import Pack
-from ..workdays import add_working_days
+from ..workdays import add_working_days, is_provisional
 
 RIGHTS = (
     "You may make a statement and defence to the deciding authority within the period below; "
@@ -41,6 +41,7 @@ def prior_notice(pack: Pack, row: Any, record: Any, served_on: date) -> dict[str
     if period is not None:
         found = list_type.parameters[period].at(served_on)
         days = int(found[0]) if found and found[0] is not None else None
+    answer_by = add_working_days(served_on, days) if days else None
     item = pack.catalogue.get(record["item_code"])
     record_ids = row["record_ids"]
     if isinstance(record_ids, str):
@@ -62,7 +63,8 @@ def prior_notice(pack: Pack, row: Any, record: Any, served_on: date) -> dict[str
         "source_record_id": row["source_record_id"],
         "rights": RIGHTS,
         "answer_within_working_days": days,
-        "answer_by_if_served": add_working_days(served_on, days) if days else None,
+        "answer_by_if_served": answer_by,
+        "provisional": answer_by is not None and is_provisional(served_on, answer_by),
         "exit_conditions": list_type.exit_conditions,
         "remedies": list_type.remedies,
     }

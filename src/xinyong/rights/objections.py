@@ -39,7 +39,7 @@ from ..evaluate.grading import subject_grades
 from ..ledger import EventKind, RecordEvent, append_event
 from ..ledger import tables as t
 from ..schemes import Pack
-from ..workdays import add_working_days
+from ..workdays import WorkCalendar, active
 from . import cases
 from .tables import credit_reports, objections
 
@@ -58,14 +58,26 @@ class Deadlines:
     extension_days: int | None
 
 
+def extended_due(decision_due: date, days: int, calendar: WorkCalendar | None = None) -> date:
+    """The provider's deadline once extended by ``days`` working days."""
+    return (calendar or active()).add_working_days(decision_due, days)
+
+
 def regime_of(target_kind: str) -> str:
     """An objection to a credit report runs on the credit-reporting regime; others on the
     jurisdiction's public-credit deadlines."""
     return "credit_reporting" if target_kind == "report" else "public_credit"
 
 
-def deadlines(pack: Pack, filed_on: date, regime: str = "public_credit") -> Deadlines:
-    """The deadlines under ``regime`` for an objection filed on ``filed_on``."""
+def deadlines(
+    pack: Pack,
+    filed_on: date,
+    regime: str = "public_credit",
+    calendar: WorkCalendar | None = None,
+) -> Deadlines:
+    """The deadlines under ``regime`` for an objection filed on ``filed_on`` (on the
+    calendar in use, or on ``calendar``)."""
+    add_working_days = (calendar or active()).add_working_days
     if regime == "credit_reporting":
         days = pack.procedure("credit_report_objection_days", filed_on)
         return Deadlines(None, filed_on + timedelta(days=days) if days else None, None)
@@ -73,18 +85,20 @@ def deadlines(pack: Pack, filed_on: date, regime: str = "public_credit") -> Dead
     check_due = add_working_days(filed_on, check) if check else None
     return Deadlines(
         check_due,
-        provider_due(pack, filed_on, check_due or filed_on),
+        provider_due(pack, filed_on, check_due or filed_on, calendar),
         pack.procedure("objection_extension_working_days", filed_on),
     )
 
 
-def provider_due(pack: Pack, filed_on: date, received_on: date) -> date | None:
+def provider_due(
+    pack: Pack, filed_on: date, received_on: date, calendar: WorkCalendar | None = None
+) -> date | None:
     """The provider's deadline for an objection it received on ``received_on``: the day of
     filing, or where the platform checks first the day of the check (Shenzhen Art 51: the
     provider decides within its working days of receiving the checked objection). Until the
     check is made its deadline is assumed; the check sets the actual date."""
     decide = pack.procedure("objection_provider_decision_working_days", filed_on)
-    return add_working_days(received_on, decide) if decide else None
+    return (calendar or active()).add_working_days(received_on, decide) if decide else None
 
 
 def _target_records(
@@ -234,7 +248,11 @@ def file(
             ),
             recorded_at=now,
         )
-    return {**row, "deadlines_set": due.decision_due is not None}
+    return {
+        **row,
+        "deadlines_set": due.decision_due is not None,
+        "provisional": cases.provisional(row),
+    }
 
 
 def _get(conn: sa.Connection, objection_id: str) -> dict[str, Any]:
@@ -257,13 +275,14 @@ def extend(
             "no (further) extension is allowed for this objection",
             code="no-extension",
         )
-    extended = add_working_days(row["decision_due"], days)
+    extended = extended_due(row["decision_due"], days)
     conn.execute(
         objections.update()
         .where(objections.c.objection_id == objection_id)
         .values(extended_to=extended, extension_reason=reason)
     )
-    return {**row, "extended_to": extended, "extension_reason": reason}
+    extended_row = {**row, "extended_to": extended, "extension_reason": reason}
+    return {**extended_row, "provisional": cases.provisional(extended_row)}
 
 
 def decide(
@@ -375,7 +394,7 @@ def check(
         values["decision_due"] = due
         days = deadlines(pack, row["filed_on"], row["regime"]).extension_days
         if row["extended_to"] is not None and due is not None and days:
-            values["extended_to"] = add_working_days(due, days)
+            values["extended_to"] = extended_due(due, days)
     conn.execute(
         objections.update().where(objections.c.objection_id == objection_id).values(**values)
     )

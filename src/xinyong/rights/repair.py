@@ -30,7 +30,7 @@ from ..errors import FieldError, InvalidData
 from ..ledger import EventKind, RecordEvent, append_event, subject_file
 from ..ledger import tables as t
 from ..schemes import Pack
-from ..workdays import add_months, add_working_days
+from ..workdays import WorkCalendar, active, add_months
 from . import cases
 from .tables import repairs
 
@@ -91,9 +91,13 @@ def eligibility(
     return checks
 
 
-def deadlines(pack: Pack, filed_on: date) -> tuple[date | None, date | None]:
+def deadlines(
+    pack: Pack, filed_on: date, calendar: WorkCalendar | None = None
+) -> tuple[date | None, date | None]:
     """The authority's decision and the applicant's answer are due these working days after
-    an application filed on ``filed_on`` (``None`` where the pack sets no deadline)."""
+    an application filed on ``filed_on`` (``None`` where the pack sets no deadline), on the
+    calendar in use or on ``calendar``."""
+    add_working_days = (calendar or active()).add_working_days
     decide_in = pack.procedure("repair_decision_working_days", filed_on)
     answer_in = pack.procedure("repair_feedback_working_days", filed_on)
     return (
@@ -154,7 +158,7 @@ def apply(
         "feedback_due": feedback_due,
     }
     conn.execute(repairs.insert().values(**row))
-    return row
+    return {**row, "provisional": cases.provisional(row)}
 
 
 def decide(

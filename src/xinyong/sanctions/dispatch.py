@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from ..errors import FieldError, Forbidden, InvalidData, NotFound
 from ..ledger.model import content_id
 from ..schemes import Pack
-from ..workdays import working_days_between
+from ..workdays import is_provisional, working_days_between
 from .standing import derived_listings, materialised_listings
 from .tables import dispatch_notices
 
@@ -265,7 +265,9 @@ def acknowledgement_days(pack: Pack, day: date) -> int:
 
 def metrics(conn: sa.Connection, *, today: date, ack_working_days: int) -> dict[str, Any]:
     """Per responder: notices, acknowledged, answered (coverage), median hours to
-    acknowledge, and notices unacknowledged after ``ack_working_days`` (overdue)."""
+    acknowledge, and notices unacknowledged after ``ack_working_days`` (overdue);
+    ``provisional`` when an unacknowledged notice is counted on a provisional calendar year."""
+    provisional = False
     per: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"notices": 0, "acknowledged": 0, "answered": 0, "overdue": 0, "hours": []}
     )
@@ -277,8 +279,11 @@ def metrics(conn: sa.Connection, *, today: date, ack_working_days: int) -> dict[
         if row["acknowledged_at"] is not None:
             m["acknowledged"] += 1
             m["hours"].append((row["acknowledged_at"] - row["created_at"]).total_seconds() / 3600)
-        elif working_days_between(row["created_at"].date(), today) > ack_working_days:
-            m["overdue"] += 1
+        else:
+            sent_on = row["created_at"].date()
+            provisional = provisional or is_provisional(sent_on, today)
+            if working_days_between(sent_on, today) > ack_working_days:
+                m["overdue"] += 1
     out = {}
     for responder, m in sorted(per.items()):
         hours = m.pop("hours")
@@ -294,4 +299,5 @@ def metrics(conn: sa.Connection, *, today: date, ack_working_days: int) -> dict[
         "notices": total,
         "coverage": round(answered / total, 4) if total else None,
         "overdue": sum(m["overdue"] for m in out.values()),
+        "provisional": provisional,
     }

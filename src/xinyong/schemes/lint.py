@@ -148,6 +148,33 @@ def lint_pack(pack: Pack, *, today: date) -> list[Finding]:
                     "serious list with no memorandum: listing has no joint measures",
                 )
             )
+    return findings + calendar_findings(pack.path / "calendar")
+
+
+def calendar_findings(directory: Path) -> list[Finding]:
+    """A pack's working-day calendar files (``calendar/YYYY.yaml``): each must load, and the
+    years whose notice number or date was not checked against a public copy are named."""
+    from ..workdays.years import read_year
+
+    findings: list[Finding] = []
+    unchecked: list[int] = []
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        try:
+            year = read_year(path)
+        except XinyongError as exc:
+            findings.append(Finding("error", f"calendar {path.name}", exc.detail))
+            continue
+        if not year.notice or not year.notice.verified:
+            unchecked.append(year.year)
+    if unchecked:
+        findings.append(
+            Finding(
+                "warning",
+                "calendar",
+                f"{len(unchecked)} year(s) whose State Council notice number or date is not "
+                f"checked against a public copy: {', '.join(map(str, unchecked))}",
+            )
+        )
     return findings
 
 

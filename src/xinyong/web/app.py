@@ -33,6 +33,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import workdays
 from ..errors import FieldError, InvalidData, RateLimited, Unavailable, XinyongError
 from ..ledger import make_engine, require_current
 from ..logs import ACCESS_LOGGER
@@ -66,6 +67,7 @@ def create_app(
     engine = engine or make_engine(settings)
     require_current(engine)
     pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
+    workdays.configure(settings.calendar_path)
     platform = Platform(settings, engine, pack, clock=clock or datetime.now)
     app = FastAPI(
         dependencies=[Depends(_note_route)],
