@@ -155,12 +155,16 @@ def explain(
     """For each list the subject is on or has been on, and each grade: the rule, its legal
     basis, the records behind it, when it starts and ends, each indicator's contribution."""
     from ..evaluate.explain import explain_subject
+    from ..ids import Mode
     from ..ledger.subject import subject_key
     from .output import console, print_json
 
     settings, engine, pack = _context(jurisdiction)
     day = date.fromisoformat(as_of)
-    code = subject_key(subject, key=settings.pseudonym_key.get_secret_value().encode(), today=day)
+    secret = settings.pseudonym_key.get_secret_value().encode()
+    code = subject_key(
+        subject, key=secret, today=day, mode=Mode(settings.uscc_mode), field="SUBJECT"
+    )
     found = explain_subject(engine, pack, code, day)
     entries, grades = found.entries, found.grades
     if as_json:

@@ -18,6 +18,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from ..errors import RateLimited, Unauthenticated
+from ..ids import Mode
 from ..ledger import audit
 from ..schemes import Pack
 from ..settings import Settings
@@ -65,6 +66,17 @@ class Platform:
 
     def now(self) -> datetime:
         return self.clock().replace(microsecond=0)
+
+    @property
+    def uscc_mode(self) -> Mode:
+        return Mode(self.settings.uscc_mode)
+
+    def subject_key(self, code: str, field: str = "subject") -> str:
+        """The subject key ``code`` stands for, checked as ingest checks it (a 422 naming
+        ``field`` and the fault otherwise)."""
+        from ..ledger.subject import subject_key
+
+        return subject_key(code, key=self.key, today=self.today(), mode=self.uscc_mode, field=field)
 
     def today(self) -> date:
         """The date derived state is shown for: ``XINYONG_AS_OF`` if set, else today."""
@@ -161,7 +173,7 @@ class Platform:
     def _built(self, day: date, evaluation: str | None) -> Any:
         from ..sanctions import ScreeningIndex
 
-        fresh = ScreeningIndex(self.engine, self.pack, clock=self.clock)
+        fresh = ScreeningIndex(self.engine, self.pack, clock=self.clock, mode=self.uscc_mode)
         fresh.build(day, evaluation)
         return fresh
 
@@ -259,6 +271,7 @@ class Platform:
                 query,
                 key=self.key,
                 today=self.today(),
+                mode=self.uscc_mode,
                 page=page,
                 per_page=per_page,
                 evaluation=self.evaluation(conn),
