@@ -58,8 +58,8 @@ def unsafe_character(text: str, *, identifier: bool) -> tuple[int, str] | None:
     Args:
         identifier: apply the stricter rule for identifiers (nothing invisible).
     """
-    if text.isascii() and text.isprintable():
-        return None  # the common case, decided in C
+    if text.isprintable():
+        return None  # the common case, decided in C: nothing refused is printable
     for position, char in enumerate(text, start=1):
         if _refused(char, identifier):
             return position, describe(char)
@@ -83,8 +83,9 @@ def text_errors(name: str, value: Any, *, identifier: bool) -> list[FieldError]:
     if isinstance(value, Mapping):
         errors = []
         for key, inner in value.items():
-            errors += text_errors(f"{name}.{key}", key, identifier=True)
-            errors += text_errors(f"{name}.{key}", inner, identifier=identifier)
+            label = f"{name}.{storable(str(key))}"
+            errors += text_errors(label, key, identifier=True)
+            errors += text_errors(label, inner, identifier=identifier)
         return errors
     if isinstance(value, list | tuple):
         return [
@@ -99,7 +100,7 @@ def storable(value: Any) -> Any:
     """``value`` with every refused character written as a visible escape (``\\ud800``), so
     a row that holds one can be kept as delivered (in quarantine) and shown to a reviewer."""
     if isinstance(value, str):
-        if value.isascii() and value.isprintable():
+        if value.isprintable():
             return value
         return "".join(f"\\u{ord(c):04x}" if _refused(c, identifier=False) else c for c in value)
     if isinstance(value, Mapping):

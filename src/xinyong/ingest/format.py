@@ -75,6 +75,27 @@ COLUMNS: dict[Content, tuple[str, ...]] = {
 #: Columns a row may lack (empty); every other column of its content is required.
 OPTIONAL_FIELDS = frozenset({"published_on", "occurred_on", "region", "attributes", "reason"})
 
+#: Columns that hold identifiers or codes: no invisible characters in them (``text.py``).
+#: Subject codes are checked by ``ids.classify``; every other column is free text.
+IDENTIFIER_FIELDS = frozenset(
+    {
+        "source_record_id",
+        "version",
+        "item_code",
+        "subject_kind",
+        "from_kind",
+        "to_kind",
+        "role",
+        "instrument_type",
+        "instrument_number",
+        "severity",
+        "region",
+        "decision",
+    }
+)
+#: Columns ``ids.classify`` checks (the same text rule, with the code's own faults).
+CODE_FIELDS = frozenset({"subject_code", "from_code", "to_code"})
+
 #: Load order: subjects before the links and records that refer to them, decisions last.
 CONTENT_ORDER = (Content.SUBJECTS, Content.LINKS, Content.RECORDS, Content.DECISIONS)
 

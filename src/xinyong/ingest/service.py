@@ -28,6 +28,7 @@ from ..ledger import BulkWriter, EventKind, RecordEvent, content_id
 from ..ledger import tables as lt
 from ..ledger.store import event_row, insert_ignore
 from ..schemes import Pack
+from ..text import storable
 from . import tables as it
 from .format import COLUMNS, OPTIONAL_FIELDS, Content, is_delivery_field
 from .readers import BAD_LINE, DeliveryFile
@@ -391,7 +392,12 @@ def _quarantine_row(
     error: InvalidData,
     options: IngestOptions,
 ) -> dict[str, Any]:
-    errors = error.errors or [FieldError("row", error.detail)]
+    # kept as delivered, except that characters no database can hold are written as
+    # visible escapes (``\ud800``): the row's errors name them
+    errors = [
+        FieldError(**storable(e.to_dict()))
+        for e in error.errors or [FieldError("row", error.detail)]
+    ]
     for e in errors:
         outcome.reasons[e.reason] += 1
     item = raw.get("item_code")
@@ -400,9 +406,9 @@ def _quarantine_row(
         "delivery_id": outcome.delivery_id,
         "source_agency": outcome.source_agency,
         "row_number": row_number,
-        "raw": json.loads(json.dumps(raw, ensure_ascii=False, default=str)),
+        "raw": storable(json.loads(json.dumps(raw, ensure_ascii=False, default=str))),
         "errors": [e.to_dict() for e in errors],
-        "item_code": str(item)[:80] if item else None,
+        "item_code": storable(str(item)[:80]) if item else None,
         "recorded_at": options.recorded_at,
     }
 

@@ -23,6 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .. import files
 from ..errors import ConfigError, InvalidData
 from .index import ScreeningIndex
 
@@ -35,18 +36,20 @@ def generate_key(directory: Path) -> tuple[Path, Path]:
     key = Ed25519PrivateKey.generate()
     private = directory / "extract-key.pem"
     public = directory / "extract-key.pub.pem"
-    private.write_bytes(
+    files.write_bytes(
+        private,
         key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
-        )
+        ),
+        private=True,
     )
-    private.chmod(0o600)
-    public.write_bytes(
+    files.write_bytes(
+        public,
         key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        ),
     )
     return private, public
 
@@ -137,7 +140,7 @@ def write(
                 body.append(_canonical({"change": "changed", **now[k]}))
         kind = "delta"
     data = ("\n".join(body) + "\n" if body else "").encode("utf-8")
-    out.write_bytes(data)
+    files.write_bytes(out, data)
     manifest = {
         "format": FORMAT,
         "kind": kind,
@@ -150,7 +153,7 @@ def write(
     signed = _canonical(manifest).encode("utf-8")
     manifest["signature"] = base64.b64encode(key.sign(signed)).decode("ascii")
     manifest_path = out.with_name(out.name + ".manifest.json")
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    files.write_text(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2))
     return Written(out, manifest_path, len(body))
 
 

@@ -36,6 +36,7 @@ from ..errors import FieldError, InvalidData, RateLimited, XinyongError
 from ..ledger import make_engine, require_current
 from ..schemes import load_pack
 from ..settings import Settings
+from ..text import storable
 from . import api, portal, rights_api, sanctions_api, staff
 from .i18n import environments
 from .platform import Platform
@@ -161,12 +162,13 @@ def _wants_json(request: Request) -> bool:
 
 def error_response(request: Request, exc: XinyongError) -> Response:
     headers = {"retry-after": "60"} if isinstance(exc, RateLimited) else None
+    body = storable(exc.to_dict())  # an error may name a field that holds a lone surrogate
     if _wants_json(request):
-        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+        return JSONResponse(body, status_code=exc.status, headers=headers)
     from .access import ANONYMOUS
     from .portal import render
 
-    response = render(request, "error.html", exc.to_dict(), ANONYMOUS, status=exc.status)
+    response = render(request, "error.html", body, ANONYMOUS, status=exc.status)
     if headers:
         response.headers.update(headers)
     return response
