@@ -22,7 +22,14 @@ from ..schemes.model import SourceDeclaration
 from ..text import storable, text_errors
 from ..types import LinkRole, SubjectKind
 from ..workdays import add_months
-from .format import CODE_FIELDS, COLUMNS, IDENTIFIER_FIELDS, OPTIONAL_FIELDS, Content
+from .format import (
+    CODE_FIELDS,
+    COLUMNS,
+    IDENTIFIER_FIELDS,
+    OPTIONAL_FIELDS,
+    Content,
+    renamed_columns,
+)
 
 
 @dataclass
@@ -58,9 +65,10 @@ class RowContext:
         )
 
     def rename(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """The row under delivery-format names (declared renames applied)."""
-        renames = self.declaration.columns
-        return {renames.get(column, column): value for column, value in raw.items()}
+        """The row under delivery-format names (declared renames applied). Raises
+        ``InvalidData`` if two of its columns give one field (``renamed_columns``)."""
+        names = renamed_columns(self.declaration.columns, list(raw), "the row")
+        return dict(zip(names, raw.values(), strict=True))
 
     def subject(self, kind: Any, code: Any, name: Any) -> Subject:
         """An identified subject (cached per delivery). Raises ``InvalidData``."""

@@ -30,7 +30,7 @@ from ..ledger.store import event_row, insert_ignore
 from ..schemes import Pack
 from ..text import storable
 from . import tables as it
-from .format import COLUMNS, OPTIONAL_FIELDS, Content, is_delivery_field
+from .format import COLUMNS, OPTIONAL_FIELDS, Content, is_delivery_field, renamed_columns
 from .readers import BAD_LINE, DeliveryFile
 from .rows import (
     RowContext,
@@ -148,7 +148,7 @@ def ingest_file(
     if journal is not None and journal["status"] == "held" and not options.accept_volume:
         return _from_journal(outcome, journal, "held")
     columns, rows_total = file.scan()
-    renamed = [declaration.columns.get(c, c) for c in columns]
+    renamed = renamed_columns(declaration.columns, columns, path.name)
     missing = [c for c in _required(content) if c not in renamed]
     if missing:
         raise InvalidData(
@@ -161,7 +161,14 @@ def ingest_file(
     held = not bounds.min_rows <= rows_total <= bounds.max_rows
     if journal is None or journal["status"] == "held":
         status, reason = "loading", None
-        if held and not options.accept_volume:
+        if file.truncated is not None:
+            # held whatever the reviewer accepts: only the whole file again can be loaded
+            status = "held"
+            reason = (
+                f"{path.name} looks truncated: {file.truncated} (row {rows_total}); nothing "
+                "is loaded. Deliver the complete file again"
+            )
+        elif held and not options.accept_volume:
             status = "held"
             reason = (
                 f"{rows_total} rows is outside the expected {bounds.min_rows}–"
