@@ -48,3 +48,24 @@ def test_invisible_characters_in_an_instrument_number_and_a_field_name(web: Web)
     named = post_raw(web, odd)
     assert named.status_code == 422, named.text
     assert named.json()["errors"][0]["field"] == "attributes.fine\\ud800"
+
+
+def test_every_route_refuses_a_lone_surrogate_or_nul_at_the_door(web: Web) -> None:
+    # an objection's statement is free text that never passes through the ingest rows
+    response = web.client.post(
+        "/api/objections",
+        content=json.dumps({"target": "record", "statement": "不服\ud800"}).encode("ascii"),
+        headers={**web.as_role("company"), "content-type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "unsafe-text"
+    assert response.json()["errors"][0]["field"] == "statement"
+    search = web.get("/api/subjects", params={"q": "厦门\x00"})
+    assert search.status_code == 422
+    assert search.json()["errors"][0] == {
+        "field": "query.q",
+        "message": "holds U+0000 (a control character) at position 3",
+        "fix": "remove control characters (tab and line breaks are allowed)",
+    }
+    # Chinese text, tabs and line breaks pass
+    assert web.get("/api/subjects", params={"q": "厦门\t鹭江"}).status_code == 200

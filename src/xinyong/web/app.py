@@ -40,6 +40,7 @@ from ..text import storable
 from . import api, portal, rights_api, sanctions_api, staff
 from .i18n import environments
 from .platform import Platform
+from .text_guard import TextGuard
 
 log = logging.getLogger("xinyong.web")
 _RESIDENT_NUMBER = re.compile(r"\d{15}(?:\d{2}[\dXx])?")
@@ -124,6 +125,7 @@ def create_app(
         cookie_secure=production,
         send_csrf_failed=_csrf_failed,
     )
+    app.add_middleware(TextGuard)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         BodyLimit,
