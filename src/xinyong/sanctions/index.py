@@ -35,6 +35,8 @@ from .decide import Decision, Standing, actions_of, allow, decide
 log = logging.getLogger("xinyong.sanctions")
 #: subjects re-derived per pass when a large delivery changed many at once
 REFRESH_CHUNK = 2000
+#: USCC keys remembered as valid before the memory is cleared
+KEYS_SEEN_MAX = 1_000_000
 
 
 class ScreeningIndex:
@@ -51,6 +53,8 @@ class ScreeningIndex:
         self.engine, self.pack, self.poll_seconds, self.clock = engine, pack, poll_seconds, clock
         #: how a subject key that is not held is checked (``ids.classify``), as at ingest
         self.mode, self.exceptions = mode, exceptions
+        #: USCC keys already found valid (the bulk path checks each code once)
+        self._keys_seen: set[str] = set()
         self.actions = actions_of(pack)
         self.day: date | None = None
         self.evaluation: str | None = None
@@ -219,11 +223,14 @@ class ScreeningIndex:
         Raises:
             InvalidData: naming the fault; a resident number is told to use its pseudonym.
         """
-        if is_pseudonym(subject_id):
+        if subject_id in self._keys_seen or is_pseudonym(subject_id):
             return
         assert self.day is not None, "build the index first"
         found = classify(subject_id, mode=self.mode, exceptions=self.exceptions, today=self.day)
         if found.kind is Kind.USCC and found.code == subject_id:
+            if len(self._keys_seen) >= KEYS_SEEN_MAX:
+                self._keys_seen.clear()
+            self._keys_seen.add(subject_id)
             return
         if found.kind is Kind.RESIDENT_ID:
             found = replace(
