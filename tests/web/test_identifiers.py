@@ -3,6 +3,7 @@ same classifier (``ids.classify``) under the same mode and exception list as ing
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,9 @@ FAULTS = [
 
 
 def screen(web: Web, subject: str, action: str = "aviation.ticket") -> Any:
-    return web.client.post(
-        "/api/screen", json={"subject": subject, "action": action}, headers=web.as_role("airline")
-    )
+    body = json.dumps({"subject": subject, "action": action}).encode("ascii")
+    headers = {**web.as_role("airline"), "content-type": "application/json"}
+    return web.client.post("/api/screen", content=body, headers=headers)
 
 
 @pytest.mark.parametrize(("code", "fault"), FAULTS)
@@ -54,16 +55,19 @@ def test_full_width_digits_and_spaces_are_the_same_code(web: Web) -> None:
 
 
 def test_a_bulk_check_answers_invalid_with_the_reason_in_its_place(web: Web) -> None:
-    codes = [XIAMEN_USCC, WRONG_CHECK, LONELY, FAULTS[2][0], LONELY_RESIDENT]
+    codes = [XIAMEN_USCC, WRONG_CHECK, LONELY, FAULTS[2][0], LONELY_RESIDENT, "A\x00"]
     response = web.client.post(
         "/api/screen/bulk",
-        json={"action": "aviation.ticket", "subjects": codes},
-        headers=web.as_role("airline"),
+        content=json.dumps({"action": "aviation.ticket", "subjects": codes}).encode("ascii"),
+        headers={**web.as_role("airline"), "content-type": "application/json"},
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["outcomes"] == ["deny", "invalid", "deny", "invalid", "deny"]
-    assert body["counts"] == {"deny": 3, "invalid": 2}
+    assert body["outcomes"] == ["deny", "invalid", "deny", "invalid", "deny", "invalid"]
+    assert body["counts"] == {"deny": 3, "invalid": 3}
+    assert body["details"]["5"]["error"]["message"].startswith(
+        "position 2 is U+0000 (a control character)"
+    )
     wrong, invisible = body["details"]["1"]["error"], body["details"]["3"]["error"]
     assert wrong["field"] == "subjects.1"
     assert wrong["message"].startswith("check character is 'B', expected 'A' (position 18)")
