@@ -67,6 +67,16 @@ class TestRefused:
         assert found.kind is Kind.INVALID and found.shown == "110105********0021"
         assert found.reason is not None and "110105194912310021" not in found.reason
 
+    def test_a_resident_number_a_digit_short_or_long_is_shown_masked(self) -> None:
+        short = classify(RESIDENT[:17], mode=Mode.STRICT, today=TODAY)
+        assert (short.kind, short.shown) == (Kind.INVALID, "110105*******1002")
+        long = classify(RESIDENT[:17] + "00", mode=Mode.STRICT, today=TODAY)
+        assert long.shown == "110105*********0200"
+        assert classify("9135020077604965", mode=Mode.STRICT, today=TODAY).shown == (
+            "913502******4965"
+        )
+        assert classify("91350200776O4", mode=Mode.STRICT, today=TODAY).shown == "91350200776O4"
+
     def test_the_length_fault_never_repeats_the_code(self) -> None:
         found = classify(RESIDENT[:15] + "1", mode=Mode.STRICT, today=TODAY, expect=Kind.USCC)
         assert found.reason == "16 characters: expected an 18-character Unified Social Credit Code"

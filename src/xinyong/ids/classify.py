@@ -73,7 +73,11 @@ def _looks_resident(code: str) -> bool:
 
 
 def _shown(code: str) -> str:
-    if _looks_resident(code):
+    """The code as it may be shown: masked if it could be (most of) a resident number — a
+    run of 14 or more digits, a digit or ``X`` short of or past 18 — else as given."""
+    if _looks_resident(code) or (
+        len(code) >= 14 and all("0" <= c <= "9" for c in code[:-1]) and code[-1] in "0123456789X"
+    ):
         return mask_resident_id(code)
     return code if len(code) <= 40 else code[:40] + "…"
 
