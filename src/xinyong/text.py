@@ -24,6 +24,11 @@ from typing import Any
 
 from .errors import FieldError
 
+#: The fix a refusal under this rule gives (how a quarantine release recognises one).
+FIX_IDENTIFIER = "remove invisible and control characters from identifiers"
+FIX_FREE_TEXT = "remove control characters (tab and line breaks are allowed)"
+TEXT_FIXES = frozenset({FIX_IDENTIFIER, FIX_FREE_TEXT})
+
 #: Controls free text may hold: tab, line feed, carriage return.
 FREE_TEXT_CONTROLS = frozenset("\t\n\r")
 #: Unicode categories refused everywhere: controls and surrogates.
@@ -74,11 +79,7 @@ def text_errors(name: str, value: Any, *, identifier: bool) -> list[FieldError]:
         if found is None:
             return []
         position, what = found
-        fix = (
-            "remove invisible and control characters from identifiers"
-            if identifier
-            else "remove control characters (tab and line breaks are allowed)"
-        )
+        fix = FIX_IDENTIFIER if identifier else FIX_FREE_TEXT
         return [FieldError(name, f"holds {what} at position {position}", fix)]
     if isinstance(value, Mapping):
         errors = []

@@ -8,11 +8,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from tests.ingest.helpers import row
-from xinyong.errors import FieldError
+from xinyong.errors import FieldError, InvalidData
 from xinyong.ingest import tables as it
+from xinyong.ingest.quarantine import QuarantineStatus, release
 from xinyong.ingest.service import IngestOptions, ingest_file
 from xinyong.ledger import subject_file
 from xinyong.ledger import tables as lt
@@ -106,3 +108,28 @@ def test_one_rule_for_free_text_and_identifiers() -> None:
         )
     ]
     assert storable({"k\ud800": ["\x00", "好"]}) == {"k\\ud800": ["\\u0000", "好"]}
+
+
+def test_a_release_must_correct_a_field_that_held_an_unstorable_character(
+    engine: sa.Engine, cn_pack: Pack, tmp_path: Path
+) -> None:
+    bad = row(source_record_id="SURROGATE", subject_name="厦门\ud800鹭江")
+    path = write_jsonl(tmp_path / "records-samr.jsonl", [bad])
+    ingest_file(engine, cn_pack, path, source="samr", options=OPTIONS)
+    with engine.connect() as conn:
+        (quarantine_id,) = conn.execute(sa.select(it.quarantine.c.quarantine_id)).scalars()
+    common: dict[str, Any] = {
+        "actor": "李审核",
+        "reason": None,
+        "key": OPTIONS.key,
+        "recorded_at": datetime(2026, 10, 2, 9, 0),
+    }
+    with pytest.raises(InvalidData) as refused:
+        release(engine, cn_pack, quarantine_id, changes={}, **common)
+    assert refused.value.code == "uncorrected-text"
+    assert [e.field for e in refused.value.errors] == ["subject_name"]
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(lt.records)).scalar() == 0
+    fixed = {"subject_name": "厦门鹭江海鲜贸易有限公司"}
+    entry = release(engine, cn_pack, quarantine_id, changes=fixed, **common)
+    assert entry.status is QuarantineStatus.RELEASED
