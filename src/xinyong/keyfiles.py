@@ -9,6 +9,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from . import files
 from .errors import ConfigError
 
 
@@ -41,11 +42,10 @@ def write_private_key(path: Path, key: Ed25519PrivateKey | None = None) -> Ed255
 
 
 def write_public_key(path: Path, key: Ed25519PublicKey) -> None:
-    path.write_bytes(
-        key.public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+    pem = key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
+    files.write_bytes(path, pem)
 
 
 def read_private_key(path: Path) -> Ed25519PrivateKey:

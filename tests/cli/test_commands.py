@@ -61,6 +61,19 @@ class TestIdCheck:
         assert (result["kind"], result["valid"]) == ("uscc", True)
         assert "exception list" in result["warnings"][0]
 
+    def test_invisible_characters_and_full_width_digits(self, tmp_path: Path) -> None:
+        wide = "".join(chr(ord(c) + 0xFEE0) for c in "91350200776049653A")
+        run = xinyong("id", "check", wide, "9135\u200b0200776049653A", cwd=tmp_path)
+        assert run.returncode == 1
+        first, second = (line.split("\t") for line in run.stdout.splitlines())
+        assert first[:3] == ["91350200776049653A", "uscc", "valid"]
+        assert second[1:] == [
+            "invalid",
+            "invalid",
+            "position 5 is U+200B ZERO WIDTH SPACE: a code holds no invisible or control "
+            "characters",
+        ]
+
 
 class TestLedgerCommands:
     def test_stats_refuses_an_uninitialised_database_with_the_fix(self, tmp_path: Path) -> None:

@@ -128,3 +128,13 @@ def test_extracts_are_signed_and_tampering_is_found(tmp_path: Path, world_templa
         **env,
     )
     assert wrong_key.returncode == 2 and "signature does not verify" in wrong_key.stderr
+
+
+def test_screen_refuses_a_wrong_code_with_exit_two(tmp_path: Path, world_template: Path) -> None:
+    env = world(tmp_path, world_template)
+    run = xinyong(
+        "screen", "91350200776049653B", "--action", "aviation.ticket", cwd=tmp_path, **env
+    )
+    assert run.returncode == 2, run.stdout
+    assert "check character is 'B', expected 'A' (position 18)" in run.stderr
+    assert "allow" not in run.stdout and "Traceback" not in run.stderr

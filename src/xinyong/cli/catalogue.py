@@ -85,4 +85,6 @@ def delivery_format(
     if out is None:
         print(text, end="")  # noqa: T201
     else:
-        out.write_text(text, encoding="utf-8")
+        from ..files import write_text
+
+        write_text(out, text)

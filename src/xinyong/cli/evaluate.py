@@ -158,6 +158,7 @@ def explain(
     """For each list the subject is on or has been on, and each grade: the rule, its legal
     basis, the records behind it, when it starts and ends, each indicator's contribution."""
     from ..evaluate.explain import explain_subject
+    from ..ids import Mode
     from ..ledger.query import get_subject
     from ..ledger.subject import subject_key
     from .dates import parse_day
@@ -165,7 +166,10 @@ def explain(
 
     settings, engine, pack = _context(jurisdiction)
     day = parse_day(as_of, settings)
-    code = subject_key(subject, key=settings.pseudonym_key.get_secret_value().encode(), today=day)
+    secret = settings.pseudonym_key.get_secret_value().encode()
+    code = subject_key(
+        subject, key=secret, today=day, mode=Mode(settings.uscc_mode), field="SUBJECT"
+    )
     with engine.connect() as conn:
         get_subject(conn, code)  # an unknown subject is "not registered", not an empty answer
     found = explain_subject(engine, pack, code, day)

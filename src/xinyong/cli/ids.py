@@ -29,17 +29,46 @@ def check(
 
     Resident ID numbers are never printed in full.
     """
-    from ..ids import Mode, check_code
+    from ..ids import Classified, Kind, Mode, classify, uscc_exceptions
     from ..settings import Settings
     from .output import print_json
 
     mode = Mode.LENIENT if lenient else Mode(Settings().uscc_mode)
-    results = [check_code(code, mode=mode, today=date.today()) for code in codes]
+    today = date.today()
+    found = [classify(c, mode=mode, exceptions=uscc_exceptions(), today=today) for c in codes]
+
+    def what(c: Classified) -> str:
+        if c.reason is not None:
+            return c.reason
+        if c.resident is not None:
+            r = c.resident
+            return f"born {r.birth_date.isoformat()}, {r.sex}, region {r.region}"
+        if c.uscc is not None:
+            info = c.uscc.authority_info()
+            name = f"{info['name_en']} registered with {info['authority']}" if info else "USCC"
+            return f"{name}, division {c.uscc.division}"
+        if c.kind is Kind.PSEUDONYM:
+            return "a keyed pseudonym of a resident identity number"
+        return "GB 11714 check passes"
+
+    results = [
+        {
+            "kind": c.kind.value,
+            "shown": c.shown,
+            "valid": c.valid,
+            "reason": what(c),
+            "position": c.position,
+            "expected": c.expected,
+            "warnings": list(c.warnings),
+        }
+        for c in found
+    ]
     if as_json:
-        print_json([r.__dict__ for r in results])
+        print_json(results)
     else:
-        for r in results:  # tab-separated, for people and for `cut`
-            print(f"{r.shown}\t{r.kind}\t{'valid' if r.valid else 'invalid'}\t{r.reason}")  # noqa: T201
-            for warning in r.warnings:
+        for c in found:  # tab-separated, for people and for `cut`
+            verdict = "valid" if c.valid else "invalid"
+            print(f"{c.shown}\t{c.kind}\t{verdict}\t{what(c)}")  # noqa: T201
+            for warning in c.warnings:
                 print(f"\twarning: {warning}")  # noqa: T201
-    raise typer.Exit(0 if all(r.valid for r in results) else 1)
+    raise typer.Exit(0 if all(c.valid for c in found) else 1)

@@ -43,6 +43,7 @@ def screen(
 ) -> None:
     """May this subject be served for this action? Derived afresh from the ledger; exit 0 on
     allow, 1 on deny, 3 on advise."""
+    from ..ids import Mode
     from ..ledger.subject import subject_key
     from ..sanctions import ScreeningIndex
     from ..sanctions.decide import actions_of
@@ -54,8 +55,11 @@ def screen(
         raise typer.BadParameter(
             f"use one of {', '.join(sorted(actions_of(pack)))}", param_hint="--action"
         )
-    key = subject_key(subject, key=settings.pseudonym_key.get_secret_value().encode(), today=day)
-    decision = ScreeningIndex.for_subjects(engine, pack, day, [key]).check(key, action)
+    mode = Mode(settings.uscc_mode)
+    secret = settings.pseudonym_key.get_secret_value().encode()
+    key = subject_key(subject, key=secret, today=day, mode=mode, field="SUBJECT")
+    index = ScreeningIndex.for_subjects(engine, pack, day, [key], mode=mode)
+    decision = index.check(key, action)
     audit_cli(engine, "screen", subject_id=key, for_action=action, outcome=decision.outcome)
     if as_json:
         print_json(decision.to_dict())

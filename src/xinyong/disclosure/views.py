@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ..errors import NotFound
 from ..evaluate.tables import evaluations, grades, list_entries
-from ..ids import IdentifierError, is_pseudonym
+from ..ids import Kind, Mode, classify
 from ..ids.divisions import divisions
 from ..ledger import FileEntry, Subject, subject_file
 from ..ledger import tables as t
@@ -104,6 +104,7 @@ def search_subjects(
     *,
     key: bytes,
     today: date,
+    mode: Mode = Mode.STRICT,
     page: int = 1,
     per_page: int = 20,
     evaluation: str | None = None,
@@ -117,16 +118,11 @@ def search_subjects(
     page = max(1, page)
     text = query.strip()
     c = t.subjects.c
-    code = text.upper()
-    if (
-        is_pseudonym(text)
-        or (len(code) in (15, 18) and code[:15].isdigit())
-        or (len(code) == 18 and code.isalnum() and code[:1].isdigit())
-    ):
-        try:
-            condition: Any = c.subject_id == subject_key(text, key=key, today=today)
-        except IdentifierError:
-            return Page([], page, per_page, 0)
+    given = classify(text, mode=mode, today=today)
+    if given.kind in (Kind.USCC, Kind.RESIDENT_ID, Kind.PSEUDONYM):
+        condition: Any = c.subject_id == subject_key(text, key=key, today=today, mode=mode)
+    elif len(text) in (15, 18) and text.isascii() and text.isalnum():
+        return Page([], page, per_page, 0)  # a code with a fault: no name looks like it
     else:
         k, core = name_key(text), name_core(text)
         if not k:

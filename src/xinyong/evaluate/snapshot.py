@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
+from ..files import atomic_file
 from ..ledger import tables as t
 
 SCHEMAS = {
@@ -49,14 +50,18 @@ def _value(name: str, value: Any) -> Any:
 
 def export_snapshot(engine: sa.Engine, out: Path, *, batch_size: int = 100_000) -> dict[str, int]:
     """Write ``records``, ``subjects`` and ``record_events`` as Parquet to ``out``; returns
-    row counts."""
+    row counts. Each file is written atomically: a failure leaves no partial file."""
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name, schema in SCHEMAS.items():
         table = {"records": t.records, "subjects": t.subjects}.get(name, t.record_events)
         columns = [table.c[f] for f in schema.names]
         rows = 0
-        with engine.connect() as conn, pq.ParquetWriter(out / f"{name}.parquet", schema) as writer:
+        with (
+            engine.connect() as conn,
+            atomic_file(out / f"{name}.parquet") as handle,
+            pq.ParquetWriter(handle, schema) as writer,
+        ):
             result = conn.execution_options(yield_per=batch_size).execute(sa.select(*columns))
             for batch in result.partitions():
                 data = {f: [_value(f, r[i]) for r in batch] for i, f in enumerate(schema.names)}

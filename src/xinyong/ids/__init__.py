@@ -1,7 +1,7 @@
 """Identifiers: USCC (GB 32100), organisation code (GB 11714), resident ID (GB 11643),
 pseudonyms and masking, administrative divisions (GB/T 2260)."""
 
-from .check import CheckResult, check_code
+from .classify import Classified, Kind, classify
 from .divisions import Division, DivisionTable, divisions
 from .errors import IdentifierError
 from .orgcode import orgcode_check_character, orgcode_is_valid
@@ -14,18 +14,27 @@ from .resident import (
     pseudonymise,
     resident_check_character,
 )
-from .uscc import Mode, Uscc, check_character, generate_uscc, is_valid_uscc, parse_uscc
+from .uscc import (
+    Mode,
+    Uscc,
+    check_character,
+    generate_uscc,
+    is_valid_uscc,
+    parse_uscc,
+    uscc_exceptions,
+)
 
 __all__ = [
-    "CheckResult",
+    "Classified",
     "Division",
     "DivisionTable",
     "IdentifierError",
+    "Kind",
     "Mode",
     "ResidentId",
     "Uscc",
     "check_character",
-    "check_code",
+    "classify",
     "divisions",
     "generate_resident_id",
     "generate_uscc",
@@ -38,4 +47,5 @@ __all__ = [
     "parse_uscc",
     "pseudonymise",
     "resident_check_character",
+    "uscc_exceptions",
 ]

@@ -23,9 +23,11 @@ from datetime import date, timedelta
 
 from .divisions import divisions
 from .errors import IdentifierError
+from .normalise import normalise_code
 
 WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 CHECK_CHARACTERS = "10X98765432"
+DIGITS = frozenset("0123456789")
 #: Oldest age a birth date may imply before the number is called implausible.
 MAX_AGE_YEARS = 150
 #: Prefix that marks a person's pseudonym as a subject identifier.
@@ -72,8 +74,8 @@ def parse_resident_id(raw: str, *, today: date) -> ResidentId:
         IdentifierError: naming the position at fault and what was expected. Error messages
             never repeat the full number.
     """
-    number = raw.strip().upper()
-    if len(number) == 15 and number.isdigit():
+    number = normalise_code(raw)
+    if len(number) == 15 and all(c in DIGITS for c in number):
         number = upgrade_fifteen(number)
     if len(number) != 18:
         raise IdentifierError(
@@ -82,11 +84,11 @@ def parse_resident_id(raw: str, *, today: date) -> ResidentId:
             expected="18 characters",
         )
     for i, char in enumerate(number[:17]):
-        if not char.isdigit():
+        if char not in DIGITS:
             raise IdentifierError(
                 f"position {i + 1} is {char!r}, expected a digit", position=i + 1, expected="digit"
             )
-    if number[17] not in "0123456789X":
+    if number[17] not in "0123456789X" or not number[17].isascii():
         raise IdentifierError(
             f"position 18 is {number[17]!r}, expected a digit or 'X'",
             position=18,

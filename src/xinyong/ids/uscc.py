@@ -30,9 +30,11 @@ import yaml
 
 from .divisions import divisions
 from .errors import IdentifierError
+from .normalise import normalise_code
 from .orgcode import orgcode_check_character
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+DIGITS = frozenset("0123456789")
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _VALUES = {c: i for i, c in enumerate(ALPHABET)}
 
@@ -110,32 +112,38 @@ def authorities() -> dict[str, Any]:
 
 
 @cache
-def exceptions() -> frozenset[str]:
+def uscc_exceptions() -> frozenset[str]:
     """Codes known to be issued with a wrong check character (``data/uscc_exceptions.yaml``)."""
     text = resources.files(__package__).joinpath("data/uscc_exceptions.yaml").read_text("utf-8")
     return frozenset(entry["code"] for entry in yaml.safe_load(text)["codes"])
 
 
-def parse_uscc(raw: str, *, mode: Mode = Mode.STRICT) -> Uscc:
+def parse_uscc(
+    raw: str, *, mode: Mode = Mode.STRICT, exceptions: frozenset[str] | None = None
+) -> Uscc:
     """Validate and parse a Unified Social Credit Code.
 
-    Surrounding whitespace is removed and lower-case letters are upper-cased. A wrong check
+    The code is normalised first (``normalise_code``: surrounding spaces, full width, case;
+    invisible and control characters refused). A wrong check
     character (position 18) or organisation-code check (position 17) is an error in strict
     mode unless the code is on the exception list, and a warning in lenient mode. An unknown
     registration authority or entity type is always a warning: the official table is not
-    settled (domain.md §1.1).
+    settled.
+
+    Args:
+        exceptions: codes issued with a wrong check character (default: ``uscc_exceptions()``).
 
     Raises:
         IdentifierError: with ``position`` and ``expected`` where one character is wrong.
     """
-    code = raw.strip().upper()
+    code = normalise_code(raw)
     if len(code) != 18:
         raise IdentifierError(
-            f"a Unified Social Credit Code has 18 characters, got {len(code)} in {raw!r}",
+            f"a Unified Social Credit Code has 18 characters, got {len(code)}",
             expected="18 characters",
         )
     for i, char in enumerate(code):
-        if i in range(2, 8) and not char.isdigit():
+        if i in range(2, 8) and char not in DIGITS:
             raise IdentifierError(
                 f"position {i + 1} is {char!r}, expected a digit "
                 "(positions 3–8 are the GB/T 2260 division code)",
@@ -171,7 +179,7 @@ def parse_uscc(raw: str, *, mode: Mode = Mode.STRICT) -> Uscc:
             )
         )
     if problems:
-        if code in exceptions():
+        if code in (uscc_exceptions() if exceptions is None else exceptions):
             warnings.append(
                 f"{problems[0].detail}; accepted because the code is on the exception list "
                 "of codes issued with a wrong check character"

@@ -28,6 +28,30 @@ def delivery_format_markdown(pack: Pack) -> str:
         "it holds. An agency may keep its own column names if its source declaration maps "
         "them (`columns` in `sources.yaml`).",
         "",
+        "What is refused or held, so that nothing delivered changes silently:",
+        "",
+        "- **A column or key given twice.** A CSV or xlsx header naming a column twice, two "
+        "columns that the source's renames map to one field, or a JSON line with a key "
+        "twice refuse the whole delivery, naming both (the last value would otherwise "
+        "win). Nothing of it is loaded.",
+        "- **A truncated file.** If the file ends inside its last row (no line end, and the "
+        "row lacks columns, ends inside a quoted value or is not whole JSON), the delivery "
+        "is held with the reason and nothing is loaded; deliver the complete file again.",
+        "- **A byte order mark** at the start of a UTF-8 CSV or JSON Lines file is read as "
+        "one, not as part of the first column's name.",
+        "- **Text that cannot be stored or shown.** No value may hold a lone surrogate, NUL "
+        "or another C0/C1 control character (tab and line breaks are allowed in free text "
+        "such as names, issuers and reasons). Identifiers — subject codes, "
+        "`source_record_id`, `instrument_number`, `item_code` and the other code columns, "
+        "and column names — may in addition hold nothing invisible: no zero-width "
+        "character, bidi override or isolate, or other format character. Such a row is "
+        "quarantined naming the field, the code point and its position (in the quarantine "
+        "the character is shown as an escape such as `\\ud800`).",
+        "- **Subject codes** are checked as `xinyong id check` checks them: surrounding "
+        "spaces and full-width letters and digits are normalised; a wrong check character "
+        "is refused in strict mode (`XINYONG_USCC_MODE`) unless the code is on the "
+        "exception list.",
+        "",
     ]
     for content in CONTENT_ORDER:
         out += [f"## {content} files", "", "| column | required | meaning |", "|---|---|---|"]

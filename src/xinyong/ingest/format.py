@@ -14,7 +14,11 @@ Resident identity numbers appear raw in source files; ingest pseudonymises them 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+
+from ..errors import FieldError, InvalidData
+from ..text import storable
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = "xinyong-delivery/1"
@@ -74,6 +78,58 @@ COLUMNS: dict[Content, tuple[str, ...]] = {
 
 #: Columns a row may lack (empty); every other column of its content is required.
 OPTIONAL_FIELDS = frozenset({"published_on", "occurred_on", "region", "attributes", "reason"})
+
+#: Columns that hold identifiers or codes: no invisible characters in them (``text.py``).
+#: Subject codes are checked by ``ids.classify``; every other column is free text.
+IDENTIFIER_FIELDS = frozenset(
+    {
+        "source_record_id",
+        "version",
+        "item_code",
+        "subject_kind",
+        "from_kind",
+        "to_kind",
+        "role",
+        "instrument_type",
+        "instrument_number",
+        "severity",
+        "region",
+        "decision",
+    }
+)
+#: Columns ``ids.classify`` checks (the same text rule, with the code's own faults).
+CODE_FIELDS = frozenset({"subject_code", "from_code", "to_code"})
+
+
+def renamed_columns(renames: Mapping[str, str], columns: list[str], where: str) -> list[str]:
+    """``columns`` under delivery-format names (a source's declared renames applied).
+
+    Raises:
+        InvalidData: two columns give one field (``处罚等级`` renamed to ``severity`` beside
+            a ``severity`` column), naming both: the last value would silently win.
+    """
+    renamed = [renames.get(c, c) for c in columns]
+    if len(set(renamed)) == len(renamed):
+        return renamed
+    first: dict[str, str] = {}
+    for column, name in zip(columns, renamed, strict=True):
+        if name in first:
+            raise InvalidData(
+                f"{where}: the columns {first[name]!r} and {column!r} both give {name}; the "
+                "last would silently win. Deliver one of them (or change the source's "
+                "`columns` renames)",
+                code="duplicate-columns",
+                errors=[
+                    FieldError(
+                        storable(name),
+                        f"is given by both {first[name]!r} and {column!r}",
+                        "deliver one of the two columns",
+                    )
+                ],
+            )
+        first[name] = column
+    return renamed
+
 
 #: Load order: subjects before the links and records that refer to them, decisions last.
 CONTENT_ORDER = (Content.SUBJECTS, Content.LINKS, Content.RECORDS, Content.DECISIONS)

@@ -20,6 +20,7 @@ from ..ids import Mode
 from ..ledger import BulkWriter, content_id
 from ..ledger.store import insert_ignore
 from ..schemes import Pack
+from ..text import TEXT_FIXES
 from . import tables as it
 from .format import Content
 from .rows import RowContext, parse_link, parse_subject, parse_valid_record
@@ -191,6 +192,34 @@ def reject(
         return get_entry(conn, entry.quarantine_id)
 
 
+def _require_text_corrected(entry: QuarantineEntry, corrected: set[str]) -> None:
+    """A field refused for a character no database can hold is kept in quarantine as a
+    visible escape (``\\ud800``); releasing it unchanged would store the escape as text. Such
+    a field must be among the reviewer's corrections (``corrected``: the columns set, under
+    the source's and the delivery format's names).
+
+    Raises:
+        InvalidData: naming each such field and the character it held.
+    """
+    left = [
+        FieldError(
+            e["field"],
+            f"{e['message']} as delivered; the quarantine shows it escaped",
+            f"give the corrected value: --set {e['field'].split('.')[0]}=…",
+        )
+        for e in entry.errors
+        if e.get("fix") in TEXT_FIXES
+        and not any(e["field"] == c or e["field"].startswith(c + ".") for c in corrected)
+    ]
+    if left:
+        raise InvalidData(
+            "the row held characters that cannot be stored; correct "
+            + ", ".join(e.field for e in left),
+            code="uncorrected-text",
+            errors=left,
+        )
+
+
 def release(
     engine: sa.Engine,
     pack: Pack,
@@ -224,6 +253,8 @@ def release(
             pack, entry.source_agency, entry.content, key=key, today=delivered_on, mode=mode
         )
         validator = ctx.validator
+        renames = ctx.declaration.columns
+        _require_text_corrected(entry, {renames.get(c, c) for c in changes} | set(changes))
         row = ctx.rename({**entry.raw, **changes})
         writer = BulkWriter(
             engine, validator, today=delivered_on, recorded_at=recorded_at, batch_size=None

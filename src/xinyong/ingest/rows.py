@@ -19,9 +19,17 @@ from ..ledger import EffectiveInstrument, Record, RecordValidator, Subject, Subj
 from ..ledger.subject import identify, make_subject
 from ..schemes import Catalogue, FieldSpec, Pack
 from ..schemes.model import SourceDeclaration
+from ..text import storable, text_errors
 from ..types import LinkRole, SubjectKind
 from ..workdays import add_months
-from .format import COLUMNS, OPTIONAL_FIELDS, Content
+from .format import (
+    CODE_FIELDS,
+    COLUMNS,
+    IDENTIFIER_FIELDS,
+    OPTIONAL_FIELDS,
+    Content,
+    renamed_columns,
+)
 
 
 @dataclass
@@ -57,9 +65,10 @@ class RowContext:
         )
 
     def rename(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """The row under delivery-format names (declared renames applied)."""
-        renames = self.declaration.columns
-        return {renames.get(column, column): value for column, value in raw.items()}
+        """The row under delivery-format names (declared renames applied). Raises
+        ``InvalidData`` if two of its columns give one field (``renamed_columns``)."""
+        names = renamed_columns(self.declaration.columns, list(raw), "the row")
+        return dict(zip(names, raw.values(), strict=True))
 
     def subject(self, kind: Any, code: Any, name: Any) -> Subject:
         """An identified subject (cached per delivery). Raises ``InvalidData``."""
@@ -116,11 +125,27 @@ def _kind(value: Any) -> SubjectKind:
         ) from None
 
 
-class _Collector:
-    """Gathers the errors of one row while its fields are parsed."""
+def unsafe_text(row: Mapping[str, Any]) -> list[FieldError]:
+    """Every cell (and column name) holding a character the platform cannot store or show:
+    a lone surrogate, NUL or another control character anywhere (tab and line breaks are
+    allowed in free text), anything invisible in an identifier (``text.py``). Subject codes
+    are left to ``ids.classify``, which applies the same rule; a JSON ``attributes`` cell
+    is checked once parsed (``_attributes``)."""
+    errors: list[FieldError] = []
+    for column, value in row.items():
+        name = str(column)
+        errors += text_errors(storable(name), name, identifier=True)
+        if name in CODE_FIELDS or name == "attributes":
+            continue
+        errors += text_errors(storable(name), value, identifier=name in IDENTIFIER_FIELDS)
+    return errors
 
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
+
+class _Collector:
+    """Gathers the errors of one row while its fields are parsed; the text rule first."""
+
+    def __init__(self, row: Mapping[str, Any]) -> None:
+        self.errors: list[FieldError] = unsafe_text(row)
 
     def date(self, row: Mapping[str, Any], name: str) -> date | None:
         value = row.get(name)
@@ -196,6 +221,7 @@ def _attributes(
             errors.append(FieldError("attributes", "is not a JSON object", "write {…}"))
             return attributes
         attributes.update(loaded)
+    errors += text_errors("attributes", attributes, identifier=False)
     code = _text(row.get("item_code"))
     fields = catalogue.items[code].fields if code in catalogue else {}
     for column, value in row.items():
@@ -219,7 +245,7 @@ def parse_record(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, Reco
     The bulk path validates in ``BulkWriter.add_record``; everything else uses
     ``parse_valid_record``.
     """
-    c = _Collector()
+    c = _Collector(row)
     c.require(
         row,
         "source_record_id",
@@ -307,7 +333,7 @@ def parse_valid_record(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject
 
 
 def parse_subject(row: Mapping[str, Any], ctx: RowContext) -> Subject:
-    c = _Collector()
+    c = _Collector(row)
     c.require(row, *COLUMNS[Content.SUBJECTS])
     c.raise_if_any("row is invalid")
     return ctx.subject(row["subject_kind"], row["subject_code"], row["subject_name"])
@@ -315,7 +341,7 @@ def parse_subject(row: Mapping[str, Any], ctx: RowContext) -> Subject:
 
 def parse_link(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, SubjectLink]:
     """The person a links row names, and the link from the organisation to them."""
-    c = _Collector()
+    c = _Collector(row)
     c.require(row, *COLUMNS[Content.LINKS])
     valid_from = c.date(row, "valid_from")
     try:
@@ -373,7 +399,7 @@ def _is_iso_date(value: Any) -> bool:
 
 
 def parse_decision(row: Mapping[str, Any], ctx: RowContext) -> Decision:
-    c = _Collector()
+    c = _Collector(row)
     c.require(row, "source_record_id", "decision", "instrument_number")
     effective = c.date(row, "effective_on")
     decision = _text(row.get("decision"))

@@ -28,8 +28,9 @@ from ..ledger import BulkWriter, EventKind, RecordEvent, content_id
 from ..ledger import tables as lt
 from ..ledger.store import event_row, insert_ignore
 from ..schemes import Pack
+from ..text import storable
 from . import tables as it
-from .format import COLUMNS, OPTIONAL_FIELDS, Content, is_delivery_field
+from .format import COLUMNS, OPTIONAL_FIELDS, Content, is_delivery_field, renamed_columns
 from .readers import BAD_LINE, DeliveryFile
 from .rows import (
     RowContext,
@@ -147,7 +148,7 @@ def ingest_file(
     if journal is not None and journal["status"] == "held" and not options.accept_volume:
         return _from_journal(outcome, journal, "held")
     columns, rows_total = file.scan()
-    renamed = [declaration.columns.get(c, c) for c in columns]
+    renamed = renamed_columns(declaration.columns, columns, path.name)
     missing = [c for c in _required(content) if c not in renamed]
     if missing:
         raise InvalidData(
@@ -160,7 +161,14 @@ def ingest_file(
     held = not bounds.min_rows <= rows_total <= bounds.max_rows
     if journal is None or journal["status"] == "held":
         status, reason = "loading", None
-        if held and not options.accept_volume:
+        if file.truncated is not None:
+            # held whatever the reviewer accepts: only the whole file again can be loaded
+            status = "held"
+            reason = (
+                f"{path.name} looks truncated: {file.truncated} (row {rows_total}); nothing "
+                "is loaded. Deliver the complete file again"
+            )
+        elif held and not options.accept_volume:
             status = "held"
             reason = (
                 f"{rows_total} rows is outside the expected {bounds.min_rows}–"
@@ -391,7 +399,12 @@ def _quarantine_row(
     error: InvalidData,
     options: IngestOptions,
 ) -> dict[str, Any]:
-    errors = error.errors or [FieldError("row", error.detail)]
+    # kept as delivered, except that characters no database can hold are written as
+    # visible escapes (``\ud800``): the row's errors name them
+    errors = [
+        FieldError(**storable(e.to_dict()))
+        for e in error.errors or [FieldError("row", error.detail)]
+    ]
     for e in errors:
         outcome.reasons[e.reason] += 1
     item = raw.get("item_code")
@@ -400,9 +413,9 @@ def _quarantine_row(
         "delivery_id": outcome.delivery_id,
         "source_agency": outcome.source_agency,
         "row_number": row_number,
-        "raw": json.loads(json.dumps(raw, ensure_ascii=False, default=str)),
+        "raw": storable(json.loads(json.dumps(raw, ensure_ascii=False, default=str))),
         "errors": [e.to_dict() for e in errors],
-        "item_code": str(item)[:80] if item else None,
+        "item_code": storable(str(item)[:80]) if item else None,
         "recorded_at": options.recorded_at,
     }
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .. import files
 from ..errors import ConfigError, ConflictError, InvalidData
 from ..migrations import current_revision
 from . import audit
@@ -150,22 +151,16 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 
 
 def _write_archive(out: Path, manifest: Manifest, payload: Path, name: str) -> None:
-    """The archive at ``out``, atomically: a failure leaves no partial file."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
-    try:
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as tar:
-            body = json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False).encode()
-            info = tarfile.TarInfo("manifest.json")
-            info.size = len(body)
-            tar.addfile(info, io.BytesIO(body))
-            tar.add(payload, arcname=name)
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(partial, out)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    """The archive at ``out``, atomically (:mod:`xinyong.files`): no partial file on failure."""
+    with (
+        files.atomic_file(out, "wb", private=True) as raw,
+        tarfile.open(fileobj=raw, mode="w") as tar,
+    ):
+        body = json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(body)
+        tar.addfile(info, io.BytesIO(body))
+        tar.add(payload, arcname=name)
 
 
 def backup(engine: sa.Engine, out: Path) -> Manifest:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..errors import FieldError, InvalidData
-from ..ids import IdentifierError, Mode, parse_resident_id, parse_uscc, pseudonymise
+from ..ids import Classified, Kind, Mode, classify, pseudonymise
 from ..types import SubjectKind
 from .model import Subject
 
@@ -26,34 +26,39 @@ class Identified:
 
 
 def identify(
-    kind: SubjectKind, code: str, *, key: bytes, today: date, mode: Mode = Mode.STRICT
+    kind: SubjectKind,
+    code: str,
+    *,
+    key: bytes,
+    today: date,
+    mode: Mode = Mode.STRICT,
+    exceptions: frozenset[str] | None = None,
 ) -> Identified:
-    """The ledger key for a subject of ``kind`` identified by ``code``.
+    """The ledger key for a subject of ``kind`` identified by ``code`` (``ids.classify``).
 
     Raises:
         InvalidData: the code is invalid for this kind (field ``subject_code``); the message
             never contains a raw resident number.
     """
-    try:
-        if kind.is_person:
-            rid = parse_resident_id(code, today=today)
-            return Identified(
-                pseudonymise(rid.number, key=key), rid.region, rid.masked, rid.warnings
-            )
-        uscc = parse_uscc(code, mode=mode)
-    except IdentifierError as exc:
+    expect = Kind.RESIDENT_ID if kind.is_person else Kind.USCC
+    found = classify(code, mode=mode, exceptions=exceptions, today=today, expect=expect)
+    if found.resident is not None:
+        rid = found.resident
+        return Identified(pseudonymise(rid.number, key=key), rid.region, rid.masked, rid.warnings)
+    if found.uscc is None:
         what = "resident identity number" if kind.is_person else "Unified Social Credit Code"
         raise InvalidData(
-            f"subject_code is not a valid {what}: {exc.detail}",
+            f"subject_code is not a valid {what}: {found.reason}",
             code="invalid-subject-code",
             errors=[
                 FieldError(
                     "subject_code",
-                    f"not a valid {what}: {exc.detail}",
+                    f"not a valid {what}: {found.reason}",
                     f"give the subject's {what}",
                 )
             ],
-        ) from None
+        )
+    uscc = found.uscc
     warnings = list(uscc.warnings)
     info = uscc.authority_info()
     if info is not None and info["subject_kind"] != kind:
@@ -92,33 +97,50 @@ def make_subject(
     )
 
 
-def subject_key(code: str, *, key: bytes, today: date) -> str:
+def subject_key(
+    code: str,
+    *,
+    key: bytes,
+    today: date,
+    mode: Mode = Mode.STRICT,
+    exceptions: frozenset[str] | None = None,
+    field: str = "subject",
+) -> str:
     """The ledger key a caller's identifier stands for: a pseudonym as given, a resident
-    identity number turned into its pseudonym, a USCC upper-cased.
-
-    Eighteen characters of 17 digits and a digit or X can be either: a valid resident number
-    is taken as one, else a valid USCC; neither is an error (never a silent "not found").
+    identity number turned into its pseudonym, a USCC normalised — checked by
+    ``ids.classify`` under ``mode`` and ``exceptions`` exactly as ingest checks it.
 
     Raises:
-        IdentifierError: ``code`` looks like a resident number but is not a valid one.
+        InvalidData: ``code`` is not a valid subject identifier (code
+            ``invalid-subject``), naming ``field`` and the fault; never a silent "not
+            found" and never an "allow".
     """
-    from ..ids import is_pseudonym
+    found = classify(code, mode=mode, exceptions=exceptions, today=today)
+    if found.kind is Kind.RESIDENT_ID and found.resident is not None:
+        return pseudonymise(found.resident.number, key=key)
+    if found.kind in (Kind.USCC, Kind.PSEUDONYM) and found.code is not None:
+        return found.code
+    raise invalid_subject(found, field)
 
-    text = code.strip()
-    if is_pseudonym(text):
-        return text
-    upper = text.upper()
-    looks_resident = (len(upper) == 15 and upper.isdigit()) or (
-        len(upper) == 18 and upper[:17].isdigit() and upper[17] in "0123456789X"
+
+def invalid_subject(found: Classified, field: str = "subject") -> InvalidData:
+    """The refusal of a code that is no subject identifier, naming the field and fault."""
+    reason = found.reason or (
+        "an organisation code (GB 11714) is not a subject identifier"
+        if found.kind is Kind.ORGANISATION_CODE
+        else "is not a subject identifier"
     )
-    if not looks_resident:
-        return upper
-    try:
-        return pseudonymise(parse_resident_id(upper, today=today).number, key=key)
-    except IdentifierError:
-        if len(upper) == 18:
-            try:
-                return parse_uscc(upper, mode=Mode.STRICT).code
-            except IdentifierError:
-                pass
-        raise
+    return InvalidData(
+        f"{field} is not a valid identifier: {reason}",
+        code="invalid-subject",
+        errors=[
+            FieldError(
+                field,
+                reason,
+                "give the subject's 18-character Unified Social Credit Code or resident "
+                "identity number (or its pseudonym), as issued",
+            )
+        ],
+        position=found.position,
+        expected=found.expected,
+    )

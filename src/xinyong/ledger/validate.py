@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import FieldError, InvalidData
 from ..ids import divisions
 from ..schemes import Catalogue, CatalogueItem, FieldSpec
+from ..text import text_errors
 from ..types import SubjectKind
 from .model import Record
 
@@ -60,6 +61,19 @@ def _check_for(spec: FieldSpec) -> AttributeCheck:
         return None
 
     return check
+
+
+def _text_errors(record: Record) -> list[FieldError]:
+    """Text the platform cannot store or show (``xinyong.text``), for records that come
+    by ``append_record`` or the bulk writer rather than a delivered row."""
+    inst = record.instrument
+    return [
+        *text_errors("source_record_id", record.source_record_id, identifier=True),
+        *text_errors("instrument_type", inst.type, identifier=True),
+        *text_errors("instrument_number", inst.number, identifier=True),
+        *text_errors("instrument_issuer", inst.issuer, identifier=False),
+        *text_errors("attributes", dict(record.attributes), identifier=False),
+    ]
 
 
 class _ItemRules:
@@ -130,6 +144,7 @@ class RecordValidator:
                     f"use one of: {', '.join(item.severity_classes)}",
                 )
             )
+        errors.extend(_text_errors(record))
         errors.extend(self._instrument_errors(record, rules))
         errors.extend(self._date_errors(record, today))
         errors.extend(self._attribute_errors(record.attributes, rules))

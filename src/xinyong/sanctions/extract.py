@@ -21,6 +21,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
+from .. import files
 from ..errors import InvalidData
 from ..keyfiles import read_private_key, read_public_key, write_private_key, write_public_key
 from .index import ScreeningIndex
@@ -103,7 +104,7 @@ def write(
                 body.append(_canonical({"change": "changed", **now[k]}))
         kind = "delta"
     data = ("\n".join(body) + "\n" if body else "").encode("utf-8")
-    out.write_bytes(data)
+    files.write_bytes(out, data)
     manifest = {
         "format": FORMAT,
         "kind": kind,
@@ -116,7 +117,7 @@ def write(
     signed = _canonical(manifest).encode("utf-8")
     manifest["signature"] = base64.b64encode(key.sign(signed)).decode("ascii")
     manifest_path = out.with_name(out.name + ".manifest.json")
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    files.write_text(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2))
     return Written(out, manifest_path, len(body))
 
 

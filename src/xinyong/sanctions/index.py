@@ -20,11 +20,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..ids import Kind, Mode, classify, is_pseudonym
 from ..ledger import tables as t
+from ..ledger.subject import invalid_subject
 from ..schemes import Pack
 from . import standing as st
 from .decide import Decision, Standing, actions_of, allow, decide
@@ -32,6 +35,8 @@ from .decide import Decision, Standing, actions_of, allow, decide
 log = logging.getLogger("xinyong.sanctions")
 #: subjects re-derived per pass when a large delivery changed many at once
 REFRESH_CHUNK = 2000
+#: USCC keys remembered as valid before the memory is cleared
+KEYS_SEEN_MAX = 1_000_000
 
 
 class ScreeningIndex:
@@ -42,8 +47,14 @@ class ScreeningIndex:
         *,
         poll_seconds: float = 0.5,
         clock: Callable[[], datetime] = datetime.now,
+        mode: Mode = Mode.STRICT,
+        exceptions: frozenset[str] | None = None,
     ) -> None:
         self.engine, self.pack, self.poll_seconds, self.clock = engine, pack, poll_seconds, clock
+        #: how a subject key that is not held is checked (``ids.classify``), as at ingest
+        self.mode, self.exceptions = mode, exceptions
+        #: USCC keys already found valid (the bulk path checks each code once)
+        self._keys_seen: set[str] = set()
         self.actions = actions_of(pack)
         self.day: date | None = None
         self.evaluation: str | None = None
@@ -79,11 +90,17 @@ class ScreeningIndex:
 
     @classmethod
     def for_subjects(
-        cls, engine: sa.Engine, pack: Pack, day: date, subjects: Iterable[str]
+        cls,
+        engine: sa.Engine,
+        pack: Pack,
+        day: date,
+        subjects: Iterable[str],
+        *,
+        mode: Mode = Mode.STRICT,
     ) -> ScreeningIndex:
         """An index holding only ``subjects``, derived afresh from the ledger (no
         materialised evaluation needed): for one-off checks from the CLI or a script."""
-        index = cls(engine, pack)
+        index = cls(engine, pack, mode=mode)
         index.day = day
         index.refresh(subjects)
         return index
@@ -161,7 +178,12 @@ class ScreeningIndex:
     # -- checking -----------------------------------------------------------------------
 
     def check(self, subject_id: str, action: str) -> Decision:
-        """The decision for one subject key (USCC or pseudonym) and action."""
+        """The decision for one subject key (USCC or pseudonym) and action.
+
+        Raises:
+            InvalidData: ``subject_id`` is not a subject key (a code with a wrong check
+                character, a raw resident number, anything else): never an "allow".
+        """
         key = (subject_id, action)
         found = self._decisions.get(key)
         if found is not None:
@@ -169,6 +191,7 @@ class ScreeningIndex:
         standing = self.standings.get(subject_id)
         assert self.day is not None, "build the index first"
         if standing is None:
+            self.require_key(subject_id)
             return allow(subject_id, action, self.day)
         found = decide(self.pack, standing, action, self.day)
         self._decisions[key] = found
@@ -182,13 +205,45 @@ class ScreeningIndex:
             with self._lock:
                 table = {s: self.check(s, action).outcome for s in list(self.standings)}
                 self._by_action[action] = table
-        return table.get(subject_id, "allow")
+        found = table.get(subject_id)
+        if found is None:
+            self.require_key(subject_id)
+            return "allow"
+        return found
 
     def outcomes(self, subject_ids: Iterable[str], action: str) -> list[str]:
-        """Outcomes for many subjects at once (the bulk path: one comprehension)."""
-        self.outcome("", action)  # decides the action for every subject held, once
-        table = self._by_action[action]
-        return [table.get(s, "allow") for s in subject_ids]
+        """Outcomes for many subjects at once (the bulk path). Raises ``InvalidData`` for
+        the first that is not a subject key (see :meth:`require_key`)."""
+        return [self.outcome(s, action) for s in subject_ids]
+
+    def require_key(self, subject_id: str) -> None:
+        """Return if ``subject_id`` is a subject key in normal form: a pseudonym, or a USCC
+        valid under the index's mode and exception list (``ids.classify``, as at ingest).
+
+        Raises:
+            InvalidData: naming the fault; a resident number is told to use its pseudonym.
+        """
+        if subject_id in self._keys_seen or is_pseudonym(subject_id):
+            return
+        assert self.day is not None, "build the index first"
+        found = classify(subject_id, mode=self.mode, exceptions=self.exceptions, today=self.day)
+        if found.kind is Kind.USCC and found.code == subject_id:
+            if len(self._keys_seen) >= KEYS_SEEN_MAX:
+                self._keys_seen.clear()
+            self._keys_seen.add(subject_id)
+            return
+        if found.kind is Kind.RESIDENT_ID:
+            found = replace(
+                found,
+                kind=Kind.INVALID,
+                reason="is a resident identity number, not a subject key: screen its "
+                "pseudonym (ledger.subject.subject_key)",
+            )
+        elif found.kind is Kind.USCC:
+            found = replace(
+                found, kind=Kind.INVALID, reason=f"is not in normal form: give {found.code}"
+            )
+        raise invalid_subject(found)
 
     def __len__(self) -> int:
         return len(self.standings)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InvalidData
+from ..files import atomic_file, write_text
 from ..ingest.format import COLUMNS, CONTENT_ORDER, MANIFEST_FORMAT, MANIFEST_NAME, Content
 from ..schemes import Pack
 from .generate import Population, SynthConfig
@@ -55,7 +56,7 @@ def write_delivery(
             writer = writers.get(key)
             if writer is None:
                 handle: IO[str] = stack.enter_context(
-                    (out / file_name(content, agency)).open("w", encoding="utf-8", newline="")
+                    atomic_file(out / file_name(content, agency), "w")
                 )
                 writer = writers[key] = csv.writer(handle, lineterminator="\n")
                 writer.writerow(COLUMNS[content])
@@ -109,7 +110,5 @@ def write_delivery(
             "revocations": tally.revocations,
         },
     }
-    (out / MANIFEST_NAME).write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    write_text(out / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return manifest

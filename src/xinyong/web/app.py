@@ -39,11 +39,13 @@ from ..ledger import make_engine, require_current
 from ..logs import ACCESS_LOGGER
 from ..schemes import load_pack
 from ..settings import Settings, load_settings
+from ..text import storable
 from . import api, audit_api, consent_api, health, portal, rights_api, sanctions_api, staff
 from .i18n import environments
 from .metrics import observe_request
 from .platform import Platform
 from .sessions import SESSION_LIFETIME
+from .text_guard import TextGuard
 
 log = logging.getLogger("xinyong.web")
 access_log = logging.getLogger(ACCESS_LOGGER)
@@ -134,6 +136,7 @@ def create_app(
         cookie_secure=production,
         send_csrf_failed=_csrf_failed,
     )
+    app.add_middleware(TextGuard)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         BodyLimit,
@@ -174,12 +177,13 @@ def _wants_json(request: Request) -> bool:
 
 def error_response(request: Request, exc: XinyongError) -> Response:
     headers = {"retry-after": "60"} if isinstance(exc, RateLimited) else None
+    body = storable(exc.to_dict())  # an error may name a field that holds a lone surrogate
     if _wants_json(request):
-        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+        return JSONResponse(body, status_code=exc.status, headers=headers)
     from .access import ANONYMOUS
     from .portal import render
 
-    response = render(request, "error.html", exc.to_dict(), ANONYMOUS, status=exc.status)
+    response = render(request, "error.html", body, ANONYMOUS, status=exc.status)
     if headers:
         response.headers.update(headers)
     return response

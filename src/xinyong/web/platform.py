@@ -19,6 +19,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from ..clock import platform_now, platform_today
 from ..errors import RateLimited, Unauthenticated
+from ..ids import Mode
 from ..ledger import audit
 from ..ledger.audit_batch import Batcher
 from ..ledger.checkpoints import Checkpointer
@@ -75,6 +76,17 @@ class Platform:
         """The moment of a domain timestamp (consents, objections, repairs, decisions): on
         the pinned date ``XINYONG_AS_OF`` if set (``clock.platform_now``)."""
         return platform_now(self.settings.as_of, self.clock())
+
+    @property
+    def uscc_mode(self) -> Mode:
+        return Mode(self.settings.uscc_mode)
+
+    def subject_key(self, code: str, field: str = "subject") -> str:
+        """The subject key ``code`` stands for, checked as ingest checks it (a 422 naming
+        ``field`` and the fault otherwise)."""
+        from ..ledger.subject import subject_key
+
+        return subject_key(code, key=self.key, today=self.today(), mode=self.uscc_mode, field=field)
 
     def today(self) -> date:
         """The date derived state is shown for: ``XINYONG_AS_OF`` if set, else today."""
@@ -172,7 +184,7 @@ class Platform:
         from ..sanctions import ScreeningIndex
 
         # it follows the ledger by ``recorded_at``, which is on the platform clock
-        fresh = ScreeningIndex(self.engine, self.pack, clock=self.now)
+        fresh = ScreeningIndex(self.engine, self.pack, clock=self.now, mode=self.uscc_mode)
         fresh.build(day, evaluation)
         return fresh
 
@@ -278,6 +290,7 @@ class Platform:
                 query,
                 key=self.key,
                 today=self.today(),
+                mode=self.uscc_mode,
                 page=page,
                 per_page=per_page,
                 evaluation=self.evaluation(conn),

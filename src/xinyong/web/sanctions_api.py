@@ -18,8 +18,6 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ..errors import FieldError, InvalidData
-from ..ids import IdentifierError
-from ..ledger.subject import subject_key
 from ..sanctions import dispatch as dispatching
 from ..sanctions.decide import Decision
 from ..sanctions.tables import screening_overrides
@@ -86,20 +84,7 @@ def _action(p: Platform, action: str) -> str:
 
 
 def _key(p: Platform, code: str, field: str = "subject") -> str:
-    try:
-        return subject_key(code, key=p.key, today=p.today())
-    except IdentifierError as exc:
-        raise InvalidData(
-            "the subject is not a valid identifier",
-            code="invalid-subject",
-            errors=[
-                FieldError(
-                    field,
-                    f"is not a valid resident number ({exc.code})",
-                    "give a USCC, resident ID or pseudonym",
-                )
-            ],
-        ) from None
+    return p.subject_key(code, field)
 
 
 @router.post("/screen", tags=["screening"], response_class=JSONResponse)
