@@ -17,9 +17,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .errors import ConfigError
 
 #: Secrets that must never protect real data; accepted only with ``env=development``.
-PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "development-only-secret"})
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "development-only-secret", "development-only-quarantine-key"}
+)
 
 DEFAULT_PSEUDONYM_KEY = "development-only-secret"
+DEFAULT_QUARANTINE_KEY = "development-only-quarantine-key"
+#: settings that are secrets: each is refused in production if it is a placeholder
+SECRET_SETTINGS = ("pseudonym_key", "session_secret", "quarantine_key")
 
 
 class Settings(BaseSettings):
@@ -45,6 +50,14 @@ class Settings(BaseSettings):
         description=(
             "Platform secret for the keyed pseudonyms (HMAC-SHA256) that replace resident ID "
             "numbers. Changing it changes every person's pseudonym: set it once per platform."
+        ),
+    )
+    quarantine_key: SecretStr = Field(
+        default=SecretStr(DEFAULT_QUARANTINE_KEY),
+        description=(
+            "Secret (separate from the pseudonym key) under which a quarantined row's invalid "
+            "resident number is sealed (AES-256-GCM), so only `xinyong quarantine reveal` "
+            "shows it, audited. Without the key a sealed value cannot be read."
         ),
     )
     uscc_mode: Literal["strict", "lenient"] = Field(
@@ -124,14 +137,27 @@ class Settings(BaseSettings):
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.env != "production":
             return self
-        for name in ("pseudonym_key", "session_secret"):
+        for name in SECRET_SETTINGS:
             if getattr(self, name).get_secret_value() in PLACEHOLDER_SECRETS:
                 raise ConfigError(
                     f"XINYONG_{name.upper()} is a placeholder; production needs a real secret "
                     "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)",
                     code="placeholder-secret",
                 )
+        if self.quarantine_key.get_secret_value() == self.pseudonym_key.get_secret_value():
+            raise ConfigError(
+                "XINYONG_QUARANTINE_KEY equals XINYONG_PSEUDONYM_KEY; the quarantine needs a "
+                "separate secret (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)",
+                code="shared-secret",
+            )
         return self
+
+    @property
+    def quarantine_seal_key(self) -> bytes:
+        """The AES-256 key that seals quarantined values (derived from ``quarantine_key``)."""
+        from .ingest.protect import seal_key
+
+        return seal_key(self.quarantine_key.get_secret_value())
 
     @property
     def is_sqlite(self) -> bool:

@@ -16,6 +16,27 @@ if TYPE_CHECKING:
 
 DEMO_DB = "xinyong-demo.db"
 DEMO_DELIVERY = "delivery"
+#: the demo's own quarantine key (a random one, kept next to its ledger)
+DEMO_QUARANTINE_KEY = "quarantine.key"
+
+
+def demo_quarantine_key(settings: Any, directory: Path) -> Any:
+    """``settings`` with a real quarantine key: the one set, else the demo's own random key
+    (``DIR/quarantine.key``, made once, readable by its owner only)."""
+    import secrets
+
+    from pydantic import SecretStr
+
+    from ..settings import PLACEHOLDER_SECRETS
+
+    if settings.quarantine_key.get_secret_value() not in PLACEHOLDER_SECRETS:
+        return settings
+    path = directory / DEMO_QUARANTINE_KEY
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
+    key = path.read_text(encoding="ascii").strip()
+    return settings.model_copy(update={"quarantine_key": SecretStr(key)})
 
 
 def demo(
@@ -60,8 +81,8 @@ def demo(
     )
     from .synth import run_synth
 
-    settings = Settings()
     directory.mkdir(parents=True, exist_ok=True)
+    settings = demo_quarantine_key(Settings(), directory)
     for stale in directory.glob(DEMO_DB + "*"):
         stale.unlink()
     shutil.rmtree(directory / DEMO_DELIVERY, ignore_errors=True)
@@ -76,6 +97,7 @@ def demo(
     console().rule("2. ingest: every row validated; invalid rows quarantined with reasons")
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
+        seal_key=settings.quarantine_seal_key,
         delivered_on=config.as_of,
         recorded_at=datetime.now().replace(microsecond=0),
         mode=Mode(settings.uscc_mode),
@@ -129,6 +151,10 @@ def demo(
     url = f"sqlite:///{database}"
     credentials = demo_credentials(engine, sample, repaired)
     print_credentials(credentials, host, port)
+    console().print(
+        f"quarantine key: XINYONG_QUARANTINE_KEY=$(cat {directory / DEMO_QUARANTINE_KEY}) "
+        "for `xinyong quarantine reveal` on this ledger"
+    )
     console().print(
         f"ledger: {database} · delivery files: {directory / DEMO_DELIVERY}\n"
         f"CLI on the same ledger: XINYONG_DATABASE_URL={url} XINYONG_AS_OF={config.as_of} "
@@ -201,6 +227,7 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
     )
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
+        seal_key=settings.quarantine_seal_key,
         delivered_on=day,
         recorded_at=now + timedelta(minutes=10),
         mode=Mode(settings.uscc_mode),

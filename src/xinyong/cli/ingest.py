@@ -69,6 +69,7 @@ def ingest(
         return
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
+        seal_key=settings.quarantine_seal_key,
         delivered_on=date.fromisoformat(delivered_on) if delivered_on else date.today(),
         recorded_at=datetime.now().replace(microsecond=0),
         mode=Mode(settings.uscc_mode),

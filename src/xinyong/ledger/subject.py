@@ -6,6 +6,7 @@ identity number, which is computed here and nowhere else, so the raw number goes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,14 +27,25 @@ class Identified:
 
 
 def identify(
-    kind: SubjectKind, code: str, *, key: bytes, today: date, mode: Mode = Mode.STRICT
+    kind: SubjectKind,
+    code: str,
+    *,
+    key: bytes,
+    today: date,
+    mode: Mode = Mode.STRICT,
+    known: Mapping[str, str] | None = None,
 ) -> Identified:
     """The ledger key for a subject of ``kind`` identified by ``code``.
+
+    ``known`` maps pseudonyms to masked numbers for persons whose number was pseudonymised
+    before (a released quarantined row): such a pseudonym is taken as given.
 
     Raises:
         InvalidData: the code is invalid for this kind (field ``subject_code``); the message
             never contains a raw resident number.
     """
+    if kind.is_person and known and code in known:
+        return Identified(code, known[code][:6], known[code])
     try:
         if kind.is_person:
             rid = parse_resident_id(code, today=today)
@@ -73,6 +85,7 @@ def make_subject(
     today: date,
     source_agency: str,
     mode: Mode = Mode.STRICT,
+    known: Mapping[str, str] | None = None,
 ) -> Subject:
     """A ``Subject`` from a source's identification (see ``identify``)."""
     if not name.strip():
@@ -81,7 +94,7 @@ def make_subject(
             code="invalid-subject",
             errors=[FieldError("subject_name", "is empty", "give the registered name")],
         )
-    found = identify(kind, code, key=key, today=today, mode=mode)
+    found = identify(kind, code, key=key, today=today, mode=mode, known=known)
     return Subject(
         subject_id=found.subject_id,
         kind=kind,
