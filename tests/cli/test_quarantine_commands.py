@@ -20,7 +20,7 @@ WRONG_CHECK = BEIJING_RESIDENT[:17] + "1"
 PERSON = {"subject_kind": "natural_person", "subject_name": "王秀英", "region": "110105"}
 
 
-def test_show_masks_reveal_is_audited_and_scrub_cleans_old_rows(tmp_path: Path) -> None:
+def test_show_masks_reveal_is_audited_and_init_scrubs_old_rows(tmp_path: Path) -> None:
     db = tmp_path / "ledger.db"
     env = {
         "XINYONG_DATABASE_URL": f"sqlite:///{db}",
@@ -110,9 +110,19 @@ def test_show_masks_reveal_is_audited_and_scrub_cleans_old_rows(tmp_path: Path) 
     engine.dispose()
     old = xinyong("quarantine", "show", valid[:10], cwd=tmp_path, allow_raw_ids=True, **env)
     assert "not scrubbed" in old.stdout
-    scrubbed = xinyong("quarantine", "scrub", cwd=tmp_path, **env)
-    assert scrubbed.stdout.strip() == "scrubbed 2 quarantined rows (2 values masked)"
+    upgraded = xinyong("init", cwd=tmp_path, **env)  # after an upgrade: init scrubs them
+    assert (
+        "scrubbed 2 quarantined rows of raw resident numbers (2 values masked)" in upgraded.stdout
+    )
     again = xinyong("quarantine", "scrub", cwd=tmp_path, **env)
     assert again.stdout.strip() == "scrubbed 0 quarantined rows (0 values masked)"
     assert xinyong("audit", "verify", cwd=tmp_path, **env).returncode == 0
     assert raw_ids_in_sqlite_file(db) == []  # not even in freed pages
+
+
+def test_an_error_never_echoes_a_number_given_in_the_wrong_place(tmp_path: Path) -> None:
+    env = {"XINYONG_DATABASE_URL": f"sqlite:///{tmp_path}/ledger.db"}
+    assert xinyong("init", cwd=tmp_path, **env).returncode == 0
+    run = xinyong("quarantine", "show", BEIJING_RESIDENT, cwd=tmp_path, **env)
+    assert run.returncode == 2
+    assert "no quarantined row '110105********002X'" in run.stderr

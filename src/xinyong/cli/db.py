@@ -15,3 +15,15 @@ def init() -> None:
     console().print(
         f"ledger at {engine.url.render_as_string(hide_password=True)} is at revision {revision}"
     )
+    from ..ingest.reveal import unscrubbed
+
+    with engine.connect() as conn:
+        pending = unscrubbed(conn)
+    if pending:  # rows quarantined before migration 0014 hold raw resident numbers
+        from .quarantine import run_scrub
+
+        done = run_scrub(settings, engine)
+        console().print(
+            f"scrubbed {done.rows:,} quarantined rows of raw resident numbers "
+            f"({done.values:,} values masked)"
+        )

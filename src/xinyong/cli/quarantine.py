@@ -195,15 +195,22 @@ def reveal(
 
 @app.command("scrub")
 def scrub() -> None:
-    """Once after upgrading: rewrite rows quarantined before migration 0014, which hold raw
-    resident numbers, as ingest now keeps them (pseudonym, masked, sealed). Idempotent."""
+    """Once after upgrading (`xinyong init` does it too): rewrite rows quarantined before
+    migration 0014, which hold raw resident numbers, as ingest now keeps them (pseudonym,
+    masked, sealed). Idempotent."""
+    from ..settings import Settings
+    from .output import console
+
+    done = run_scrub(Settings(), _engine())
+    console().print(f"scrubbed {done.rows:,} quarantined rows ({done.values:,} values masked)")
+
+
+def run_scrub(settings: Any, engine: Any) -> Any:
+    """``ingest.reveal.scrub`` under the settings' keys, audited if it rewrote anything."""
     from ..ingest.reveal import scrub as do_scrub
     from ..schemes import load_pack
-    from ..settings import Settings
-    from .output import audit_cli, console
+    from .output import audit_cli
 
-    settings = Settings()
-    engine = _engine()
     done = do_scrub(
         engine,
         load_pack(settings.jurisdiction, extra_path=settings.packs_path),
@@ -212,4 +219,4 @@ def scrub() -> None:
     )
     if done.rows:
         audit_cli(engine, "quarantine_scrub", rows=done.rows, values=done.values)
-    console().print(f"scrubbed {done.rows:,} quarantined rows ({done.values:,} values masked)")
+    return done

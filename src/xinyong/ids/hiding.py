@@ -6,9 +6,9 @@ one, or if it has 18 characters and is not a valid USCC (a mistyped number is st
 person's number). Fifteen-digit tokens that do not parse are left: business registration
 numbers have fifteen digits too.
 
->>> mask_numbers("罚〔2025〕11010519491231002X号")
+>>> mask_numbers("罚〔2025〕11010519491231002X号", today=date(2026, 1, 1))
 '罚〔2025〕110105********002X号'
->>> mask_numbers("91350200776049653A")
+>>> mask_numbers("91350200776049653A", today=date(2026, 1, 1))
 '91350200776049653A'
 """
 
@@ -23,9 +23,6 @@ from .uscc import Mode, parse_uscc
 
 #: anything shaped like a resident number: 17 digits and a digit or X, or 15 digits
 RESIDENT_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-#: the reference date for birth-date plausibility when hiding (the widest: nothing is
-#: let through for being "born in the future" relative to a past date)
-FAR_FUTURE = date(9999, 12, 31)
 
 
 def mask_value(text: str) -> str:
@@ -33,7 +30,7 @@ def mask_value(text: str) -> str:
     return mask_resident_id(text) if len(text) >= 10 else "*" * len(text)
 
 
-def needs_hiding(token: str, *, today: date = FAR_FUTURE) -> bool:
+def needs_hiding(token: str, *, today: date) -> bool:
     """Whether a resident-shaped token is (or is a mistyped) resident number."""
     try:
         parse_resident_id(token, today=today)
@@ -48,7 +45,7 @@ def needs_hiding(token: str, *, today: date = FAR_FUTURE) -> bool:
         return True
 
 
-def mask_numbers(text: str, *, today: date = FAR_FUTURE) -> str:
+def mask_numbers(text: str, *, today: date) -> str:
     """``text`` with every resident number in it masked (``110105********002X``)."""
     return RESIDENT_SHAPED.sub(
         lambda m: mask_value(m.group()) if needs_hiding(m.group(), today=today) else m.group(),
@@ -68,3 +65,9 @@ def pseudonymise_numbers(text: str, *, key: bytes, today: date) -> str:
             return mask_value(token) if needs_hiding(token, today=today) else token
 
     return RESIDENT_SHAPED.sub(replace, text)
+
+
+def is_resident_number(text: str, *, today: date) -> bool:
+    """Whether ``text`` is, as a whole, a resident number (or a mistyped one) to hide."""
+    token = text.strip()
+    return RESIDENT_SHAPED.fullmatch(token) is not None and needs_hiding(token, today=today)

@@ -187,12 +187,3 @@ def restore_row(
                 ],
             )
     return {**restored, **changes}
-
-
-def hide_changes(changes: Mapping[str, Any], hidden: set[str], *, today: date) -> dict[str, Any]:
-    """A reviewer's changes as they are kept: resident numbers masked, and a column the row
-    hid (a person's identifier) masked whole."""
-    return {
-        column: mask_value(str(value)) if column in hidden else hide_text(value, today=today)
-        for column, value in changes.items()
-    }

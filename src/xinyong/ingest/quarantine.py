@@ -22,7 +22,7 @@ from ..ledger.store import insert_ignore
 from ..schemes import Pack
 from . import tables as it
 from .format import Content
-from .protect import hide_changes, restore_row
+from .protect import hide_text, restore_row
 from .rows import RowContext, parse_link, parse_subject, parse_valid_record
 
 
@@ -296,7 +296,7 @@ def release(
             QuarantineStatus.RELEASED,
             actor=actor,
             reason=reason,
-            changes=hide_changes(changes, set(entry.identities), today=delivered_on),
+            changes=hide_text(changes, today=delivered_on),
             result_id=result,
             recorded_at=recorded_at,
         )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ..errors import FieldError, InvalidData
 from ..schemes import Pack
 from . import tables as it
-from .protect import hide_changes, hide_text, protect_row, unseal
+from .protect import hide_text, protect_row, unseal
 from .quarantine import get_entry
 
 
@@ -58,6 +58,15 @@ class Scrubbed:
     values: int  # values masked in them
 
 
+def unscrubbed(conn: sa.Connection) -> int:
+    """Quarantined rows from before migration 0014, which may hold raw resident numbers."""
+    q = it.quarantine
+    found = conn.execute(
+        sa.select(sa.func.count()).select_from(q).where(q.c.identities.is_(None))
+    ).scalar_one()
+    return int(found)
+
+
 def scrub(engine: sa.Engine, pack: Pack, *, key: bytes, seal_key: bytes | None) -> Scrubbed:
     """Rewrite every quarantined row from before migration 0014 as ingest now writes it:
     resident numbers pseudonymised or sealed, masked in the row, its reasons and its review
@@ -93,7 +102,7 @@ def scrub(engine: sa.Engine, pack: Pack, *, key: bytes, seal_key: bytes | None) 
             for action_id, changes in conn.execute(
                 sa.select(a.c.action_id, a.c.changes).where(a.c.quarantine_id == qid)
             ):
-                hidden = hide_changes(changes, set(kept.identities), today=day)
+                hidden = hide_text(changes, today=day)
                 if hidden != changes:
                     conn.execute(
                         a.update().where(a.c.action_id == action_id).values(changes=hidden)

@@ -135,3 +135,27 @@ def subject_key(code: str, *, key: bytes, today: date) -> str:
             except IdentifierError:
                 pass
         raise
+
+
+def resolve_subject(code: str, *, key: bytes, today: date, field: str = "subject") -> str:
+    """``subject_key`` at a boundary (API, portal, CLI): a resident number becomes its
+    pseudonym at once and goes no further.
+
+    Raises:
+        InvalidData: ``code`` looks like a resident number but is not a valid one (``field``
+            named; the number is not repeated).
+    """
+    try:
+        return subject_key(code, key=key, today=today)
+    except IdentifierError as exc:
+        raise InvalidData(
+            "the subject is not a valid identifier",
+            code="invalid-subject",
+            errors=[
+                FieldError(
+                    field,
+                    f"is not a valid resident number ({exc.code})",
+                    "give a USCC, resident ID or pseudonym",
+                )
+            ],
+        ) from None

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
@@ -33,6 +33,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import FieldError, InvalidData, RateLimited, XinyongError
+from ..ids.hiding import mask_numbers
 from ..ledger import make_engine, require_current
 from ..schemes import load_pack
 from ..settings import Settings
@@ -161,12 +162,13 @@ def _wants_json(request: Request) -> bool:
 
 def error_response(request: Request, exc: XinyongError) -> Response:
     headers = {"retry-after": "60"} if isinstance(exc, RateLimited) else None
+    body = _without_numbers(exc.to_dict(), request.app.state.platform.today())
     if _wants_json(request):
-        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+        return JSONResponse(body, status_code=exc.status, headers=headers)
     from .access import ANONYMOUS
     from .portal import render
 
-    response = render(request, "error.html", exc.to_dict(), ANONYMOUS, status=exc.status)
+    response = render(request, "error.html", body, ANONYMOUS, status=exc.status)
     if headers:
         response.headers.update(headers)
     return response
@@ -207,6 +209,16 @@ def _install_error_handlers(app: FastAPI) -> None:
 def masked(path: str) -> str:
     """A path fit for a log: identity-number-like digit runs hidden."""
     return _RESIDENT_NUMBER.sub("[id]", path)
+
+
+def _without_numbers(body: dict[str, Any], today: date) -> dict[str, Any]:
+    """An error body with any resident number in its texts masked: whatever raised it, an
+    error never echoes one."""
+    return {
+        **body,
+        "error": mask_numbers(body["error"], today=today),
+        "errors": [{k: mask_numbers(v, today=today) for k, v in e.items()} for e in body["errors"]],
+    }
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:

@@ -66,6 +66,18 @@ class Platform:
     def now(self) -> datetime:
         return self.clock().replace(microsecond=0)
 
+    def subject_id(self, code: str, field: str = "subject") -> str:
+        """The ledger key of a caller's identifier, at once: a resident number becomes its
+        pseudonym here and goes no further (``ledger.subject.subject_key``).
+
+        Raises:
+            InvalidData: ``code`` looks like a resident number but is not a valid one
+                (``field`` named; the number is not repeated).
+        """
+        from ..ledger.subject import resolve_subject
+
+        return resolve_subject(code, key=self.key, today=self.today(), field=field)
+
     def today(self) -> date:
         """The date derived state is shown for: ``XINYONG_AS_OF`` if set, else today."""
         return self.settings.as_of or self.clock().date()

@@ -427,8 +427,6 @@ Reporter = Annotated[Principal, Depends(require(Permission.REQUEST_REPORT))]
 def issue_report_for(p: Platform, who: Principal, subject: str | None) -> dict[str, Any]:
     """Issue a report, audited: the caller's own (a subject) or, for a credit-service agency,
     ``subject``'s under its consent (the API and the portal)."""
-    from ..ledger.subject import subject_key
-
     own = who.role is Role.SUBJECT
     if own:
         subject_id = who.subject_id or ""
@@ -439,7 +437,7 @@ def issue_report_for(p: Platform, who: Principal, subject: str | None) -> dict[s
             errors=[FieldError("subject", "is missing", "give the subject's code")],
         )
     else:
-        subject_id = subject_key(subject, key=p.key, today=p.today())
+        subject_id = p.subject_id(subject)
     with p.engine.begin() as conn:
         issued = report.issue(
             conn,
@@ -529,9 +527,7 @@ def serve_grade_notice_for(
     p: Platform, who: Principal, subject: str, scheme_id: str
 ) -> dict[str, Any]:
     """Record the service of an adverse grade's notice, audited (API and staff page)."""
-    from ..ledger.subject import subject_key
-
-    subject_id = subject_key(subject, key=p.key, today=p.today())
+    subject_id = p.subject_id(subject)
     with p.engine.begin() as conn:
         served = grade_notices.serve(
             conn,

@@ -18,8 +18,6 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ..errors import FieldError, InvalidData
-from ..ids import IdentifierError
-from ..ledger.subject import subject_key
 from ..sanctions import dispatch as dispatching
 from ..sanctions.decide import Decision
 from ..sanctions.tables import screening_overrides, screening_subjects
@@ -84,23 +82,6 @@ def _action(p: Platform, action: str) -> str:
     return action
 
 
-def _key(p: Platform, code: str, field: str = "subject") -> str:
-    try:
-        return subject_key(code, key=p.key, today=p.today())
-    except IdentifierError as exc:
-        raise InvalidData(
-            "the subject is not a valid identifier",
-            code="invalid-subject",
-            errors=[
-                FieldError(
-                    field,
-                    f"is not a valid resident number ({exc.code})",
-                    "give a USCC, resident ID or pseudonym",
-                )
-            ],
-        ) from None
-
-
 @router.post("/screen", tags=["screening"], response_class=JSONResponse)
 async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> Response:
     """May this subject be served for this action today? ``allow``, ``deny`` or ``advise``,
@@ -108,7 +89,7 @@ async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> Response
     agency, dates, the link it reached through, and how to remedy; incentives as ``rewards``."""
     purpose = _purpose(who, body.purpose)
     action = _action(p, body.action)
-    subject_id = _key(p, body.subject)
+    subject_id = p.subject_id(body.subject)
     decision: Decision = p.screening().check(subject_id, action)
     p.audit_later(
         who,
@@ -140,7 +121,7 @@ def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> dict[
     details: dict[int, Any] = {}
     for i, code in enumerate(body.subjects):
         try:
-            keys.append(_key(p, code, f"subjects.{i}"))
+            keys.append(p.subject_id(code, f"subjects.{i}"))
         except InvalidData as exc:
             keys.append(None)
             details[i] = {"error": exc.errors[0].to_dict()}
@@ -215,7 +196,7 @@ def override(
 ) -> dict[str, Any]:
     """Serve a subject despite a deny, with a written reason: recorded and audited."""
     action = _action(p, body.action)
-    subject_id = _key(p, body.subject)
+    subject_id = p.subject_id(body.subject)
     decision = p.screening().check(subject_id, action)
     measures = [g.measure_id for g in decision.grounds if g.implementing_agency == who.agency]
     if decision.outcome == "allow" or not measures:
