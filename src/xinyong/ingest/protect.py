@@ -1,8 +1,9 @@
 """Keeping resident identity numbers out of the quarantine: pseudonymised, masked or sealed.
 
 A quarantined row is kept so a reviewer can correct it, but the raw resident number must not
-be kept with it (GB/T 35273-2020 *Personal information security specification*, 6.2:
-de-identify personal information once collected; PIPL Art. 51: encryption and
+be kept with it (GB/T 35273-2020 *Personal information security specification*: 6.2,
+de-identify personal information once collected; 6.3, store sensitive personal information,
+which identity numbers are (Annex B), encrypted; PIPL Art. 51(3): encryption and
 de-identification). At the boundary, every value that identifies a person, or holds
 something shaped like a resident number, is replaced by its masked form
 (``110105********002X``), and in ``quarantine.identities`` the column keeps:
