@@ -117,7 +117,7 @@ def test_show_masks_reveal_is_audited_and_init_scrubs_old_rows(tmp_path: Path) -
     again = xinyong("quarantine", "scrub", cwd=tmp_path, **env)
     assert again.stdout.strip() == "scrubbed 0 quarantined rows (0 values masked)"
     assert xinyong("audit", "verify", cwd=tmp_path, **env).returncode == 0
-    assert raw_ids_in_sqlite_file(db) == []  # not even in freed pages
+    assert raw_ids_in_sqlite_file(db) == []  # the file's bytes, free pages included
 
 
 def test_an_error_never_echoes_a_number_given_in_the_wrong_place(tmp_path: Path) -> None:
