@@ -80,11 +80,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[sa.Engine]:
-    """A migrated, empty ledger on each engine."""
+    """A migrated, empty ledger on each engine. Whatever the test stored, no raw resident
+    number may be left in it (every column of every table read as text)."""
+    from tests.privacy import raw_ids_in_database
+
     engine = make_engine(db_url)
     upgrade(engine)
     yield engine
+    found = raw_ids_in_database(engine)
     engine.dispose()
+    assert found == [], f"raw resident numbers stored: {found[:3]}"
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -99,8 +104,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def world_template(tmp_path_factory: pytest.TempPathFactory, cn_pack: Pack) -> Path:
     """The small world of ``tests/web/conftest.py`` (deliveries ingested, lists evaluated,
     notices dispatched), built once; copy it before changing it."""
+    from tests.privacy import raw_ids_in_sqlite_file
     from tests.web.conftest import build_world
 
     path = tmp_path_factory.mktemp("world") / "world.db"
     build_world(path, cn_pack)
+    assert raw_ids_in_sqlite_file(path) == []  # persons were ingested: none left raw
     return path

@@ -9,6 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 from xinyong.errors import ConfigError
+from xinyong.ingest.protect import seal_key
 from xinyong.settings import DEFAULT_PSEUDONYM_KEY, Settings, check_secret, secret_weakness
 
 STRONG = secrets.token_hex(32)
@@ -94,3 +95,30 @@ def test_development_accepts_the_documented_placeholder_silently(
 )
 def test_generated_secrets_are_strong(value: str) -> None:
     assert secret_weakness(value) is None
+
+
+REAL = {
+    "env": "production",
+    "pseudonym_key": secrets.token_hex(32),
+    "session_secret": secrets.token_hex(32),
+    "quarantine_key": secrets.token_hex(32),
+}
+
+
+@pytest.mark.parametrize("placeholder", ["", "changeme", "development-only-quarantine-key"])
+def test_production_refuses_a_placeholder_quarantine_key(placeholder: str) -> None:
+    with pytest.raises(ConfigError, match="XINYONG_QUARANTINE_KEY is a placeholder"):
+        Settings(**{**REAL, "quarantine_key": placeholder})
+
+
+def test_production_refuses_the_pseudonym_key_as_the_quarantine_key() -> None:
+    with pytest.raises(ConfigError) as exc:
+        Settings(**{**REAL, "quarantine_key": REAL["pseudonym_key"]})
+    assert exc.value.code == "shared-secret"
+
+
+def test_the_seal_key_is_derived_from_the_quarantine_key() -> None:
+    settings = Settings(**REAL)
+    assert settings.quarantine_seal_key == seal_key(REAL["quarantine_key"])
+    assert len(settings.quarantine_seal_key) == 32
+    assert seal_key("other") != settings.quarantine_seal_key

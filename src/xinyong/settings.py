@@ -20,9 +20,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .errors import ConfigError, FieldError
 
 #: Secrets that must never protect real data; accepted only with ``env=development``.
-PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "development-only-secret"})
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "development-only-secret", "development-only-quarantine-key"}
+)
 
 DEFAULT_PSEUDONYM_KEY = "development-only-secret"
+DEFAULT_QUARANTINE_KEY = "development-only-quarantine-key"
+
 #: the least a platform secret must carry: 32 random bytes (256 bits)
 MIN_SECRET_BITS = 256
 #: a random secret of that size has many distinct characters; ``aaaa…`` has one
@@ -78,7 +82,7 @@ def check_secret(name: str, value: str, *, env: str) -> None:
             code="placeholder-secret" if problem == "is a placeholder" else "weak-secret",
             errors=[FieldError(name, problem, SECRET_FIX)],
         )
-    if value != DEFAULT_PSEUDONYM_KEY:
+    if value not in PLACEHOLDER_SECRETS:
         logging.getLogger("xinyong.settings").warning(
             "%s %s; accepted only because XINYONG_ENV=development", name, problem
         )
@@ -111,6 +115,14 @@ class Settings(BaseSettings):
             "Platform secret for the keyed pseudonyms (HMAC-SHA256) that replace resident ID "
             "numbers: at least 32 random bytes (64 hex digits), or production refuses to start. "
             "Changing it changes every person's pseudonym: set it once per platform."
+        ),
+    )
+    quarantine_key: SecretStr = Field(
+        default=SecretStr(DEFAULT_QUARANTINE_KEY),
+        description=(
+            "Secret (separate from the pseudonym key) under which a quarantined row's invalid "
+            "resident number is sealed (AES-256-GCM), so only `xinyong quarantine reveal` "
+            "shows it, audited. Without the key a sealed value cannot be read."
         ),
     )
     uscc_mode: Literal["strict", "lenient"] = Field(
@@ -288,7 +300,22 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if isinstance(value, SecretStr):
                 check_secret(f"XINYONG_{name.upper()}", value.get_secret_value(), env=self.env)
+        if self.env == "production" and (
+            self.quarantine_key.get_secret_value() == self.pseudonym_key.get_secret_value()
+        ):
+            raise ConfigError(
+                "XINYONG_QUARANTINE_KEY equals XINYONG_PSEUDONYM_KEY; the quarantine needs a "
+                f"separate secret ({SECRET_FIX})",
+                code="shared-secret",
+            )
         return self
+
+    @property
+    def quarantine_seal_key(self) -> bytes:
+        """The AES-256 key that seals quarantined values (derived from ``quarantine_key``)."""
+        from .ingest.protect import seal_key
+
+        return seal_key(self.quarantine_key.get_secret_value())
 
     @property
     def is_sqlite(self) -> bool:

@@ -10,13 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.privacy import assert_no_raw_id
 from xinyong.migrations import head_revision
 
 
-def xinyong(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def xinyong(
+    *args: str, cwd: Path, allow_raw_ids: bool = False, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI; fail the test if its output holds a raw resident number (unless
+    ``allow_raw_ids``: a reviewer's ``quarantine reveal``)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
     environment.update(env)
-    return subprocess.run(
+    run = subprocess.run(
         [sys.executable, "-m", "xinyong", *args],
         cwd=cwd,
         env=environment,
@@ -24,6 +29,9 @@ def xinyong(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[st
         text=True,
         timeout=300,
     )
+    if not allow_raw_ids:
+        assert_no_raw_id(run.stdout + run.stderr, f"the output of xinyong {' '.join(args[:2])}")
+    return run
 
 
 class TestIdCheck:

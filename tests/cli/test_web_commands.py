@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
+
 from tests.cli.test_commands import xinyong
+from tests.factories import BEIJING_RESIDENT, KEY
+from tests.privacy import assert_no_raw_id, raw_ids_in_sqlite_file
+from xinyong.errors import InvalidData
+from xinyong.ids import pseudonymise
+from xinyong.web.access import Role
+from xinyong.web.credentials import add_account
 
 
 def test_tokens_are_issued_once_listed_without_secret_and_revoked(tmp_path: Path) -> None:
@@ -120,3 +132,48 @@ def test_a_password_is_changed_from_stdin_and_the_accounts_sessions_end(tmp_path
     assert unknown.returncode == 2 and "no enabled account 'bob'" in unknown.stderr
     verified = xinyong("audit", "verify", cwd=tmp_path, **env)
     assert "intact: 2 entries" in verified.stdout  # account_add, account_password
+
+
+def test_a_subjects_token_and_account_keep_the_pseudonym_not_the_number(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.db"
+    env = {"XINYONG_DATABASE_URL": f"sqlite:///{db}", "XINYONG_PSEUDONYM_KEY": KEY.decode()}
+    xinyong("init", cwd=tmp_path, **env)
+    person = pseudonymise(BEIJING_RESIDENT, key=KEY)
+    issued = xinyong(
+        "token", "issue", "--role", "subject", "--subject", BEIJING_RESIDENT, "--label", "王秀英",
+        cwd=tmp_path, **env,
+    )  # fmt: skip
+    assert issued.returncode == 0, issued.stderr
+    assert person in xinyong("token", "list", cwd=tmp_path, **env).stdout
+    wrong = xinyong(
+        "token", "issue", "--role", "subject", "--subject", BEIJING_RESIDENT[:17] + "1",
+        "--label", "x", cwd=tmp_path, **env,
+    )  # fmt: skip
+    assert wrong.returncode == 2 and "subject: is not a valid resident number" in wrong.stderr
+    added = subprocess.run(
+        [sys.executable, "-m", "xinyong", "account", "add", "wang", "--role", "subject",
+         "--subject", BEIJING_RESIDENT],
+        input="a long enough password\n" * 2, cwd=tmp_path, env={**os.environ, **env},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert_no_raw_id(added.stdout + added.stderr, "account add")
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT subject_id FROM accounts WHERE username = 'wang'").fetchone()
+    assert stored == (person,)
+    assert raw_ids_in_sqlite_file(db) == []
+
+
+def test_credentials_refuse_a_raw_number_from_any_caller(engine: sa.Engine) -> None:
+    with engine.begin() as conn, pytest.raises(InvalidData) as exc:
+        add_account(
+            conn,
+            username="wang",
+            password="a long enough password",
+            role=Role.SUBJECT,
+            now=datetime(2026, 9, 30),
+            subject_id=BEIJING_RESIDENT,
+        )
+    assert [(e.field, e.message) for e in exc.value.errors] == [
+        ("subject", "is a raw resident identity number, which is never stored")
+    ]

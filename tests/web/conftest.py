@@ -21,7 +21,6 @@ Every response any test client receives is scanned for raw resident numbers (see
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from fastapi.testclient import TestClient
 
 from tests.factories import BEIJING_RESIDENT, GUANGZHOU_USCC, KEY, XIAMEN_USCC
 from tests.ingest.helpers import debtor_row, deliver, row, write_csv
+from tests.privacy import RAW_ID, raw_ids_in_sqlite_file
 from xinyong.evaluate import SqlEngine, evaluate_lists
 from xinyong.evaluate.grading import evaluate_grades
 from xinyong.evaluate.run import materialise
@@ -54,8 +54,6 @@ LONELY_RESIDENT = "110105198001010032"
 PASSWORD = "correct horse battery"
 PERSON = pseudonymise(BEIJING_RESIDENT, key=KEY)
 LONELY = pseudonymise(LONELY_RESIDENT, key=KEY)
-#: 18-digit resident numbers (and 15-digit old ones) anywhere in a response
-RAW_ID = re.compile(r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx](?![0-9A-Za-z])")
 RAW_IDS_SEEN: list[str] = []
 
 
@@ -203,14 +201,19 @@ ACCOUNTS: list[tuple[str, Role, str | None, str | None]] = [
 
 
 class ScanningClient(TestClient):
-    """A test client that fails the test if any response carries a raw resident number."""
+    """A test client that fails the test if any response carries a raw resident number: in
+    its body or headers, or in those of a redirect on the way (``Location``)."""
 
     def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         response = super().request(*args, **kwargs)
-        found = RAW_ID.findall(response.text)
-        if found:
-            RAW_IDS_SEEN.extend(found)
-            raise AssertionError(f"raw resident number in response to {args[:2]}: {found[:3]}")
+        for step in [*response.history, response]:
+            headers = " ".join(f"{k}: {v}" for k, v in step.headers.items())
+            found = RAW_ID.findall(f"{headers}\n{step.text}")
+            if found:
+                RAW_IDS_SEEN.extend(found)
+                raise AssertionError(
+                    f"raw resident number in response {step.status_code} to {args[:2]}: {found[:3]}"
+                )
         return response
 
 
@@ -275,3 +278,5 @@ def web(world_template: Path, tmp_path: Path) -> Iterator[Web]:
     with made.client:
         yield made
     made.client.app.state.platform.engine.dispose()  # type: ignore[attr-defined]
+    # what the test wrote through the platform: no raw number in the database file either
+    assert raw_ids_in_sqlite_file(tmp_path / "web.db") == []

@@ -92,9 +92,17 @@ def main() -> None:
                 raise
             raise settings_error(exc) from None
     except XinyongError as exc:
+        from datetime import date
+
+        from ..ids.hiding import mask_numbers
         from .output import error_console
 
-        error_console().print(f"[bold red]error[/] ({exc.code}): {exc.detail}", highlight=False)
+        def shown(text: object) -> str:  # an error never echoes a resident number
+            return mask_numbers(str(text), today=date.today())
+
+        error_console().print(
+            f"[bold red]error[/] ({exc.code}): {shown(exc.detail)}", highlight=False
+        )
         for error in exc.errors[:20]:
-            error_console().print(f"  - {error}", highlight=False)
+            error_console().print(f"  - {shown(error)}", highlight=False)
         sys.exit(2)

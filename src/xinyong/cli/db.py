@@ -35,6 +35,19 @@ def init() -> None:
     engine = _engine()
     after = migrate(engine)
     console().print(f"ledger at {_where(engine)} is at revision {after.revision}")
+    from ..ingest.reveal import unscrubbed
+
+    with engine.connect() as conn:
+        pending = unscrubbed(conn)
+    if pending:  # rows quarantined before migration 0013 hold raw resident numbers
+        from ..settings import Settings
+        from .quarantine import run_scrub
+
+        done = run_scrub(Settings(), engine)
+        console().print(
+            f"scrubbed {done.rows:,} quarantined rows of raw resident numbers "
+            f"({done.values:,} values masked)"
+        )
 
 
 @app.command("upgrade")

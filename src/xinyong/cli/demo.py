@@ -92,6 +92,7 @@ def demo(
     console().rule("2. ingest: every row validated; invalid rows quarantined with reasons")
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
+        seal_key=settings.quarantine_seal_key,
         delivered_on=config.as_of,
         recorded_at=clock.now(config.as_of),
         mode=Mode(settings.uscc_mode),
@@ -243,6 +244,7 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
     )
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
+        seal_key=settings.quarantine_seal_key,
         delivered_on=day,
         recorded_at=now + timedelta(minutes=10),
         mode=Mode(settings.uscc_mode),

@@ -19,7 +19,7 @@ from ..settings import Settings
 #: the file in the demo directory, in ``.env`` form (``set -a; . FILE; set +a`` loads it)
 DEMO_KEYS = "demo-keys.env"
 #: the settings the demo generates, each 32 random bytes as hex
-GENERATED = ("XINYONG_PSEUDONYM_KEY", "XINYONG_SESSION_SECRET")
+GENERATED = ("XINYONG_PSEUDONYM_KEY", "XINYONG_SESSION_SECRET", "XINYONG_QUARANTINE_KEY")
 
 
 def demo_keys(directory: Path) -> dict[str, str]:
@@ -66,5 +66,6 @@ def demo_settings(directory: Path, **values: Any) -> Settings:
     return Settings(
         pseudonym_key=keys["XINYONG_PSEUDONYM_KEY"],
         session_secret=keys["XINYONG_SESSION_SECRET"],
+        quarantine_key=keys["XINYONG_QUARANTINE_KEY"],
         **values,
     )

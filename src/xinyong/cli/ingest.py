@@ -71,6 +71,7 @@ def ingest(
         return
     options = IngestOptions(
         key=settings.pseudonym_key.get_secret_value().encode(),
+        seal_key=settings.quarantine_seal_key,
         delivered_on=parse_day(delivered_on, settings, option="--delivered-on"),
         recorded_at=clock.now(settings.as_of),
         mode=Mode(settings.uscc_mode),

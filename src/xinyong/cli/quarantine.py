@@ -43,7 +43,7 @@ def list_rows(
             conn, source=source, delivery_id=delivery, status=wanted, limit=limit, offset=offset
         )
     if as_json:
-        print_json({"count": total, "data": [e.__dict__ for e in entries]})
+        print_json({"count": total, "data": [e.shown() for e in entries]})
         return
     table = Table(title=f"{total:,} quarantined rows ({status}); showing {len(entries)}")
     for column in ("id", "source", "file:row", "status", "reason"):
@@ -73,7 +73,7 @@ def show(
     with _engine().connect() as conn:
         entry = get_entry(conn, quarantine_id)
     if as_json:
-        print_json(entry.__dict__)
+        print_json(entry.shown())
         return
     console().print(
         f"[bold]{entry.quarantine_id}[/] · {entry.status} · {entry.source_agency} · "
@@ -81,7 +81,12 @@ def show(
     )
     console().print("\n[bold]row as delivered[/]")
     for column, value in entry.raw.items():
-        console().print(f"  {column} = {value!r}")
+        kept = (entry.identities or {}).get(column, {})
+        note = " (pseudonym kept)" if "pseudonym" in kept else ""
+        note = " (sealed: `xinyong quarantine reveal`)" if "sealed" in kept else note
+        console().print(f"  {column} = {value!r}{note}")
+    if entry.identities is None:
+        console().print("  [bold red]not scrubbed[/]: run `xinyong quarantine scrub`")
     console().print("\n[bold]reasons[/]")
     for error in entry.errors:
         console().print(
@@ -130,6 +135,7 @@ def release(
         key=settings.pseudonym_key.get_secret_value().encode(),
         recorded_at=clock.now(settings.as_of),
         mode=Mode(settings.uscc_mode),
+        seal_key=settings.quarantine_seal_key,
     )
     audit_cli(engine, "quarantine_release", quarantine_id=entry.quarantine_id, reviewer=actor)
     console().print(f"released {entry.quarantine_id[:12]} → {entry.actions[-1]['result_id']}")
@@ -156,3 +162,63 @@ def reject(
     )
     audit_cli(engine, "quarantine_reject", quarantine_id=entry.quarantine_id, reviewer=actor)
     console().print(f"rejected {entry.quarantine_id[:12]}")
+
+
+@app.command("reveal")
+def reveal(
+    quarantine_id: Annotated[str, typer.Argument(help="Id, or a unique prefix of 8+ characters.")],
+    actor: Annotated[str, typer.Option(help="Who reviews (kept in the audit log).")],
+    reason: Annotated[str, typer.Option(help="Why the value is needed (required, audited).")],
+) -> None:
+    """Show a row's sealed values (an invalid resident number as delivered), to a reviewer;
+    each reveal is written to the audit log first."""
+    from ..ingest.reveal import reveal as do_reveal
+    from ..settings import Settings
+    from .output import audit_cli, console
+
+    settings = Settings()
+    engine = _engine()
+    with engine.begin() as conn:
+        revealed = do_reveal(
+            conn, quarantine_id, reason=reason, seal_key=settings.quarantine_seal_key
+        )
+        audit_cli(
+            engine,
+            "quarantine_reveal",
+            conn,
+            quarantine_id=revealed.quarantine_id,
+            reviewer=actor,
+            reason=reason,
+            columns=sorted(revealed.values),
+        )
+    for column, value in revealed.values.items():
+        console().print(f"  {column} = {value!r}")
+
+
+@app.command("scrub")
+def scrub() -> None:
+    """Once after upgrading (`xinyong init` does it too): rewrite rows quarantined before
+    migration 0013, which hold raw resident numbers, as ingest now keeps them (pseudonym,
+    masked, sealed). Idempotent."""
+    from ..settings import Settings
+    from .output import console
+
+    done = run_scrub(Settings(), _engine())
+    console().print(f"scrubbed {done.rows:,} quarantined rows ({done.values:,} values masked)")
+
+
+def run_scrub(settings: Any, engine: Any) -> Any:
+    """``ingest.reveal.scrub`` under the settings' keys, audited if it rewrote anything."""
+    from ..ingest.reveal import scrub as do_scrub
+    from ..schemes import load_pack
+    from .output import audit_cli
+
+    done = do_scrub(
+        engine,
+        load_pack(settings.jurisdiction, extra_path=settings.packs_path),
+        key=settings.pseudonym_key.get_secret_value().encode(),
+        seal_key=settings.quarantine_seal_key,
+    )
+    if done.rows:
+        audit_cli(engine, "quarantine_scrub", rows=done.rows, values=done.values)
+    return done

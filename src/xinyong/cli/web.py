@@ -33,6 +33,23 @@ def _role(value: str) -> Any:
         raise typer.BadParameter(f"use {ROLE_HELP}", param_hint="--role") from None
 
 
+def _subject(subject: str | None) -> str | None:
+    """The subject's ledger key: a resident number pseudonymised here, never stored."""
+    from datetime import date
+
+    from ..ids import Mode
+    from ..ledger.subject import subject_key
+    from ..settings import Settings
+
+    if subject is None:
+        return None
+    settings = Settings()
+    key = settings.pseudonym_key.get_secret_value().encode()
+    return subject_key(
+        subject, key=key, today=date.today(), mode=Mode(settings.uscc_mode), field="--subject"
+    )
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -63,7 +80,9 @@ def token_issue(
     role: Annotated[str, typer.Option(help=ROLE_HELP)],
     label: Annotated[str, typer.Option(help="Who holds it, e.g. 'Shenzhen tax bureau system'.")],
     agency: Annotated[str | None, typer.Option(help="Agency code (agency roles).")] = None,
-    subject: Annotated[str | None, typer.Option(help="Subject id (subject role).")] = None,
+    subject: Annotated[
+        str | None, typer.Option(help="USCC, resident ID or pseudonym (subject role).")
+    ] = None,
     items: Annotated[
         str | None, typer.Option(help="Comma-separated catalogue items it may submit.")
     ] = None,
@@ -82,7 +101,7 @@ def token_issue(
             now=datetime.now().replace(microsecond=0),
             days=days,
             agency=agency,
-            subject_id=subject,
+            subject_id=_subject(subject),
             items=[i.strip() for i in items.split(",") if i.strip()] if items else None,
         )
         audit_cli(engine, "token_issue", conn, token_id=issued.token_id, role=role, agency=agency)
@@ -122,12 +141,15 @@ def account_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
     role: Annotated[str, typer.Option(help=ROLE_HELP)],
     agency: Annotated[str | None, typer.Option(help="Agency code (agency roles).")] = None,
-    subject: Annotated[str | None, typer.Option(help="Subject id (subject role).")] = None,
+    subject: Annotated[
+        str | None, typer.Option(help="USCC, resident ID or pseudonym (subject role).")
+    ] = None,
 ) -> None:
     """Create a portal account; the password is asked for (not echoed)."""
     from ..web.credentials import add_account
     from .output import audit_cli, console
 
+    subject_id = _subject(subject)
     password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     engine = _engine()
     with engine.begin() as conn:
@@ -138,7 +160,7 @@ def account_add(
             role=_role(role),
             now=datetime.now().replace(microsecond=0),
             agency=agency,
-            subject_id=subject,
+            subject_id=subject_id,
         )
         audit_cli(engine, "account_add", conn, username=username, role=role, agency=agency)
     console().print(f"account {username} ({role}) created")

@@ -23,6 +23,7 @@ from ..schemes import Pack
 from ..text import TEXT_FIXES
 from . import tables as it
 from .format import Content
+from .protect import hide_text, restore_row
 from .rows import RowContext, parse_link, parse_subject, parse_valid_record
 
 
@@ -45,6 +46,17 @@ class QuarantineEntry:
     item_code: str | None
     status: QuarantineStatus
     actions: list[dict[str, Any]]
+    #: per masked column of ``raw``: {pseudonym, masked} or {masked, sealed} (protect.py);
+    #: ``None`` for a row from before migration 0013 not yet scrubbed
+    identities: dict[str, dict[str, str]] | None = None
+
+    def shown(self) -> dict[str, Any]:
+        """The entry as a reviewer may see it: sealed values only said to be sealed."""
+        identities = {
+            column: {k: ("(sealed)" if k == "sealed" else v) for k, v in kept.items()}
+            for column, kept in (self.identities or {}).items()
+        }
+        return {**self.__dict__, "identities": identities}
 
 
 def _query() -> sa.Select[Any]:
@@ -76,6 +88,7 @@ def _entry(conn: sa.Connection, row: Any) -> QuarantineEntry:
         row["item_code"],
         status,
         actions,
+        None if row["identities"] is None else dict(row["identities"]),
     )
 
 
@@ -231,8 +244,12 @@ def release(
     key: bytes,
     recorded_at: datetime,
     mode: Mode = Mode.STRICT,
+    seal_key: bytes | None = None,
 ) -> QuarantineEntry:
     """Correct a quarantined row and accept it, if it now passes full validation.
+
+    A person kept as a pseudonym is released as that pseudonym; a sealed value is opened
+    with ``seal_key`` to be validated again. The changes are kept with resident numbers masked.
 
     Args:
         changes: source column → corrected value, applied to the row as delivered.
@@ -252,10 +269,34 @@ def release(
         ctx = RowContext.for_source(
             pack, entry.source_agency, entry.content, key=key, today=delivered_on, mode=mode
         )
+        if entry.identities is None:
+            raise ConflictError(
+                f"row {entry.quarantine_id[:12]} was quarantined before migration 0013 and still "
+                "holds raw resident numbers",
+                code="not-scrubbed",
+                errors=[
+                    FieldError("quarantine", "is not scrubbed", "run `xinyong quarantine scrub`")
+                ],
+            )
+        ctx.known.update(
+            {
+                kept["pseudonym"]: kept["masked"]
+                for kept in entry.identities.values()
+                if "pseudonym" in kept
+            }
+        )
         validator = ctx.validator
         renames = ctx.declaration.columns
         _require_text_corrected(entry, {renames.get(c, c) for c in changes} | set(changes))
-        row = ctx.rename({**entry.raw, **changes})
+        row = ctx.rename(
+            restore_row(
+                entry.raw,
+                entry.identities,
+                changes=changes,
+                seal_with=seal_key,
+                bound_to=entry.quarantine_id,
+            )
+        )
         writer = BulkWriter(
             engine, validator, today=delivered_on, recorded_at=recorded_at, batch_size=None
         )
@@ -286,7 +327,7 @@ def release(
             QuarantineStatus.RELEASED,
             actor=actor,
             reason=reason,
-            changes=changes,
+            changes=hide_text(changes, today=delivered_on),
             result_id=result,
             recorded_at=recorded_at,
         )

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import FieldError, InvalidData, NotFound
-from ..ids import Mode, parse_resident_id
+from ..ids import Mode, is_pseudonym, parse_resident_id
 from ..ledger import EffectiveInstrument, Record, RecordValidator, Subject, SubjectLink
 from ..ledger.subject import identify, make_subject
 from ..schemes import Catalogue, FieldSpec, Pack
@@ -44,6 +44,8 @@ class RowContext:
     key: bytes
     today: date
     mode: Mode = Mode.STRICT
+    #: pseudonyms taken as given, with their masked numbers (a released quarantined row)
+    known: dict[str, str] = field(default_factory=dict)
     #: identified subjects by (kind, code), so a subject's many rows parse its code once
     _subjects: dict[tuple[str, str], Subject | InvalidData] = field(default_factory=dict)
 
@@ -84,6 +86,7 @@ class RowContext:
                     today=self.today,
                     source_agency=self.agency,
                     mode=self.mode,
+                    known=self.known,
                 )
             except InvalidData as exc:
                 found = exc
@@ -310,6 +313,15 @@ def _age_errors(
     here and not kept)."""
     if not subject.kind.is_person:
         return []
+    if is_pseudonym(_text(row.get("subject_code"))):
+        return [
+            FieldError(
+                "subject_code",
+                f"is kept only as its pseudonym, so the person's age on {decided} (this item "
+                f"may record no one under {minimum}) cannot be checked",
+                "give the person's number again: --set subject_code=…",
+            )
+        ]
     born = parse_resident_id(_text(row.get("subject_code")), today=ctx.today).birth_date
     adult = add_months(born, 12 * minimum)
     if decided >= adult:
@@ -358,6 +370,7 @@ def parse_link(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, Subjec
         key=ctx.key,
         today=ctx.today,
         mode=ctx.mode,
+        known=ctx.known,
     )
     person = ctx.subject(row["to_kind"], row["to_code"], row["to_name"])
     link = SubjectLink(

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from ..errors import FieldError, InvalidData
 from ..ids import Mode
+from ..ids.hiding import mask_numbers
 from ..ledger import BulkWriter, EventKind, RecordEvent, content_id
 from ..ledger import tables as lt
 from ..ledger.store import event_row, insert_ignore
@@ -31,6 +32,7 @@ from ..schemes import Pack
 from ..text import storable
 from . import tables as it
 from .format import COLUMNS, OPTIONAL_FIELDS, Content, is_delivery_field, renamed_columns
+from .protect import hide_text, protect_row
 from .readers import BAD_LINE, DeliveryFile
 from .rows import (
     RowContext,
@@ -53,6 +55,9 @@ class IngestOptions:
     batch_size: int = 20_000
     #: load a delivery even if its size is outside the source's volume bounds (reviewer)
     accept_volume: bool = False
+    #: seals quarantined values that hold an invalid resident number (``Settings.
+    #: quarantine_seal_key``); without it they are kept masked only
+    seal_key: bytes | None = None
 
 
 @dataclass
@@ -313,7 +318,9 @@ def _load(
             try:
                 _take(raw, ctx, writer, batch, queued_subjects, lookup)
             except InvalidData as exc:
-                batch.quarantine.append(_quarantine_row(outcome, row_number, raw, exc, options))
+                batch.quarantine.append(
+                    _quarantine_row(outcome, row_number, raw, exc, options, ctx)
+                )
                 quarantined += 1
             if row_number % options.batch_size == 0:
                 _commit(engine, writer, batch, outcome, row_number, final=False, options=options)
@@ -398,25 +405,37 @@ def _quarantine_row(
     raw: dict[str, Any],
     error: InvalidData,
     options: IngestOptions,
+    ctx: RowContext,
 ) -> dict[str, Any]:
-    # kept as delivered, except that characters no database can hold are written as
-    # visible escapes (``\ud800``): the row's errors name them
+    """The quarantine row of an invalid delivered row: no raw resident number is kept, and
+    characters no database can hold are written as visible escapes (``\\ud800``) that the
+    row's errors name."""
     errors = [
         FieldError(**storable(e.to_dict()))
         for e in error.errors or [FieldError("row", error.detail)]
     ]
     for e in errors:
-        outcome.reasons[e.reason] += 1
+        outcome.reasons[mask_numbers(e.reason, today=options.delivered_on)] += 1
     item = raw.get("item_code")
+    quarantine_id = content_id(outcome.delivery_id, row_number)
+    kept = protect_row(
+        raw,
+        renames=ctx.declaration.columns,
+        key=options.key,
+        seal_with=options.seal_key,
+        bound_to=quarantine_id,
+        today=options.delivered_on,
+    )
     return {
-        "quarantine_id": content_id(outcome.delivery_id, row_number),
+        "quarantine_id": quarantine_id,
         "delivery_id": outcome.delivery_id,
         "source_agency": outcome.source_agency,
         "row_number": row_number,
-        "raw": storable(json.loads(json.dumps(raw, ensure_ascii=False, default=str))),
-        "errors": [e.to_dict() for e in errors],
+        "raw": storable(json.loads(json.dumps(kept.row, ensure_ascii=False, default=str))),
+        "errors": hide_text([e.to_dict() for e in errors], today=options.delivered_on),
         "item_code": storable(str(item)[:80]) if item else None,
         "recorded_at": options.recorded_at,
+        "identities": kept.identities,
     }
 
 

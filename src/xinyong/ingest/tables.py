@@ -55,6 +55,9 @@ quarantine = sa.Table(
     sa.Column("errors", Json, nullable=False),
     sa.Column("item_code", sa.String(80)),
     sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    # per column whose value in ``raw`` is masked: {pseudonym, masked} or {masked, sealed}
+    # (ingest/protect.py); NULL on rows from before 0013 until ``xinyong quarantine scrub``
+    sa.Column("identities", Json),
 )
 
 quarantine_actions = sa.Table(

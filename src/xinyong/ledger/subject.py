@@ -6,6 +6,7 @@ identity number, which is computed here and nowhere else, so the raw number goes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,6 +34,7 @@ def identify(
     today: date,
     mode: Mode = Mode.STRICT,
     exceptions: frozenset[str] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> Identified:
     """The ledger key for a subject of ``kind`` identified by ``code`` (``ids.classify``).
 
@@ -40,6 +42,9 @@ def identify(
         InvalidData: the code is invalid for this kind (field ``subject_code``); the message
             never contains a raw resident number.
     """
+    if kind.is_person and known and code in known:
+        # a quarantined row keeps a person's pseudonym in place of the number: its masked form
+        return Identified(code, known[code][:6], known[code])
     expect = Kind.RESIDENT_ID if kind.is_person else Kind.USCC
     found = classify(code, mode=mode, exceptions=exceptions, today=today, expect=expect)
     if found.resident is not None:
@@ -78,6 +83,7 @@ def make_subject(
     today: date,
     source_agency: str,
     mode: Mode = Mode.STRICT,
+    known: Mapping[str, str] | None = None,
 ) -> Subject:
     """A ``Subject`` from a source's identification (see ``identify``)."""
     if not name.strip():
@@ -86,7 +92,7 @@ def make_subject(
             code="invalid-subject",
             errors=[FieldError("subject_name", "is empty", "give the registered name")],
         )
-    found = identify(kind, code, key=key, today=today, mode=mode)
+    found = identify(kind, code, key=key, today=today, mode=mode, known=known)
     return Subject(
         subject_id=found.subject_id,
         kind=kind,

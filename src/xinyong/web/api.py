@@ -34,7 +34,8 @@ SubjectId = Annotated[
         min_length=1,
         max_length=40,
         pattern=r"^[0-9A-Za-z]+$",
-        description="USCC, or a person's pseudonym (P + 32 hex digits)",
+        description="USCC, resident ID (pseudonymised at once) or a person's pseudonym "
+        "(P + 32 hex digits)",
     ),
 ]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
@@ -115,6 +116,7 @@ async def search(
 async def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId) -> dict[str, Any]:
     """What is public about a subject today: records within their publicity window, public
     list memberships with basis and end date, public grades, dispute marks."""
+    subject_id = p.subject_id(subject_id)
     with p.engine.connect() as conn:
         found: dict[str, Any] = plain(
             views.public_subject(conn, p.pack, subject_id, p.today(), p.evaluation(conn))
@@ -170,6 +172,7 @@ def subject_file(
     p: PlatformDep, who: FileReader, subject_id: SubjectId, purpose: PurposeParam = None
 ) -> dict[str, Any]:
     """A subject's whole file (non-public; needs a purpose, and consent where required)."""
+    subject_id = p.subject_id(subject_id)
     with p.engine.connect() as conn:
         read = authorise_file_read(p, conn, who, subject_id, purpose)
         found = whole_file(conn, p.pack, subject_id, p.today(), own=who.subject_id == subject_id)
@@ -186,6 +189,7 @@ def subject_explain(
     notice is withheld from all but the subject (non-public; needs a purpose)."""
     from ..evaluate.explain import explain_subject
 
+    subject_id = p.subject_id(subject_id)
     with p.engine.connect() as conn:
         read = authorise_file_read(p, conn, who, subject_id, purpose)
         found = explain_subject(

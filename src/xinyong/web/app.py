@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import workdays
 from ..errors import FieldError, InvalidData, RateLimited, Unavailable, XinyongError
+from ..ids.hiding import mask_numbers
 from ..ledger import make_engine, require_current
 from ..logs import ACCESS_LOGGER
 from ..schemes import load_pack
@@ -177,7 +178,8 @@ def _wants_json(request: Request) -> bool:
 
 def error_response(request: Request, exc: XinyongError) -> Response:
     headers = {"retry-after": "60"} if isinstance(exc, RateLimited) else None
-    body = storable(exc.to_dict())  # an error may name a field that holds a lone surrogate
+    # an error may name a field that holds a lone surrogate, or echo a resident number
+    body = storable(_without_numbers(exc.to_dict(), request.app.state.platform.today()))
     if _wants_json(request):
         return JSONResponse(body, status_code=exc.status, headers=headers)
     from .access import ANONYMOUS
@@ -238,6 +240,16 @@ def _install_error_handlers(app: FastAPI) -> None:
 def masked(path: str) -> str:
     """A path fit for a log: identity-number-like digit runs hidden."""
     return _RESIDENT_NUMBER.sub("[id]", path)
+
+
+def _without_numbers(body: dict[str, Any], today: date) -> dict[str, Any]:
+    """An error body with any resident number in its texts masked: whatever raised it, an
+    error never echoes one."""
+    return {
+        **body,
+        "error": mask_numbers(body["error"], today=today),
+        "errors": [{k: mask_numbers(v, today=today) for k, v in e.items()} for e in body["errors"]],
+    }
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:

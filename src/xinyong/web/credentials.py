@@ -22,6 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import ConflictError, FieldError, InvalidData, NotFound
+from ..ids.hiding import is_resident_number
 from .access import Principal, Role
 from .sessions import end_sessions_of
 from .tables import accounts, api_tokens
@@ -32,13 +33,21 @@ _DUMMY_HASH = _hasher.hash("not-a-password")
 MIN_PASSWORD_LENGTH = 10
 
 
-def _check_scope(role: Role, agency: str | None, subject_id: str | None) -> None:
+def _check_scope(role: Role, agency: str | None, subject_id: str | None, now: datetime) -> None:
     errors = []
     agency_roles = {Role.SOURCE_AGENCY, Role.RESPONDING_AGENCY, Role.CREDIT_SERVICE}
     if role in agency_roles and not agency:
         errors.append(FieldError("agency", f"is needed for the {role} role", "give --agency"))
     if role is Role.SUBJECT and not subject_id:
         errors.append(FieldError("subject", "is needed for the subject role", "give --subject"))
+    if subject_id and is_resident_number(subject_id, today=now.date()):
+        errors.append(
+            FieldError(
+                "subject",
+                "is a raw resident identity number, which is never stored",
+                "give the person's pseudonym (ledger.subject.subject_key gives it)",
+            )
+        )
     if role is Role.PUBLIC:
         errors.append(FieldError("role", "public needs no credentials", "choose another role"))
     if errors:
@@ -75,7 +84,7 @@ def add_account(
         InvalidData: the password is too short or the scope is incomplete.
         ConflictError: the username is taken.
     """
-    _check_scope(role, agency, subject_id)
+    _check_scope(role, agency, subject_id, now)
     _check_password(password)
     exists = conn.execute(
         sa.select(accounts.c.username).where(accounts.c.username == username)
@@ -206,7 +215,7 @@ def issue_token(
     items: list[str] | None = None,
 ) -> IssuedToken:
     """Create an API token; the token itself is returned once and kept only as a hash."""
-    _check_scope(role, agency, subject_id)
+    _check_scope(role, agency, subject_id, now)
     if not 1 <= days <= 730:
         raise InvalidData(
             "a token lives between 1 and 730 days",

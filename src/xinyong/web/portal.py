@@ -6,13 +6,14 @@ from __future__ import annotations
 import secrets
 from datetime import date
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..disclosure import views
 from ..errors import FieldError, Forbidden, InvalidData, NotFound
+from ..ids.hiding import mask_numbers, pseudonymise_numbers
 from ..types import PublicAttribute
 from .access import ANONYMOUS, Permission, Principal
 from .credentials import authenticate
@@ -75,6 +76,11 @@ async def search(
     q: Annotated[str, Query(max_length=100)] = "",
     page: PageNo = 1,
 ) -> Response:
+    hidden = pseudonymise_numbers(q, key=p.key, today=p.today())
+    if hidden != q:  # a resident number: the page, its links and its JSON show the pseudonym
+        return RedirectResponse(
+            "/search?" + urlencode({**request.query_params, "q": hidden}), status_code=303
+        )
     found = p.search(q, page=page) if q.strip() else views.Page([], 1, 20, 0)
     return render(request, "search.html", {"q": q, **found.to_dict()}, who)
 
@@ -85,6 +91,10 @@ async def subject(request: Request, p: PlatformDep, who: Visitor, subject_id: st
     is cheaper than a thread hop; long work never runs here."""
     if len(subject_id) > 40 or not subject_id.isalnum():
         raise NotFound("no such subject", code="unknown-subject")
+    key = p.subject_id(subject_id)
+    if key != subject_id.upper() and key != subject_id:
+        # a resident number: the address shows its pseudonym instead
+        return RedirectResponse(f"/subjects/{key}", status_code=303)
     with p.engine.connect() as conn:
         data = views.public_subject(conn, p.pack, subject_id, p.today(), p.evaluation(conn))
     return render(request, "subject.html", data, who)
@@ -443,9 +453,11 @@ def printable_report(
 
 
 @router.get("/lang/{locale}")
-def switch_language(locale: str, next: str = "/") -> Response:  # noqa: A002
+def switch_language(p: PlatformDep, locale: str, next: str = "/") -> Response:  # noqa: A002
     """Remember the chosen language and go back to the page (only paths on this site)."""
     target = next if next.startswith("/") and not next.startswith("//") else "/"
+    # a link back may carry a number typed into a form
+    target = mask_numbers(target, today=p.today())
     response = RedirectResponse(quote(target, safe="/?=&%"), status_code=303)
     if locale in LOCALES:
         response.set_cookie("lang", locale, max_age=365 * 86400, samesite="lax")

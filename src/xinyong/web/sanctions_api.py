@@ -94,7 +94,7 @@ async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> Response
     agency, dates, the link it reached through, and how to remedy; incentives as ``rewards``."""
     purpose = _purpose(who, body.purpose)
     action = _action(p, body.action)
-    subject_id = _key(p, body.subject)
+    subject_id = p.subject_id(body.subject)
     decision: Decision = p.screening().check(subject_id, action)
     SCREENING.labels(decision.outcome).inc()
     p.audit_later(
@@ -127,7 +127,7 @@ def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> dict[
     details: dict[int, Any] = {}
     for i, code in enumerate(body.subjects):
         try:
-            keys.append(_key(p, code, f"subjects.{i}"))
+            keys.append(p.subject_id(code, f"subjects.{i}"))
         except InvalidData as exc:
             keys.append(None)
             details[i] = {"error": exc.errors[0].to_dict()}
@@ -201,7 +201,7 @@ def override(
 ) -> dict[str, Any]:
     """Serve a subject despite a deny, with a written reason: recorded and audited."""
     action = _action(p, body.action)
-    subject_id = _key(p, body.subject)
+    subject_id = p.subject_id(body.subject)
     decision = p.screening().check(subject_id, action)
     measures = [g.measure_id for g in decision.grounds if g.implementing_agency == who.agency]
     if decision.outcome == "allow" or not measures:
