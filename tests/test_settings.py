@@ -17,7 +17,11 @@ OTHER_STRONG = secrets.token_urlsafe(32)
 
 
 def production(**values: str) -> Settings:
-    secrets_ = {"pseudonym_key": STRONG, "session_secret": OTHER_STRONG}
+    secrets_ = {
+        "pseudonym_key": STRONG,
+        "session_secret": OTHER_STRONG,
+        "quarantine_key": secrets.token_hex(32),
+    }
     return Settings(env="production", **{**secrets_, **values})  # type: ignore[arg-type]
 
 
@@ -26,7 +30,7 @@ def test_production_starts_with_secrets_of_32_random_bytes() -> None:
     assert settings.pseudonym_key.get_secret_value() == STRONG
 
 
-@pytest.mark.parametrize("name", ["pseudonym_key", "session_secret"])
+@pytest.mark.parametrize("name", ["pseudonym_key", "session_secret", "quarantine_key"])
 @pytest.mark.parametrize(
     ("value", "problem"),
     [

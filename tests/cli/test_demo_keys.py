@@ -14,9 +14,9 @@ from xinyong.settings import DEFAULT_PSEUDONYM_KEY, secret_weakness
 
 def test_keys_are_generated_strong_into_a_private_file(tmp_path: Path) -> None:
     keys = demo_keys(tmp_path)
-    assert set(keys) == {"XINYONG_PSEUDONYM_KEY", "XINYONG_SESSION_SECRET"}
+    assert set(keys) == {"XINYONG_PSEUDONYM_KEY", "XINYONG_SESSION_SECRET", "XINYONG_QUARANTINE_KEY"}
     assert all(secret_weakness(value) is None for value in keys.values())
-    assert keys["XINYONG_PSEUDONYM_KEY"] != keys["XINYONG_SESSION_SECRET"]
+    assert len(set(keys.values())) == 3
     assert stat.S_IMODE((tmp_path / DEMO_KEYS).stat().st_mode) == 0o600
 
 
@@ -26,6 +26,7 @@ def test_a_rerun_on_the_same_directory_reuses_them(tmp_path: Path) -> None:
     settings = demo_settings(tmp_path)
     assert settings.pseudonym_key.get_secret_value() == first["XINYONG_PSEUDONYM_KEY"]
     assert settings.session_secret.get_secret_value() == first["XINYONG_SESSION_SECRET"]
+    assert settings.quarantine_key.get_secret_value() == first["XINYONG_QUARANTINE_KEY"]
     assert settings.pseudonym_key.get_secret_value() != DEFAULT_PSEUDONYM_KEY
 
 

@@ -149,7 +149,7 @@ def test_a_subjects_token_and_account_keep_the_pseudonym_not_the_number(tmp_path
         "token", "issue", "--role", "subject", "--subject", BEIJING_RESIDENT[:17] + "1",
         "--label", "x", cwd=tmp_path, **env,
     )  # fmt: skip
-    assert wrong.returncode == 2 and "subject: is not a valid resident number" in wrong.stderr
+    assert wrong.returncode == 2 and "--subject is not a valid identifier: " in wrong.stderr
     added = subprocess.run(
         [sys.executable, "-m", "xinyong", "account", "add", "wang", "--role", "subject",
          "--subject", BEIJING_RESIDENT],

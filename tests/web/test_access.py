@@ -24,11 +24,8 @@ FILE_READERS = frozenset({"operator", "airline", "bank", "company"})
 #: (method, route) → roles allowed. Written out by hand: the policy, not read from the code.
 MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/health"): EVERYONE,
-    ("HEAD", "/api/health"): EVERYONE,
     ("GET", "/api/health/live"): EVERYONE,
-    ("HEAD", "/api/health/live"): EVERYONE,
     ("GET", "/api/health/ready"): EVERYONE,
-    ("HEAD", "/api/health/ready"): EVERYONE,
     ("GET", "/metrics"): frozenset({"operator"}),
     ("GET", "/api/schemes"): EVERYONE,
     ("GET", "/api/catalogue"): EVERYONE,

@@ -173,7 +173,12 @@ def _quietly(work: Callable[[], None]) -> Callable[[], None]:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api") or request.query_params.get("format") == "json"
+    path = request.url.path
+    return (
+        path.startswith("/api")
+        or path == "/metrics"
+        or request.query_params.get("format") == "json"
+    )
 
 
 def error_response(request: Request, exc: XinyongError) -> Response:
