@@ -7,14 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from xinyong.cli.demo_keys import DEMO_KEYS, demo_keys, demo_settings
+from xinyong.cli.demo_keys import DEMO_KEYS, GENERATED, demo_keys, demo_settings
 from xinyong.errors import ConfigError
 from xinyong.settings import DEFAULT_PSEUDONYM_KEY, secret_weakness
 
 
 def test_keys_are_generated_strong_into_a_private_file(tmp_path: Path) -> None:
     keys = demo_keys(tmp_path)
-    assert set(keys) == {"XINYONG_PSEUDONYM_KEY", "XINYONG_SESSION_SECRET", "XINYONG_QUARANTINE_KEY"}
+    assert (
+        set(keys)
+        == set(GENERATED)
+        == {
+            "XINYONG_PSEUDONYM_KEY",
+            "XINYONG_SESSION_SECRET",
+            "XINYONG_QUARANTINE_KEY",
+        }
+    )
     assert all(secret_weakness(value) is None for value in keys.values())
     assert len(set(keys.values())) == 3
     assert stat.S_IMODE((tmp_path / DEMO_KEYS).stat().st_mode) == 0o600

@@ -177,3 +177,23 @@ def test_credentials_refuse_a_raw_number_from_any_caller(engine: sa.Engine) -> N
     assert [(e.field, e.message) for e in exc.value.errors] == [
         ("subject", "is a raw resident identity number, which is never stored")
     ]
+
+
+def test_an_account_is_scripted_with_its_password_on_stdin(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    xinyong("init", cwd=tmp_path, XINYONG_DATABASE_URL=url)
+    added = subprocess.run(
+        [sys.executable, "-m", "xinyong", "account", "add", "ops", "--role", "operator",
+         "--password-stdin"],
+        input="a scripted long password\n", cwd=tmp_path,
+        env={**os.environ, "XINYONG_DATABASE_URL": url}, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "account ops (operator) created" in added.stdout
+    from xinyong.web.credentials import authenticate
+
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert authenticate(conn, "ops", "a scripted long password") is not None
+    engine.dispose()

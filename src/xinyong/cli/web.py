@@ -50,6 +50,15 @@ def _subject(subject: str | None) -> str | None:
     )
 
 
+def _password(prompt: str, from_stdin: bool) -> str:
+    """A password: the first line of stdin (for scripts), else asked twice, not echoed."""
+    import sys
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -144,13 +153,16 @@ def account_add(
     subject: Annotated[
         str | None, typer.Option(help="USCC, resident ID or pseudonym (subject role).")
     ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin (scripts).")
+    ] = False,
 ) -> None:
-    """Create a portal account; the password is asked for (not echoed)."""
+    """Create a portal account; the password is asked for (not echoed), or read from stdin."""
     from ..web.credentials import add_account
     from .output import audit_cli, console
 
     subject_id = _subject(subject)
-    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    password = _password("password", password_stdin)
     engine = _engine()
     with engine.begin() as conn:
         add_account(
@@ -188,15 +200,10 @@ def account_password(
 ) -> None:
     """Set an account's password (asked for, or read from stdin); every open session of the
     account ends at once."""
-    import sys
-
     from ..web.credentials import change_password
     from .output import audit_cli, console
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    password = _password("new password", password_stdin)
     engine = _engine()
     with engine.begin() as conn:
         ended = change_password(conn, username, password, now=datetime.now().replace(microsecond=0))
