@@ -115,3 +115,18 @@ class TestAccepted:
 
     def test_the_normaliser_is_what_the_parsers_use(self) -> None:
         assert normalise_code(" ９１３５０２００７７６０４９６５３ａ ") == USCC
+
+
+def test_a_number_glued_to_letters_is_masked_in_free_text() -> None:
+    from datetime import date
+
+    from xinyong.ids.hiding import mask_numbers
+
+    today = date(2026, 12, 1)
+    for text, shown in (
+        ("ID11010519491231002X", "ID110105********002X"),
+        ("11010519491231002Xabc", "110105********002Xabc"),
+        ("A11010519491231002X号", "A110105********002X号"),
+        ("91350200776049653A", "91350200776049653A"),  # a USCC stays
+    ):
+        assert mask_numbers(text, today=today) == shown

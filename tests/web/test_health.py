@@ -114,3 +114,11 @@ def test_readiness_fails_while_the_database_is_down_and_pages_say_503(
             break
         time.sleep(0.05)
     assert postgres_app.get("/api/health/ready").json()["checks"]["database"] == "ok"
+
+
+def test_unmatched_paths_share_one_metrics_label(web: Web) -> None:
+    for path in ("/no/such/page-1", "/no/such/page-2"):
+        assert web.get(path).status_code == 404
+    text = web.get("/metrics", role="operator").text
+    assert "page-1" not in text and "page-2" not in text
+    assert 'route="<unmatched>",status="404"' in text

@@ -69,3 +69,15 @@ def test_every_route_refuses_a_lone_surrogate_or_nul_at_the_door(web: Web) -> No
     }
     # Chinese text, tabs and line breaks pass
     assert web.get("/api/subjects", params={"q": "厦门\t鹭江"}).status_code == 200
+
+
+def test_a_json_body_under_another_json_media_type_is_checked_too(web: Web) -> None:
+    # FastAPI parses application/*+json as JSON, so the guard must read it as JSON
+    body = row(source_record_id="API-MERGE-PATCH", subject_name="厦门\ud800")
+    response = web.client.post(
+        "/api/records",
+        content=json.dumps(body).encode("ascii"),
+        headers={**web.as_role("samr"), "content-type": "application/merge-patch+json"},
+    )
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["subject_name"]

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+
+def _verifier(settings: Any) -> Any:
+    """The node's checkpoint verifier when it signs checkpoints: backups and restores then
+    check the audit chain against them, as `xinyong audit verify` does."""
+    if settings.audit_signing_key_file is None:
+        return None
+    from ..ledger.notes import NoteSigner
+
+    return NoteSigner.from_file(settings.audit_signing_key_file, settings.audit_log_name).verifier
 
 
 def backup(
@@ -18,9 +28,10 @@ def backup(
     from ..settings import Settings
     from .output import audit_cli, console
 
-    engine = make_engine(Settings())
+    settings = Settings()
+    engine = make_engine(settings)
     require_current(engine)
-    manifest = write(engine, out)
+    manifest = write(engine, out, verifier=_verifier(settings))
     audit_cli(engine, "backup", file=out.name, ledger_digest=manifest.ledger_digest)
     rows = ", ".join(f"{n:,} {table}" for table, n in manifest.counts.items())
     console().print(
@@ -45,8 +56,9 @@ def restore(
 
     if not archive.is_file():
         raise typer.BadParameter(f"{archive} does not exist", param_hint="ARCHIVE")
-    engine = make_engine(Settings())
-    manifest = put_back(engine, archive, replace=replace)
+    settings = Settings()
+    engine = make_engine(settings)
+    manifest = put_back(engine, archive, replace=replace, verifier=_verifier(settings))
     audit_cli(engine, "restore", file=archive.name, ledger_digest=manifest.ledger_digest)
     console().print(
         f"restored {archive} (taken {manifest.created_at}, revision {manifest.revision}): "

@@ -143,7 +143,7 @@ def dispatch_deliver() -> None:
     from .output import console
 
     _, engine, _ = _context()
-    run = deliver(engine, now=datetime.now())
+    run = deliver(engine, now=clock.real_now())
     console().print(f"delivered {run.delivered:,} notice(s); {run.failed:,} failed, to retry")
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import NotFound
-from ..evaluate.tables import evaluations, grades, list_entries
+from ..evaluate.tables import NEWEST_FIRST, evaluations, grades, list_entries
 from ..ids import Kind, Mode, classify
 from ..ids.divisions import divisions
 from ..ledger import FileEntry, Subject, subject_file
@@ -170,7 +170,7 @@ def latest_evaluation(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str,
         conn.execute(
             sa.select(evaluations)
             .where(e.pack == f"{pack.id} {pack.meta.version}", e.as_of <= as_of)
-            .order_by(e.as_of.desc(), e.recorded_at.desc())
+            .order_by(*NEWEST_FIRST)
             .limit(1)
         )
         .mappings()

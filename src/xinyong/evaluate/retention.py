@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from ..errors import ConflictError
 from ..schemes import Pack
-from .tables import evaluations, grades, list_entries
+from .tables import NEWEST_FIRST, evaluations, grades, list_entries
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def evaluation_of(conn: sa.Connection, pack: Pack, day: date) -> str:
     rows = conn.execute(
         sa.select(e.evaluation_id, e.as_of)
         .where(e.pack == f"{pack.id} {pack.meta.version}", e.as_of <= day)
-        .order_by(e.as_of.desc(), e.recorded_at.desc())
+        .order_by(*NEWEST_FIRST)
         .limit(1)
     ).first()
     if rows is None or rows.as_of != day:
@@ -59,9 +59,7 @@ def prunable(conn: sa.Connection, *, today: date, keep_days: int | None) -> list
     """The evaluations the retention rules drop, oldest first."""
     e = evaluations.c
     rows = conn.execute(
-        sa.select(e.evaluation_id, e.pack, e.as_of).order_by(
-            e.pack, e.as_of.desc(), e.recorded_at.desc(), e.evaluation_id.desc()
-        )
+        sa.select(e.evaluation_id, e.pack, e.as_of).order_by(e.pack, *NEWEST_FIRST)
     ).all()
     cutoff = today - timedelta(days=keep_days) if keep_days is not None else None
     drop: list[str] = []

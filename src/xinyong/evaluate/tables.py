@@ -18,6 +18,15 @@ evaluations = sa.Table(
     sa.Column("recorded_at", sa.DateTime(), nullable=False),
 )
 
+#: the one order of stored evaluations, newest first: what every reader takes as "the newest"
+#: and what the prune keeps (the id breaks a tie of two runs recorded in the same second)
+NEWEST_FIRST = (
+    evaluations.c.as_of.desc(),
+    evaluations.c.recorded_at.desc(),
+    evaluations.c.evaluation_id.desc(),
+)
+
+
 list_entries = sa.Table(
     "list_entries",
     metadata,

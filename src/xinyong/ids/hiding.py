@@ -22,7 +22,8 @@ from .resident import mask_resident_id, parse_resident_id, pseudonymise
 from .uscc import Mode, parse_uscc
 
 #: anything shaped like a resident number: 17 digits and a digit or X, or 15 digits
-RESIDENT_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+#: (bounded by digits only: ``ID11010519491231002X`` and ``…002X号`` hide the number too)
+RESIDENT_SHAPED = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)")
 
 
 def mask_value(text: str) -> str:

@@ -34,6 +34,7 @@ from ..migrations import current_revision
 from . import audit
 from . import tables as t
 from .db import make_engine, sqlite_file
+from .locks import DAILY, exclusive
 
 #: the manifest's format tag
 FORMAT = "xinyong-backup/1"
@@ -96,10 +97,14 @@ def ledger_state(conn: sa.Connection) -> tuple[str, dict[str, int]]:
     return digest.hexdigest(), counts
 
 
-def manifest_of(conn: sa.Connection, engine_name: str) -> Manifest:
-    """The manifest of the database ``conn`` reads (in its transaction's snapshot)."""
+def manifest_of(conn: sa.Connection, engine_name: str, verifier: Any = None) -> Manifest:
+    """The manifest of the database ``conn`` reads (in its transaction's snapshot). With the
+    node's checkpoint ``verifier``, the audit chain is checked against its signed checkpoints
+    too (a rewritten and rehashed chain is refused, as ``xinyong audit verify`` refuses it)."""
+    from .checkpoints import verify_node
+
     digest, counts = ledger_state(conn)
-    chain = audit.verify(conn)
+    chain = verify_node(conn, verifier)
     if not chain.ok:
         raise ConflictError(
             f"the audit log is broken at entry {chain.seq} ({chain.problem}); a backup would "
@@ -163,7 +168,7 @@ def _write_archive(out: Path, manifest: Manifest, payload: Path, name: str) -> N
         tar.add(payload, arcname=name)
 
 
-def backup(engine: sa.Engine, out: Path) -> Manifest:
+def backup(engine: sa.Engine, out: Path, *, verifier: Any = None) -> Manifest:
     """Write a backup of the ledger database to ``out``; returns its manifest."""
     with tempfile.TemporaryDirectory() as work:
         copy = Path(work) / "copy"
@@ -177,7 +182,7 @@ def backup(engine: sa.Engine, out: Path) -> Manifest:
             target.close()
             copied = make_engine(f"sqlite:///{copy}")
             with copied.connect() as conn:
-                manifest = manifest_of(conn, "sqlite")
+                manifest = manifest_of(conn, "sqlite", verifier)
             copied.dispose()
             _write_archive(out, manifest, copy, "ledger.sqlite")
             return manifest
@@ -185,7 +190,7 @@ def backup(engine: sa.Engine, out: Path) -> Manifest:
         with engine.connect() as conn:
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
-            manifest = manifest_of(conn, "postgresql")
+            manifest = manifest_of(conn, "postgresql", verifier)
             dump = [_tool("pg_dump"), "-Fc", "--no-owner", f"--snapshot={snapshot}"]
             _run([*dump, "-f", str(copy), url], env)
             conn.rollback()
@@ -214,9 +219,9 @@ def read_manifest(archive: Path) -> Manifest:
     return Manifest(**data)
 
 
-def _verify(engine: sa.Engine, manifest: Manifest) -> None:
+def _verify(engine: sa.Engine, manifest: Manifest, verifier: Any) -> None:
     with engine.connect() as conn:
-        found = manifest_of(conn, manifest.engine)
+        found = manifest_of(conn, manifest.engine, verifier)
     if (found.ledger_digest, found.counts) != (manifest.ledger_digest, manifest.counts):
         raise ConflictError(
             f"the restored ledger differs from the backup's manifest (rows {found.counts}, "
@@ -238,7 +243,9 @@ def _has_ledger(engine: sa.Engine) -> bool:
     return current_revision(engine) is not None
 
 
-def restore(engine: sa.Engine, archive: Path, *, replace: bool = False) -> Manifest:
+def restore(
+    engine: sa.Engine, archive: Path, *, replace: bool = False, verifier: Any = None
+) -> Manifest:
     """Put the backup ``archive`` in place of the database ``engine`` names, then verify the
     ledger digest and the audit chain against its manifest.
 
@@ -260,24 +267,31 @@ def restore(engine: sa.Engine, archive: Path, *, replace: bool = False) -> Manif
             "the database already holds a ledger; pass --replace to overwrite it with the backup",
             code="ledger-exists",
         )
-    with tempfile.TemporaryDirectory() as work, tarfile.open(archive) as tar:
+    path = sqlite_file(engine)
+    # staged beside the live file, so that putting it in place is one atomic rename
+    stage = path.parent if path is not None else None
+    if stage is not None:
+        stage.mkdir(parents=True, exist_ok=True)
+    with (
+        exclusive(engine, DAILY),  # no daily run writes while the ledger is replaced
+        tempfile.TemporaryDirectory(dir=stage) as work,
+        tarfile.open(archive) as tar,
+    ):
         name = "ledger.sqlite" if manifest.engine == "sqlite" else "ledger.pgdump"
         tar.extract(name, work, filter="data")
         copy = Path(work) / name
-        path = sqlite_file(engine)
         if path is not None:
             staged = make_engine(f"sqlite:///{copy}")
-            _verify(staged, manifest)  # before the live file is touched
+            _verify(staged, manifest, verifier)  # before the live file is touched
             staged.dispose()
             engine.dispose()
+            copy.chmod(0o600)
             for suffix in ("-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(copy), path)
+            os.replace(copy, path)
         else:
-            url, env = _libpq(engine)
-            engine.dispose()
+            url, env = _libpq(engine)  # (the engine's own connection holds the run lock)
             pg_restore = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner"]
             _run([*pg_restore, "--single-transaction", "-d", url, str(copy)], env)
-    _verify(engine, manifest)
+    _verify(engine, manifest, verifier)
     return manifest

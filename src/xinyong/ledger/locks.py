@@ -17,6 +17,9 @@ import sqlalchemy as sa
 from ..errors import ConflictError
 from .db import sqlite_file
 
+#: the lock of the daily run (``xinyong run daily``), also held by a restore
+DAILY = "xinyong run daily"
+
 
 def lock_key(name: str) -> int:
     """The advisory lock key of ``name``: a signed 64-bit integer."""

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..errors import ConflictError
-from ..ledger.locks import exclusive
+from ..ledger.locks import DAILY, exclusive
 from ..schemes import Pack
 from ..settings import Settings
 
 #: the lock the whole run holds
-LOCK = "xinyong run daily"
+LOCK = DAILY
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def _ingest(engine: sa.Engine, pack: Pack, settings: Settings, options: DailyOpt
         recorded_at=options.now,
         mode=Mode(settings.uscc_mode),
         batch_size=settings.bulk_batch_size,
+        seal_key=settings.quarantine_seal_key,  # as `xinyong ingest` seals quarantined numbers
     )
     loaded, held, rows = 0, [], 0
     for directory in sets:
@@ -185,7 +187,7 @@ def _deliver(engine: sa.Engine, options: DailyOptions) -> Step:
 
     if not options.deliver:
         return Step("deliver", "skipped", "--no-deliver")
-    run = deliver(engine, now=options.now)
+    run = deliver(engine, now=clock.real_now())  # signatures carry the real time, never a pin
     return Step("deliver", "done", f"{run.delivered:,} delivered, {run.failed:,} to retry")
 
 

@@ -419,7 +419,8 @@ def request_fields(scope: Scope, status: int, started: float) -> dict[str, Any]:
     params = state.get("path_params") or {}
     return {
         "method": scope["method"],
-        "route": template or masked(scope["path"]),
+        # an unmatched path is one label, not a new series per path (nor a raw path)
+        "route": template or "<unmatched>",
         "params": {k: masked(str(v)) for k, v in params.items()},
         "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),

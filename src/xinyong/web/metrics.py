@@ -88,7 +88,8 @@ class PlatformCollector(Collector):
             value=pending[0],
         )
         oldest = pending[1]
-        lag = (self.platform.clock() - oldest).total_seconds() if oldest is not None else 0.0
+        # notices are stamped on the platform's clock (pinned with XINYONG_AS_OF)
+        lag = (self.platform.now() - oldest).total_seconds() if oldest is not None else 0.0
         yield GaugeMetricFamily(
             "xinyong_dispatch_lag_seconds",
             "Age of the oldest unacknowledged dispatch notice (0 when none is waiting).",

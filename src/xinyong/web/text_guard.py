@@ -34,7 +34,7 @@ def unsafe_request_text(query: bytes, content_type: str, body: bytes) -> list[Fi
         errors += text_errors(f"query.{storable(name)}", value, identifier=False)
     if not body:
         return errors
-    if content_type.startswith("application/json"):
+    if is_checked_body(content_type) and "form-urlencoded" not in content_type:
         try:
             data: Any = json.loads(body)
         except ValueError:
@@ -49,6 +49,15 @@ def unsafe_request_text(query: bytes, content_type: str, body: bytes) -> list[Fi
         for name, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
             errors += text_errors(storable(name), value, identifier=False)
     return errors
+
+
+def is_checked_body(content_type: str) -> bool:
+    """The bodies a handler may parse as JSON or a form: FastAPI reads any ``application/json``
+    or ``application/*+json`` body as JSON (``merge-patch+json`` too), so all are checked."""
+    media = content_type.split(";", 1)[0].strip()
+    return media.startswith(_CHECKED_BODIES) or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 class TextGuard:
@@ -66,7 +75,7 @@ class TextGuard:
         query: bytes = scope.get("query_string", b"")
         body = b""
         replay = receive
-        if content_type.startswith(_CHECKED_BODIES):
+        if is_checked_body(content_type):
             chunks, more = [], True
             while more:
                 message = await receive()
