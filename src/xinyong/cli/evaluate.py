@@ -165,7 +165,9 @@ def explain(
 
     settings, engine, pack = _context(jurisdiction)
     day = parse_day(as_of, settings)
-    code = subject_key(subject, key=settings.pseudonym_key.get_secret_value().encode(), today=day)
+    from ..keys.fingerprint import pseudonym_key_for
+
+    code = subject_key(subject, key=pseudonym_key_for(engine, settings), today=day)
     with engine.connect() as conn:
         get_subject(conn, code)  # an unknown subject is "not registered", not an empty answer
     found = explain_subject(engine, pack, code, day)

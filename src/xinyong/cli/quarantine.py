@@ -120,6 +120,8 @@ def release(
         changes[column] = value
     settings = Settings()
     engine = _engine()
+    from ..keys.fingerprint import pseudonym_key_for
+
     entry = do_release(
         engine,
         load_pack(settings.jurisdiction, extra_path=settings.packs_path),
@@ -127,7 +129,7 @@ def release(
         changes=changes,
         actor=actor,
         reason=reason,
-        key=settings.pseudonym_key.get_secret_value().encode(),
+        key=pseudonym_key_for(engine, settings),
         recorded_at=clock.now(settings.as_of),
         mode=Mode(settings.uscc_mode),
     )

@@ -54,7 +54,9 @@ def screen(
         raise typer.BadParameter(
             f"use one of {', '.join(sorted(actions_of(pack)))}", param_hint="--action"
         )
-    key = subject_key(subject, key=settings.pseudonym_key.get_secret_value().encode(), today=day)
+    from ..keys.fingerprint import pseudonym_key_for
+
+    key = subject_key(subject, key=pseudonym_key_for(engine, settings), today=day)
     decision = ScreeningIndex.for_subjects(engine, pack, day, [key]).check(key, action)
     audit_cli(engine, "screen", subject_id=key, for_action=action, outcome=decision.outcome)
     if as_json:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ..errors import NotFound
 from ..evaluate.tables import evaluations, grades, list_entries
-from ..ids import IdentifierError, is_pseudonym
+from ..ids import IdentifierError, PseudonymKey, is_pseudonym
 from ..ids.divisions import divisions
 from ..ledger import FileEntry, Subject, subject_file
 from ..ledger import tables as t
@@ -102,7 +102,7 @@ def search_subjects(
     pack: Pack,
     query: str,
     *,
-    key: bytes,
+    key: PseudonymKey,
     today: date,
     page: int = 1,
     per_page: int = 20,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..errors import FieldError, InvalidData
-from ..ids import IdentifierError, Mode, parse_resident_id, parse_uscc, pseudonymise
+from ..ids import IdentifierError, Mode, PseudonymKey, parse_resident_id, parse_uscc, pseudonymise
 from ..types import SubjectKind
 from .model import Subject
 
@@ -26,7 +26,7 @@ class Identified:
 
 
 def identify(
-    kind: SubjectKind, code: str, *, key: bytes, today: date, mode: Mode = Mode.STRICT
+    kind: SubjectKind, code: str, *, key: PseudonymKey, today: date, mode: Mode = Mode.STRICT
 ) -> Identified:
     """The ledger key for a subject of ``kind`` identified by ``code``.
 
@@ -69,7 +69,7 @@ def make_subject(
     code: str,
     name: str,
     *,
-    key: bytes,
+    key: PseudonymKey,
     today: date,
     source_agency: str,
     mode: Mode = Mode.STRICT,
@@ -92,7 +92,7 @@ def make_subject(
     )
 
 
-def subject_key(code: str, *, key: bytes, today: date) -> str:
+def subject_key(code: str, *, key: PseudonymKey, today: date) -> str:
     """The ledger key a caller's identifier stands for: a pseudonym as given, a resident
     identity number turned into its pseudonym, a USCC upper-cased.
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..errors import ConflictError
+from ..keys.fingerprint import pseudonym_key_for
 from ..ledger.locks import exclusive
 from ..schemes import Pack
 from ..settings import Settings
@@ -96,7 +97,7 @@ def _ingest(engine: sa.Engine, pack: Pack, settings: Settings, options: DailyOpt
         return Step("ingest", "skipped", "no inbox (XINYONG_INBOX or --inbox)")
     sets = sorted(p for p in options.inbox.iterdir() if (p / "manifest.json").is_file())
     ingest_options = IngestOptions(
-        key=settings.pseudonym_key.get_secret_value().encode(),
+        key=pseudonym_key_for(engine, settings),
         delivered_on=options.day,
         recorded_at=options.now,
         mode=Mode(settings.uscc_mode),
