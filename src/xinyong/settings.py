@@ -123,6 +123,16 @@ class Settings(BaseSettings):
             "the last one to the ledger). Unset: never rotated."
         ),
     )
+    webhook_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Secret under which the responders' webhook signing secrets are encrypted in the "
+            "database (AES-256-GCM): at least 32 random bytes, or production refuses to start. "
+            "Unset: in production webhooks cannot be registered or delivered; in development "
+            "the documented placeholder is used. Losing it makes the stored secrets "
+            "unreadable: register the webhooks again."
+        ),
+    )
     uscc_mode: Literal["strict", "lenient"] = Field(
         default="strict",
         description=(

@@ -67,3 +67,21 @@ def rotate_pseudonym() -> None:
         f"re-keyed {done.persons:,} persons ({done.rows:,} rows); the ledger's pseudonym key "
         f"fingerprint is now {done.to_fingerprint}"
     )
+
+
+@app.command("encrypt-webhooks")
+def encrypt_webhooks() -> None:
+    """Encrypt every webhook secret still stored in plaintext under XINYONG_WEBHOOK_KEY
+    (deliveries do it too, on first use); the agencies keep the same secrets."""
+    from ..keys.sealing import webhook_key
+    from ..sanctions.webhooks import seal_plaintext
+    from ..settings import Settings
+    from .output import audit_cli, console
+    from .web import _engine
+
+    settings = Settings()
+    engine = _engine()
+    with engine.begin() as conn:
+        sealed = seal_plaintext(conn, key=webhook_key(settings))
+        audit_cli(engine, "keys.encrypt_webhooks", conn=conn, sealed=sealed)
+    console().print(f"encrypted {sealed:,} webhook secret(s) stored in plaintext")

@@ -123,12 +123,13 @@ def dispatch_webhook(
     url: Annotated[str, typer.Argument(help="Where its notices are POSTed.")],
 ) -> None:
     """Register a responder's webhook; prints the shared secret that signs deliveries."""
+    from ..keys.sealing import webhook_key
     from ..sanctions.webhooks import register
     from .output import audit_cli, console
 
-    _, engine, pack = _context()
+    settings, engine, pack = _context()
     with engine.begin() as conn:
-        secret = register(conn, pack, responder, url, now=datetime.now())
+        secret = register(conn, pack, responder, url, now=datetime.now(), key=webhook_key(settings))
         audit_cli(engine, "webhook_register", conn, responder=responder, url=url)
     console().print(f"webhook for {responder}: {url}\nsecret (give it to the agency): {secret}")
 
@@ -137,11 +138,12 @@ def dispatch_webhook(
 def dispatch_deliver() -> None:
     """POST due notices to registered webhooks once (run it from a scheduler); failures are
     retried later with backoff."""
+    from ..keys.sealing import webhook_key
     from ..sanctions.webhooks import deliver
     from .output import console
 
-    _, engine, _ = _context()
-    run = deliver(engine, now=datetime.now())
+    settings, engine, _ = _context()
+    run = deliver(engine, now=datetime.now(), key=webhook_key(settings))
     console().print(f"delivered {run.delivered:,} notice(s); {run.failed:,} failed, to retry")
 
 

@@ -83,7 +83,7 @@ def run_daily(
         _refuse_unfinished_deliveries(engine)
         done(_evaluate(engine, pack, options))
         done(_dispatch(engine, pack, options))
-        done(_deliver(engine, options))
+        done(_deliver(engine, settings, options))
         done(_extract(engine, pack, options))
         done(_prune(engine, settings, options))
     return run
@@ -181,12 +181,13 @@ def _dispatch(engine: sa.Engine, pack: Pack, options: DailyOptions) -> Step:
     )
 
 
-def _deliver(engine: sa.Engine, options: DailyOptions) -> Step:
+def _deliver(engine: sa.Engine, settings: Settings, options: DailyOptions) -> Step:
+    from ..keys.sealing import webhook_key
     from ..sanctions.webhooks import deliver
 
     if not options.deliver:
         return Step("deliver", "skipped", "--no-deliver")
-    run = deliver(engine, now=options.now)
+    run = deliver(engine, now=options.now, key=webhook_key(settings))
     return Step("deliver", "done", f"{run.delivered:,} delivered, {run.failed:,} to retry")
 
 
