@@ -114,7 +114,27 @@ class Settings(BaseSettings):
         description=(
             "Platform secret for the keyed pseudonyms (HMAC-SHA256) that replace resident ID "
             "numbers: at least 32 random bytes (64 hex digits), or production refuses to start. "
-            "Changing it changes every person's pseudonym: set it once per platform."
+            "Changing it changes every person's pseudonym: set it once per platform "
+            "(the ledger stores its fingerprint and refuses another key; see docs/keys.md)."
+        ),
+    )
+    pseudonym_rotations: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The keys the pseudonyms were re-keyed to since `XINYONG_PSEUDONYM_KEY`, oldest "
+            "first, comma-separated, each at least 32 random bytes: a pseudonym is "
+            "HMAC(root key) re-keyed by each in turn (`xinyong keys rotate-pseudonym` adds "
+            "the last one to the ledger). Unset: never rotated."
+        ),
+    )
+    webhook_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Secret under which the responders' webhook signing secrets are encrypted in the "
+            "database (AES-256-GCM): at least 32 random bytes, or production refuses to start. "
+            "Unset: in production webhooks cannot be registered or delivered; in development "
+            "the documented placeholder is used. Losing it makes the stored secrets "
+            "unreadable: register the webhooks again."
         ),
     )
     quarantine_key: SecretStr = Field(
@@ -299,7 +319,8 @@ class Settings(BaseSettings):
         for name in type(self).model_fields:
             value = getattr(self, name)
             if isinstance(value, SecretStr):
-                check_secret(f"XINYONG_{name.upper()}", value.get_secret_value(), env=self.env)
+                for part in self._secret_parts(name, value):
+                    check_secret(f"XINYONG_{name.upper()}", part, env=self.env)
         if self.env == "production" and (
             self.quarantine_key.get_secret_value() == self.pseudonym_key.get_secret_value()
         ):
@@ -309,6 +330,20 @@ class Settings(BaseSettings):
                 code="shared-secret",
             )
         return self
+
+    @staticmethod
+    def _secret_parts(name: str, value: SecretStr) -> list[str]:
+        """A secret setting's secrets: the comma-separated keys of ``pseudonym_rotations``,
+        otherwise the one value."""
+        text = value.get_secret_value()
+        return [p.strip() for p in text.split(",")] if name == "pseudonym_rotations" else [text]
+
+    @property
+    def pseudonym_chain(self) -> tuple[bytes, ...]:
+        """The pseudonym key and each key rotated to since, oldest first (``PseudonymKey``)."""
+        rotations = self.pseudonym_rotations
+        later = [] if rotations is None else self._secret_parts("pseudonym_rotations", rotations)
+        return (self.pseudonym_key.get_secret_value().encode(), *(k.encode() for k in later))
 
     @property
     def quarantine_seal_key(self) -> bytes:
@@ -329,7 +364,7 @@ def settings_error(exc: ValidationError) -> ConfigError:
     for error in exc.errors():
         name = "_".join(str(part) for part in error["loc"])
         field = Settings.model_fields.get(name)
-        secret = field is not None and field.annotation is SecretStr
+        secret = field is not None and field.annotation in (SecretStr, SecretStr | None)
         shown = "" if secret else f"={str(error.get('input'))[:60]!r}"
         problems.append(f"XINYONG_{name.upper()}{shown}: {error['msg']}")
     return ConfigError("; ".join(problems) + " (fix the environment or .env)", code="bad-setting")

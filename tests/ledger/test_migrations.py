@@ -6,6 +6,7 @@ from alembic.runtime.migration import MigrationContext
 
 import xinyong.evaluate.tables  # noqa: F401  (registers the evaluation tables)
 import xinyong.ingest.tables  # noqa: F401  (the ingest tables share the metadata)
+import xinyong.keys.tables  # noqa: F401  (key fingerprints)
 import xinyong.rights.tables  # noqa: F401  (consents)
 import xinyong.sanctions.tables  # noqa: F401  (dispatch notices, overrides)
 import xinyong.web.tables  # noqa: F401  (accounts and API tokens)

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from tests.web.conftest import NOW, make_web
+from xinyong.keys.sealing import webhook_key
 from xinyong.sanctions.webhooks import deliver, register, sign
+from xinyong.settings import Settings
+
+KEY = webhook_key(
+    Settings(webhook_key="9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+)  # type: ignore[arg-type]
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -41,13 +47,17 @@ def test_notices_reach_a_webhook_signed_and_are_retried_with_backoff(
     try:
         url = f"http://127.0.0.1:{server.server_port}/notices"
         with platform.engine.begin() as conn:
-            secret = register(conn, platform.pack, "civil_aviation", url, now=NOW)
-        first = deliver(platform.engine, now=NOW)
+            secret = register(conn, platform.pack, "civil_aviation", url, now=NOW, key=KEY)
+        first = deliver(platform.engine, key=KEY, now=NOW)
         assert (first.delivered, first.failed) == (1, 1)  # the receiver refused the first
-        assert deliver(platform.engine, now=NOW + timedelta(seconds=10)).delivered == 0  # backoff
-        retry = deliver(platform.engine, now=NOW + timedelta(seconds=31))
+        assert (
+            deliver(platform.engine, key=KEY, now=NOW + timedelta(seconds=10)).delivered == 0
+        )  # backoff
+        retry = deliver(platform.engine, key=KEY, now=NOW + timedelta(seconds=31))
         assert (retry.delivered, retry.failed) == (1, 0)
-        assert deliver(platform.engine, now=NOW + timedelta(hours=1)).delivered == 0  # all done
+        assert (
+            deliver(platform.engine, key=KEY, now=NOW + timedelta(hours=1)).delivered == 0
+        )  # all done
     finally:
         server.shutdown()
         server.server_close()

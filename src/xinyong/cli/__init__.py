@@ -18,6 +18,7 @@ from . import (
     ids,
     ingest,
     jobs,
+    keys,
     quarantine,
     sanctions,
     schemes,
@@ -58,6 +59,7 @@ app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(evaluate.snapshot_app, name="snapshot")
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(audit.app, name="audit")
+app.add_typer(keys.app, name="keys")
 app.add_typer(web.token_app, name="token")
 app.add_typer(web.account_app, name="account")
 app.add_typer(web.report_app, name="report")

@@ -28,12 +28,17 @@ def _where(engine: Any) -> str:
 
 
 def init() -> None:
-    """Create the ledger database (XINYONG_DATABASE_URL) or migrate it to the newest schema."""
+    """Create the ledger database (XINYONG_DATABASE_URL) or migrate it to the newest schema,
+    and record the pseudonym key's fingerprint (or refuse another key than the recorded one)."""
+    from ..keys.fingerprint import pseudonym_key_for
     from ..migrations import migrate
+    from ..settings import Settings
     from .output import console
 
+    settings = Settings()
     engine = _engine()
     after = migrate(engine)
+    pseudonym_key_for(engine, settings)
     console().print(f"ledger at {_where(engine)} is at revision {after.revision}")
     from ..ingest.reveal import unscrubbed
 

@@ -53,6 +53,7 @@ def demo(
     from ..ingest.report import ingest_report
     from ..ingest.service import IngestOptions, ingest_directory
     from ..keyfiles import write_private_key
+    from ..keys.fingerprint import pseudonym_key_for
     from ..ledger import get_subject, make_engine, subject_file, upgrade
     from ..ledger.checkpoints import sign_head
     from ..ledger.db import refresh_statistics
@@ -91,7 +92,7 @@ def demo(
     total_rows = sum(f["rows"] for f in manifest["files"])
     console().rule("2. ingest: every row validated; invalid rows quarantined with reasons")
     options = IngestOptions(
-        key=settings.pseudonym_key.get_secret_value().encode(),
+        key=pseudonym_key_for(engine, settings),
         seal_key=settings.quarantine_seal_key,
         delivered_on=config.as_of,
         recorded_at=clock.now(config.as_of),
@@ -208,6 +209,7 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
     from ..ids import Mode
     from ..ingest.service import IngestOptions
     from ..ingest.submit import submit_decision
+    from ..keys.fingerprint import pseudonym_key_for
     from ..sanctions import ScreeningIndex
     from ..sanctions import dispatch as dispatching
     from .output import console
@@ -243,7 +245,7 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
         f"{before.grounds[0].measure_en} ({before.grounds[0].memorandum})"
     )
     options = IngestOptions(
-        key=settings.pseudonym_key.get_secret_value().encode(),
+        key=pseudonym_key_for(engine, settings),
         seal_key=settings.quarantine_seal_key,
         delivered_on=day,
         recorded_at=now + timedelta(minutes=10),

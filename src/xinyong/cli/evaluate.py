@@ -166,9 +166,14 @@ def explain(
 
     settings, engine, pack = _context(jurisdiction)
     day = parse_day(as_of, settings)
-    secret = settings.pseudonym_key.get_secret_value().encode()
+    from ..keys.fingerprint import pseudonym_key_for
+
     code = subject_key(
-        subject, key=secret, today=day, mode=Mode(settings.uscc_mode), field="SUBJECT"
+        subject,
+        key=pseudonym_key_for(engine, settings),
+        today=day,
+        mode=Mode(settings.uscc_mode),
+        field="SUBJECT",
     )
     with engine.connect() as conn:
         get_subject(conn, code)  # an unknown subject is "not registered", not an empty answer

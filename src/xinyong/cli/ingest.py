@@ -69,8 +69,10 @@ def ingest(
         else:
             print_ingest_report(reports)
         return
+    from ..keys.fingerprint import pseudonym_key_for
+
     options = IngestOptions(
-        key=settings.pseudonym_key.get_secret_value().encode(),
+        key=pseudonym_key_for(engine, settings),
         seal_key=settings.quarantine_seal_key,
         delivered_on=parse_day(delivered_on, settings, option="--delivered-on"),
         recorded_at=clock.now(settings.as_of),

@@ -125,6 +125,8 @@ def release(
         changes[column] = value
     settings = Settings()
     engine = _engine()
+    from ..keys.fingerprint import pseudonym_key_for
+
     entry = do_release(
         engine,
         load_pack(settings.jurisdiction, extra_path=settings.packs_path),
@@ -132,7 +134,7 @@ def release(
         changes=changes,
         actor=actor,
         reason=reason,
-        key=settings.pseudonym_key.get_secret_value().encode(),
+        key=pseudonym_key_for(engine, settings),
         recorded_at=clock.now(settings.as_of),
         mode=Mode(settings.uscc_mode),
         seal_key=settings.quarantine_seal_key,
@@ -210,13 +212,14 @@ def scrub() -> None:
 def run_scrub(settings: Any, engine: Any) -> Any:
     """``ingest.reveal.scrub`` under the settings' keys, audited if it rewrote anything."""
     from ..ingest.reveal import scrub as do_scrub
+    from ..keys.fingerprint import pseudonym_key_for
     from ..schemes import load_pack
     from .output import audit_cli
 
     done = do_scrub(
         engine,
         load_pack(settings.jurisdiction, extra_path=settings.packs_path),
-        key=settings.pseudonym_key.get_secret_value().encode(),
+        key=pseudonym_key_for(engine, settings),
         seal_key=settings.quarantine_seal_key,
     )
     if done.rows:

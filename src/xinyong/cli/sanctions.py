@@ -55,8 +55,10 @@ def screen(
         raise typer.BadParameter(
             f"use one of {', '.join(sorted(actions_of(pack)))}", param_hint="--action"
         )
+    from ..keys.fingerprint import pseudonym_key_for
+
     mode = Mode(settings.uscc_mode)
-    secret = settings.pseudonym_key.get_secret_value().encode()
+    secret = pseudonym_key_for(engine, settings)
     key = subject_key(subject, key=secret, today=day, mode=mode, field="SUBJECT")
     index = ScreeningIndex.for_subjects(engine, pack, day, [key], mode=mode)
     decision = index.check(key, action)
@@ -125,12 +127,13 @@ def dispatch_webhook(
     url: Annotated[str, typer.Argument(help="Where its notices are POSTed.")],
 ) -> None:
     """Register a responder's webhook; prints the shared secret that signs deliveries."""
+    from ..keys.sealing import webhook_key
     from ..sanctions.webhooks import register
     from .output import audit_cli, console
 
-    _, engine, pack = _context()
+    settings, engine, pack = _context()
     with engine.begin() as conn:
-        secret = register(conn, pack, responder, url, now=datetime.now())
+        secret = register(conn, pack, responder, url, now=datetime.now(), key=webhook_key(settings))
         audit_cli(engine, "webhook_register", conn, responder=responder, url=url)
     console().print(f"webhook for {responder}: {url}\nsecret (give it to the agency): {secret}")
 
@@ -139,11 +142,12 @@ def dispatch_webhook(
 def dispatch_deliver() -> None:
     """POST due notices to registered webhooks once (run it from a scheduler); failures are
     retried later with backoff."""
+    from ..keys.sealing import webhook_key
     from ..sanctions.webhooks import deliver
     from .output import console
 
-    _, engine, _ = _context()
-    run = deliver(engine, now=clock.real_now())
+    settings, engine, _ = _context()
+    run = deliver(engine, now=clock.real_now(), key=webhook_key(settings))
     console().print(f"delivered {run.delivered:,} notice(s); {run.failed:,} failed, to retry")
 
 

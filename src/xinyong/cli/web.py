@@ -35,18 +35,22 @@ def _role(value: str) -> Any:
 
 def _subject(subject: str | None) -> str | None:
     """The subject's ledger key: a resident number pseudonymised here, never stored."""
-    from datetime import date
 
     from ..ids import Mode
+    from ..keys.fingerprint import pseudonym_key_for
     from ..ledger.subject import subject_key
     from ..settings import Settings
+    from .dates import platform_today
 
     if subject is None:
         return None
     settings = Settings()
-    key = settings.pseudonym_key.get_secret_value().encode()
     return subject_key(
-        subject, key=key, today=date.today(), mode=Mode(settings.uscc_mode), field="--subject"
+        subject,
+        key=pseudonym_key_for(_engine(), settings),
+        today=platform_today(settings),
+        mode=Mode(settings.uscc_mode),
+        field="--subject",
     )
 
 

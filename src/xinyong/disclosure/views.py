@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ..errors import NotFound
 from ..evaluate.tables import NEWEST_FIRST, evaluations, grades, list_entries
-from ..ids import Kind, Mode, classify
+from ..ids import Kind, Mode, PseudonymKey, classify
 from ..ids.divisions import divisions
 from ..ledger import FileEntry, Subject, subject_file
 from ..ledger import tables as t
@@ -102,7 +102,7 @@ def search_subjects(
     pack: Pack,
     query: str,
     *,
-    key: bytes,
+    key: PseudonymKey,
     today: date,
     mode: Mode = Mode.STRICT,
     page: int = 1,

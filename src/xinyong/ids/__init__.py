@@ -6,12 +6,14 @@ from .divisions import Division, DivisionTable, divisions
 from .errors import IdentifierError
 from .orgcode import orgcode_check_character, orgcode_is_valid
 from .resident import (
+    PseudonymKey,
     ResidentId,
     generate_resident_id,
     is_pseudonym,
     mask_resident_id,
     parse_resident_id,
     pseudonymise,
+    rekey,
     resident_check_character,
 )
 from .uscc import (
@@ -31,6 +33,7 @@ __all__ = [
     "IdentifierError",
     "Kind",
     "Mode",
+    "PseudonymKey",
     "ResidentId",
     "Uscc",
     "check_character",
@@ -46,6 +49,7 @@ __all__ = [
     "parse_resident_id",
     "parse_uscc",
     "pseudonymise",
+    "rekey",
     "resident_check_character",
     "uscc_exceptions",
 ]

@@ -18,7 +18,7 @@ import re
 from datetime import date
 
 from .errors import IdentifierError
-from .resident import mask_resident_id, parse_resident_id, pseudonymise
+from .resident import PseudonymKey, mask_resident_id, parse_resident_id, pseudonymise
 from .uscc import Mode, parse_uscc
 
 #: anything shaped like a resident number: 17 digits and a digit or X, or 15 digits
@@ -54,7 +54,7 @@ def mask_numbers(text: str, *, today: date) -> str:
     )
 
 
-def pseudonymise_numbers(text: str, *, key: bytes, today: date) -> str:
+def pseudonymise_numbers(text: str, *, key: PseudonymKey, today: date) -> str:
     """``text`` with every valid resident number replaced by its pseudonym and every other
     hidden one masked: a URL or query that still finds the person, and shows no number."""
 

@@ -32,6 +32,8 @@ DIGITS = frozenset("0123456789")
 MAX_AGE_YEARS = 150
 #: Prefix that marks a person's pseudonym as a subject identifier.
 PSEUDONYM_PREFIX = "P"
+#: a pseudonym key: one key, or the chain of the root key and each key rotated to since
+PseudonymKey = bytes | tuple[bytes, ...]
 
 
 @dataclass(frozen=True)
@@ -144,14 +146,29 @@ def parse_resident_id(raw: str, *, today: date) -> ResidentId:
     )
 
 
-def pseudonymise(number: str, *, key: bytes) -> str:
+def pseudonymise(number: str, *, key: PseudonymKey) -> str:
     """The keyed pseudonym of a (normalised, 18-character) resident identity number.
 
     ``P`` followed by the first 32 hex digits (128 bits) of HMAC-SHA256(key, number). The same
     number under the same key always gives the same pseudonym; without the key it cannot be
     reversed or recomputed from a guessed number.
+
+    ``key`` may be a chain ``(root, k2, k3, …)`` (the root key, then each key the platform
+    was re-keyed to, ``xinyong keys rotate-pseudonym``): the pseudonym under the root is then
+    re-keyed by each later key in turn (:func:`rekey`).
     """
-    digest = hmac.new(key, number.encode("ascii"), hashlib.sha256).hexdigest()
+    root, *rotations = (key,) if isinstance(key, bytes) else key
+    digest = hmac.new(root, number.encode("ascii"), hashlib.sha256).hexdigest()
+    pseudonym = PSEUDONYM_PREFIX + digest[:32]
+    for later in rotations:
+        pseudonym = rekey(pseudonym, key=later)
+    return pseudonym
+
+
+def rekey(pseudonym: str, *, key: bytes) -> str:
+    """A stored pseudonym re-keyed: ``P`` and the first 32 hex digits of HMAC-SHA256(key,
+    pseudonym). Same shape as a pseudonym; computable without the raw number."""
+    digest = hmac.new(key, pseudonym.encode("ascii"), hashlib.sha256).hexdigest()
     return PSEUDONYM_PREFIX + digest[:32]
 
 

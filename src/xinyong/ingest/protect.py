@@ -34,7 +34,14 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..errors import ConfigError
-from ..ids import IdentifierError, is_pseudonym, mask_resident_id, parse_resident_id, pseudonymise
+from ..ids import (
+    IdentifierError,
+    PseudonymKey,
+    is_pseudonym,
+    mask_resident_id,
+    parse_resident_id,
+    pseudonymise,
+)
 from ..ids.hiding import mask_numbers, mask_value
 from ..types import SubjectKind
 
@@ -90,7 +97,7 @@ def protect_row(
     raw: Mapping[str, Any],
     *,
     renames: Mapping[str, str],
-    key: bytes,
+    key: PseudonymKey,
     seal_with: bytes | None,
     bound_to: str,
     today: date,

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import ConflictError, FieldError, InvalidData, NotFound
-from ..ids import Mode
+from ..ids import Mode, PseudonymKey
 from ..ledger import BulkWriter, content_id
 from ..ledger.store import insert_ignore
 from ..schemes import Pack
@@ -241,7 +241,7 @@ def release(
     changes: dict[str, Any],
     actor: str,
     reason: str | None,
-    key: bytes,
+    key: PseudonymKey,
     recorded_at: datetime,
     mode: Mode = Mode.STRICT,
     seal_key: bytes | None = None,

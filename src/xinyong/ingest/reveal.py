@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..errors import FieldError, InvalidData
+from ..ids import PseudonymKey
 from ..schemes import Pack
 from . import tables as it
 from .protect import hide_text, protect_row, unseal
@@ -67,7 +68,7 @@ def unscrubbed(conn: sa.Connection) -> int:
     return int(found)
 
 
-def scrub(engine: sa.Engine, pack: Pack, *, key: bytes, seal_key: bytes | None) -> Scrubbed:
+def scrub(engine: sa.Engine, pack: Pack, *, key: PseudonymKey, seal_key: bytes | None) -> Scrubbed:
     """Rewrite every quarantined row from before migration 0013 as ingest now writes it:
     resident numbers pseudonymised or sealed, masked in the row, its reasons and its review
     actions' changes, and the space the old values held wiped. Idempotent: a scrubbed row is

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import FieldError, InvalidData, NotFound
-from ..ids import Mode, is_pseudonym, parse_resident_id
+from ..ids import Mode, PseudonymKey, is_pseudonym, parse_resident_id
 from ..ledger import EffectiveInstrument, Record, RecordValidator, Subject, SubjectLink
 from ..ledger.subject import identify, make_subject
 from ..schemes import Catalogue, FieldSpec, Pack
@@ -41,7 +41,7 @@ class RowContext:
     declaration: SourceDeclaration
     catalogue: Catalogue
     validator: RecordValidator
-    key: bytes
+    key: PseudonymKey
     today: date
     mode: Mode = Mode.STRICT
     #: pseudonyms taken as given, with their masked numbers (a released quarantined row)
@@ -51,7 +51,14 @@ class RowContext:
 
     @classmethod
     def for_source(
-        cls, pack: Pack, agency: str, content: Content, *, key: bytes, today: date, mode: Mode
+        cls,
+        pack: Pack,
+        agency: str,
+        content: Content,
+        *,
+        key: PseudonymKey,
+        today: date,
+        mode: Mode,
     ) -> RowContext:
         """The context for rows of ``content`` from ``agency`` (``NotFound`` if undeclared)."""
         catalogue = pack.catalogue

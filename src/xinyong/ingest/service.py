@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import FieldError, InvalidData
-from ..ids import Mode
+from ..ids import Mode, PseudonymKey
 from ..ids.hiding import mask_numbers
 from ..ledger import BulkWriter, EventKind, RecordEvent, content_id
 from ..ledger import tables as lt
@@ -48,7 +48,7 @@ from .rows import (
 class IngestOptions:
     """How to ingest. ``delivered_on`` is the reference date for the date checks."""
 
-    key: bytes
+    key: PseudonymKey
     delivered_on: date
     recorded_at: datetime
     mode: Mode = Mode.STRICT

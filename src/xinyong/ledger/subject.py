@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..errors import FieldError, InvalidData
-from ..ids import Classified, Kind, Mode, classify, pseudonymise
+from ..ids import Classified, Kind, Mode, PseudonymKey, classify, pseudonymise
 from ..types import SubjectKind
 from .model import Subject
 
@@ -30,7 +30,7 @@ def identify(
     kind: SubjectKind,
     code: str,
     *,
-    key: bytes,
+    key: PseudonymKey,
     today: date,
     mode: Mode = Mode.STRICT,
     exceptions: frozenset[str] | None = None,
@@ -79,7 +79,7 @@ def make_subject(
     code: str,
     name: str,
     *,
-    key: bytes,
+    key: PseudonymKey,
     today: date,
     source_agency: str,
     mode: Mode = Mode.STRICT,
@@ -106,7 +106,7 @@ def make_subject(
 def subject_key(
     code: str,
     *,
-    key: bytes,
+    key: PseudonymKey,
     today: date,
     mode: Mode = Mode.STRICT,
     exceptions: frozenset[str] | None = None,

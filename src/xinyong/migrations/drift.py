@@ -14,6 +14,7 @@ def declared_metadata() -> sa.MetaData:
     left out)."""
     import xinyong.evaluate.tables  # noqa: F401  (evaluations, grades)
     import xinyong.ingest.tables  # noqa: F401  (deliveries, quarantine, journal)
+    import xinyong.keys.tables  # noqa: F401  (key fingerprints)
     import xinyong.rights.tables  # noqa: F401  (consents, objections, repairs, reports)
     import xinyong.sanctions.tables  # noqa: F401  (dispatch notices, webhooks, overrides)
     import xinyong.web.tables  # noqa: F401  (accounts and API tokens)

@@ -8,6 +8,8 @@ Each notice is POSTed as JSON to the responder's registered URL with:
 - ``X-Xinyong-Signature``: ``sha256=`` HMAC-SHA256 under the responder's secret of
   ``<timestamp>.<body>``.
 
+The secrets are stored encrypted (AES-256-GCM, :mod:`xinyong.keys.sealing`).
+
 A 2xx answer marks the notice delivered. Anything else (or no answer) is retried after
 30 s × 2^(attempts-1), at most six hours, and the error kept. Pulling
 (``GET /api/dispatch``) works the same with or without a webhook.
@@ -27,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import FieldError, InvalidData
+from ..keys.sealing import is_sealed, seal, unseal
 from ..schemes import Pack
 from .tables import dispatch_notices, webhooks
 
@@ -35,8 +38,11 @@ MAX_BACKOFF = timedelta(hours=6)
 Post = Callable[[str, bytes, dict[str, str]], int]
 
 
-def register(conn: sa.Connection, pack: Pack, responder: str, url: str, *, now: datetime) -> str:
-    """Register (or replace) a responder's webhook; returns the new shared secret."""
+def register(
+    conn: sa.Connection, pack: Pack, responder: str, url: str, *, now: datetime, key: bytes
+) -> str:
+    """Register (or replace) a responder's webhook; returns the new shared secret, stored
+    encrypted under ``key`` (``keys.sealing.webhook_key``)."""
     if responder not in pack.responders:
         raise InvalidData(
             f"{responder!r} is not a responding agency of the pack",
@@ -52,7 +58,12 @@ def register(conn: sa.Connection, pack: Pack, responder: str, url: str, *, now: 
     secret = secrets.token_urlsafe(32)
     conn.execute(webhooks.delete().where(webhooks.c.responder == responder))
     conn.execute(
-        webhooks.insert().values(responder=responder, url=url, secret=secret, created_at=now)
+        webhooks.insert().values(
+            responder=responder,
+            url=url,
+            secret=seal(secret, responder=responder, key=key),
+            created_at=now,
+        )
     )
     return secret
 
@@ -93,11 +104,29 @@ def _body(row: dict[str, Any]) -> bytes:
     ).encode("utf-8")
 
 
-def deliver(engine: sa.Engine, *, now: datetime, post: Post = http_post) -> DeliveryRun:
-    """One pass: POST every due, undelivered notice of every responder with a webhook."""
+def seal_plaintext(conn: sa.Connection, *, key: bytes) -> int:
+    """Encrypt every webhook secret still stored in plaintext; returns how many."""
+    rows = conn.execute(sa.select(webhooks.c.responder, webhooks.c.secret)).all()
+    plain = [r for r in rows if not is_sealed(r.secret)]
+    for r in plain:
+        sealed = seal(r.secret, responder=r.responder, key=key)
+        conn.execute(
+            webhooks.update().where(webhooks.c.responder == r.responder).values(secret=sealed)
+        )
+    return len(plain)
+
+
+def deliver(engine: sa.Engine, *, now: datetime, key: bytes, post: Post = http_post) -> DeliveryRun:
+    """One pass: POST every due, undelivered notice of every responder with a webhook
+    (secrets still in plaintext are encrypted under ``key`` first)."""
     d = dispatch_notices.c
+    with engine.begin() as conn:
+        seal_plaintext(conn, key=key)
     with engine.connect() as conn:
-        hooks = {r.responder: (r.url, r.secret) for r in conn.execute(sa.select(webhooks))}
+        hooks = {
+            r.responder: (r.url, unseal(r.secret, responder=r.responder, key=key))
+            for r in conn.execute(sa.select(webhooks))
+        }
         due = (
             [
                 dict(r)

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from .. import clock
 from ..errors import ConflictError
+from ..keys.fingerprint import pseudonym_key_for
 from ..ledger.locks import DAILY, exclusive
 from ..schemes import Pack
 from ..settings import Settings
@@ -83,7 +84,7 @@ def run_daily(
         _refuse_unfinished_deliveries(engine)
         done(_evaluate(engine, pack, options))
         done(_dispatch(engine, pack, options))
-        done(_deliver(engine, options))
+        done(_deliver(engine, settings, options))
         done(_extract(engine, pack, options))
         done(_prune(engine, settings, options))
     return run
@@ -97,7 +98,7 @@ def _ingest(engine: sa.Engine, pack: Pack, settings: Settings, options: DailyOpt
         return Step("ingest", "skipped", "no inbox (XINYONG_INBOX or --inbox)")
     sets = sorted(p for p in options.inbox.iterdir() if (p / "manifest.json").is_file())
     ingest_options = IngestOptions(
-        key=settings.pseudonym_key.get_secret_value().encode(),
+        key=pseudonym_key_for(engine, settings),
         delivered_on=options.day,
         recorded_at=options.now,
         mode=Mode(settings.uscc_mode),
@@ -182,12 +183,14 @@ def _dispatch(engine: sa.Engine, pack: Pack, options: DailyOptions) -> Step:
     )
 
 
-def _deliver(engine: sa.Engine, options: DailyOptions) -> Step:
+def _deliver(engine: sa.Engine, settings: Settings, options: DailyOptions) -> Step:
+    from ..keys.sealing import webhook_key
     from ..sanctions.webhooks import deliver
 
     if not options.deliver:
         return Step("deliver", "skipped", "--no-deliver")
-    run = deliver(engine, now=clock.real_now())  # signatures carry the real time, never a pin
+    # signatures carry the real time, never a pinned date
+    run = deliver(engine, now=clock.real_now(), key=webhook_key(settings))
     return Step("deliver", "done", f"{run.delivered:,} delivered, {run.failed:,} to retry")
 
 

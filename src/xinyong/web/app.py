@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import workdays
 from ..errors import FieldError, InvalidData, RateLimited, Unavailable, XinyongError
 from ..ids.hiding import mask_numbers
+from ..keys import check_pseudonym_key
 from ..ledger import make_engine, require_current
 from ..logs import ACCESS_LOGGER
 from ..schemes import load_pack
@@ -69,6 +70,8 @@ def create_app(
     """The web platform for ``settings`` (the database must be migrated: ``xinyong init``)."""
     engine = engine or make_engine(settings)
     require_current(engine)
+    with engine.begin() as conn:
+        check_pseudonym_key(conn, settings.pseudonym_chain, now=(clock or datetime.now)())
     pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
     workdays.configure(settings.calendar_path)
     platform = Platform(settings, engine, pack, clock=clock or datetime.now)

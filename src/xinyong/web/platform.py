@@ -69,7 +69,14 @@ class Platform:
         self.checkpointer = Checkpointer.from_settings(self.settings, self.engine, self.clock)
 
     @property
-    def key(self) -> bytes:
+    def key(self) -> tuple[bytes, ...]:
+        """The pseudonym key chain (checked against the ledger by ``create_app``)."""
+        return self.settings.pseudonym_chain
+
+    @property
+    def report_key(self) -> bytes:
+        """The key credit reports' verification codes are made under: the root pseudonym
+        key, so a rotation keeps earlier reports verifiable."""
         return self.settings.pseudonym_key.get_secret_value().encode()
 
     def now(self) -> datetime:

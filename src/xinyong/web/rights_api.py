@@ -448,7 +448,7 @@ def issue_report_for(p: Platform, who: Principal, subject: str | None) -> dict[s
             requested_by=who.actor,
             agency=None if own else who.agency,
             own=own,
-            key=p.key,
+            key=p.report_key,
             today=p.today(),
             now=p.now(),
         )
