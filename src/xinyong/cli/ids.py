@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
+
+from .. import clock
 
 app = typer.Typer(help="Check Unified Social Credit Codes, organisation codes and resident IDs.")
 
@@ -34,7 +35,7 @@ def check(
     from .output import print_json
 
     mode = Mode.LENIENT if lenient else Mode(Settings().uscc_mode)
-    results = [check_code(code, mode=mode, today=date.today()) for code in codes]
+    results = [check_code(code, mode=mode, today=clock.business_today()) for code in codes]
     if as_json:
         print_json([r.__dict__ for r in results])
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -126,7 +126,7 @@ def dispatch_webhook(
 
     _, engine, pack = _context()
     with engine.begin() as conn:
-        secret = register(conn, pack, responder, url, now=datetime.now())
+        secret = register(conn, pack, responder, url, now=clock.real_now())
         audit_cli(engine, "webhook_register", conn, responder=responder, url=url)
     console().print(f"webhook for {responder}: {url}\nsecret (give it to the agency): {secret}")
 
@@ -139,7 +139,7 @@ def dispatch_deliver() -> None:
     from .output import console
 
     _, engine, _ = _context()
-    run = deliver(engine, now=datetime.now())
+    run = deliver(engine, now=clock.real_now())
     console().print(f"delivered {run.delivered:,} notice(s); {run.failed:,} failed, to retry")
 
 

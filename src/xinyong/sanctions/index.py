@@ -20,10 +20,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..clock import real_now
 from ..ledger import tables as t
 from ..schemes import Pack
 from . import standing as st
@@ -41,7 +42,7 @@ class ScreeningIndex:
         pack: Pack,
         *,
         poll_seconds: float = 0.5,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] = real_now,
     ) -> None:
         self.engine, self.pack, self.poll_seconds, self.clock = engine, pack, poll_seconds, clock
         self.actions = actions_of(pack)
@@ -215,7 +216,7 @@ def _high_water(conn: sa.Connection) -> datetime | None:
 def _changed_since(conn: sa.Connection, seen: datetime | None) -> list[tuple[str, datetime]]:
     """(subject, recorded_at) of records, record events and links recorded after ``seen``."""
     r, e, sl = t.records.c, t.record_events.c, t.subject_links.c
-    since = seen or datetime.min
+    since = seen or datetime.min.replace(tzinfo=UTC)
     found: list[tuple[str, datetime]] = [
         (s, at)
         for s, at in conn.execute(
