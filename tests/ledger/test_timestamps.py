@@ -64,6 +64,7 @@ def old_entry_hash(seq: int, fields: dict[str, object], prev_hash: str) -> str:
 
 
 def test_a_chain_written_with_naive_utc_times_still_verifies(engine: sa.Engine) -> None:
+    postgres = engine.dialect.name == "postgresql"
     prev, rows = audit.GENESIS, []
     for seq in (1, 2):
         fields: dict[str, object] = {
@@ -77,7 +78,9 @@ def test_a_chain_written_with_naive_utc_times_still_verifies(engine: sa.Engine) 
             "detail": {"n": seq},
         }
         digest = old_entry_hash(seq, fields, prev)
-        rows.append({**fields, "seq": seq, "prev_hash": prev, "entry_hash": digest})
+        # the value as 0012 stored it; on PostgreSQL 0013 made the column timestamptz (UTC)
+        at = fields["at"].replace(tzinfo=UTC) if postgres else fields["at"]  # type: ignore[attr-defined]
+        rows.append({**fields, "at": at, "seq": seq, "prev_hash": prev, "entry_hash": digest})
         prev = digest
     with engine.begin() as conn:
         # written as the old code wrote them: naive values, beneath the column type
@@ -113,9 +116,17 @@ def test_a_backups_ledger_digest_is_the_one_made_while_times_were_naive(engine: 
             rows = conn.execute(sa.select(reflected.tables[table.name]).order_by(key)).mappings()
             n = 0
             for row in rows:
-                line = {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+                line = {k: old_form(v) for k, v in row.items()}
                 old.update(json.dumps(line, sort_keys=True, ensure_ascii=False).encode() + b"\n")
                 n += 1
             old.update(f"-- {table.name} {n}\n".encode())
     assert counts["subjects"] == 1
     assert digest == old.hexdigest()
+
+
+def old_form(value: object) -> object:
+    """A value as the digest had it at 0012: a timestamp naive UTC (timestamptz on PostgreSQL
+    since 0013), a date ISO."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat() if isinstance(value, date) else value

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-from ..clock import utc_naive
+from ..clock import utc, utc_naive
 
 metadata = sa.MetaData(
     naming_convention={
@@ -31,14 +31,22 @@ Json = sa.JSON().with_variant(JSONB(), "postgresql")
 
 class UtcDateTime(sa.TypeDecorator[datetime]):
     """A moment: written from an aware datetime (a naive one is refused, loudly: it is a bug,
-    its zone unknown), kept as UTC without an offset, read back as aware UTC. Rows written
-    before every timestamp was aware were written as UTC and are read as UTC."""
+    its zone unknown), read back as aware UTC. PostgreSQL keeps a ``timestamptz`` (migration
+    0013); SQLite keeps UTC text without an offset. Rows written before every timestamp was
+    aware were written as naive UTC and are read as UTC."""
 
-    impl = sa.DateTime
+    impl = sa.DateTime(timezone=True)
     cache_ok = True
 
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        # timestamptz on PostgreSQL (migration 0013); SQLite keeps UTC text without an offset
+        timezone = dialect.name == "postgresql"
+        return dialect.type_descriptor(sa.DateTime(timezone=timezone))
+
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> datetime | None:
-        return None if value is None else utc_naive(value)
+        if value is None:
+            return None
+        return utc(value) if dialect.name == "postgresql" else utc_naive(value)
 
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
         if not isinstance(value, datetime):
