@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from xinyong.ledger import EffectiveInstrument, Record, Subject, make_subject
@@ -15,7 +15,7 @@ GUANGZHOU_USCC = "91440101MA5CJQ4N59"
 #: A valid resident number from GB 11643's worked example (Beijing Chaoyang, born 1949).
 BEIJING_RESIDENT = "11010519491231002X"
 TODAY = date(2026, 11, 26)
-RECORDED_AT = datetime(2026, 11, 26, 9, 30)
+RECORDED_AT = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 KEY = b"test-secret-for-pseudonyms"
 
 

@@ -4,7 +4,7 @@ provisional years, and the ``xinyong calendar`` commands an operator runs."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -127,7 +127,7 @@ def test_recompute_moves_open_deadlines_after_a_year_arrives_by_other_means(
                 commitment="we commit",
                 eligibility=[],
                 filed_by="account:company",
-                filed_at=datetime(2026, 12, 28, 9),
+                filed_at=datetime(2026, 12, 28, 9, tzinfo=UTC),
                 filed_on=date(2026, 12, 28),
                 status="open",
                 decision_due=date(2026, 12, 31),

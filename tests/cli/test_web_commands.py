@@ -86,7 +86,7 @@ def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
 
 
 def test_a_password_is_changed_from_stdin_and_the_accounts_sessions_end(tmp_path: Path) -> None:
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     import sqlalchemy as sa
 
@@ -114,7 +114,7 @@ def test_a_password_is_changed_from_stdin_and_the_accounts_sessions_end(tmp_path
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         for _ in range(2):
-            open_session(conn, "alice", now=datetime.now().replace(microsecond=0))
+            open_session(conn, "alice", now=datetime.now(UTC).replace(microsecond=0))
     short = account("password", "alice", "--password-stdin", password="short")
     assert short.returncode == 2 and "password" in short.stderr
     changed = account("password", "alice", "--password-stdin", password="the second password")

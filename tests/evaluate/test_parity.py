@@ -3,7 +3,7 @@ PostgreSQL directly and from DuckDB over a Parquet snapshot."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ def test_every_engine_gives_the_same_entries(
     engine: sa.Engine, cn_pack: Pack, delivery: Path, tmp_path: Path
 ) -> None:
     options = IngestOptions(
-        key=b"parity", delivered_on=date(2026, 9, 30), recorded_at=datetime(2026, 10, 1)
+        key=b"parity", delivered_on=date(2026, 9, 30), recorded_at=datetime(2026, 10, 1, tzinfo=UTC)
     )
     ingest_directory(engine, cn_pack, delivery, options=options)
     with engine.begin() as conn:  # notices: long served, just served, or none (candidates)

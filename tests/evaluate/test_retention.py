@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ def store(engine: sa.Engine, pack: Pack, day: date, minute: int) -> str:
         as_of=day,
         pack=pack,
         engine_name="sql",
-        recorded_at=datetime(2026, 11, 1, 8, minute),
+        recorded_at=datetime(2026, 11, 1, 8, minute, tzinfo=UTC),
     )
 
 
@@ -48,8 +48,8 @@ def test_superseded_runs_go_and_old_dates_keep_their_newest(
     assert done.evaluations == 2
     # 2026-03-31 is gone; 2026-06-30, the newest before the cut-off, stays; one 09-30 copy
     assert stored(engine) == [
-        (date(2026, 6, 30), datetime(2026, 11, 1, 8, 1)),
-        (date(2026, 9, 30), datetime(2026, 11, 1, 8, 2)),
+        (date(2026, 6, 30), datetime(2026, 11, 1, 8, 1, tzinfo=UTC)),
+        (date(2026, 9, 30), datetime(2026, 11, 1, 8, 2, tzinfo=UTC)),
     ]
     with engine.connect() as conn:
         assert evaluation_of(conn, cn_pack, date(2026, 9, 30)) == newest

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -89,7 +89,7 @@ def test_a_killed_ingest_reruns_to_the_clean_state(
     options = IngestOptions(
         key=KEY.encode(),
         delivered_on=date(2026, 9, 30),
-        recorded_at=datetime(2026, 10, 1),
+        recorded_at=datetime(2026, 10, 1, tzinfo=UTC),
         batch_size=BATCH,
     )
     ingest_file(clean, cn_pack, big_delivery, source="samr", options=options)

@@ -4,7 +4,7 @@ lost, nothing is applied twice, and every rejected row says why."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from xinyong.schemes import Pack, load_pack
 OPTIONS = IngestOptions(
     key=b"test-secret-for-pseudonyms",
     delivered_on=date(2026, 9, 30),
-    recorded_at=datetime(2026, 10, 1, 9, 0),
+    recorded_at=datetime(2026, 10, 1, 9, 0, tzinfo=UTC),
     batch_size=3,
 )
 

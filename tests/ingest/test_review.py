@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,9 +20,9 @@ from xinyong.schemes import Pack
 OPTIONS = IngestOptions(
     key=b"test-secret-for-pseudonyms",
     delivered_on=date(2026, 9, 30),
-    recorded_at=datetime(2026, 10, 1, 9, 0),
+    recorded_at=datetime(2026, 10, 1, 9, 0, tzinfo=UTC),
 )
-AT = datetime(2026, 10, 2, 10, 0)
+AT = datetime(2026, 10, 2, 10, 0, tzinfo=UTC)
 
 
 def records(engine: sa.Engine) -> int:

@@ -4,7 +4,7 @@ reordering is found and located — on SQLite and PostgreSQL, and by ``xinyong a
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from tests.cli.test_commands import xinyong
 from xinyong.ledger import audit, make_engine, upgrade
 from xinyong.ledger import tables as t
 
-T0 = datetime(2026, 6, 30, 9, 0)
+T0 = datetime(2026, 6, 30, 9, 0, tzinfo=UTC)
 
 
 def event(n: int, subject: str | None = "91350200776049653A") -> audit.AuditEvent:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -38,7 +38,10 @@ def fill(engine: sa.Engine, validator: RecordValidator, n: int = 3) -> str:
             conn,
             [
                 audit.AuditEvent(
-                    actor="cli:test", role="operator", action=f"act-{i}", at=datetime(2026, 9, 1)
+                    actor="cli:test",
+                    role="operator",
+                    action=f"act-{i}",
+                    at=datetime(2026, 9, 1, tzinfo=UTC),
                 )
                 for i in range(4)
             ],

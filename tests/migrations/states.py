@@ -77,8 +77,15 @@ def read_back(engine: sa.Engine, rows: dict[str, dict[str, Any]]) -> dict[str, d
             table = meta.tables[name]
             key = [table.c[c.name] == row[c.name] for c in table.primary_key.columns]
             got = conn.execute(sa.select(table).where(*key)).mappings().one()
-            found[name] = {column: got[column] for column in row}
+            found[name] = {column: _as_written(got[column]) for column in row}
     return found
+
+
+def _as_written(value: Any) -> Any:
+    """A timestamptz (PostgreSQL since 0013) as the naive UTC value written before it."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
 
 
 def catalog(engine: sa.Engine) -> dict[str, dict[str, Any]]:

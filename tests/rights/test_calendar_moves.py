@@ -4,7 +4,7 @@ transaction with their audit entries, and names the parties (SQLite and PostgreS
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from xinyong.schemes import Pack, load_pack
 #: a test fixture, not a real notice: 2027 with a made-up make-up working day (Sat 2 Jan)
 FIXTURE = Path(__file__).parent / "calendar_fixture" / "2027.yaml"
 FILED_ON = date(2026, 12, 28)  # Monday
-NOW = datetime(2026, 12, 28, 9, 0)
+NOW = datetime(2026, 12, 28, 9, 0, tzinfo=UTC)
 SUBJECT = "91350200776049653A"
 
 

@@ -4,14 +4,14 @@ pagination."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from xinyong.rights import objections, repair
 from xinyong.rights.tables import objections as table
 
-FILED = datetime(2026, 6, 1, 9, 0)
+FILED = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 
 def objection(n: int, **changes: object) -> dict[str, object]:

@@ -4,7 +4,7 @@ expected on given dates. Each case runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from xinyong.schemes import load_pack
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*/*.yaml"))
 OPTIONS = IngestOptions(
-    key=b"rule-cases", delivered_on=date(2026, 9, 30), recorded_at=datetime(2026, 10, 1)
+    key=b"rule-cases", delivered_on=date(2026, 9, 30), recorded_at=datetime(2026, 10, 1, tzinfo=UTC)
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ def ingest(
     options = IngestOptions(
         key=KEY,
         delivered_on=date(2026, 9, 30),
-        recorded_at=datetime(2026, 10, 1),
+        recorded_at=datetime(2026, 10, 1, tzinfo=UTC),
         batch_size=batch_size,
     )
     totals: dict[str, int] = {}

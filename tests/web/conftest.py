@@ -24,7 +24,7 @@ import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ from xinyong.web.app import create_app
 from xinyong.web.credentials import add_account, issue_token
 
 AS_OF = date(2026, 6, 30)
-NOW = datetime(2026, 6, 30, 10, 0)
+NOW = datetime(2026, 6, 30, 10, 0, tzinfo=UTC)
 LONELY_RESIDENT = "110105198001010032"
 PASSWORD = "correct horse battery"
 PERSON = pseudonymise(BEIJING_RESIDENT, key=KEY)

@@ -4,7 +4,7 @@ tokens, sessions, CSRF, throttling and rate limits."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -332,7 +332,7 @@ def test_revoked_expired_and_forged_tokens_are_refused(web: Web) -> None:
 
 def test_a_token_stops_working_when_it_expires(world_template: Path, tmp_path: Path) -> None:
     later = make_web(world_template, tmp_path)
-    later.client.app.state.platform.clock = lambda: datetime(2026, 8, 1)  # type: ignore[attr-defined]
+    later.client.app.state.platform.clock = lambda: datetime(2026, 8, 1, tzinfo=UTC)  # type: ignore[attr-defined]
     with later.client:
         assert later.get("/api/audit/verify", "operator").status_code == 401
 

@@ -4,7 +4,7 @@ every domain timestamp falls on the pinned date, though the real clock is months
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from tests.web.conftest import AS_OF, PERSON, Web, make_web
 
 #: the real clock, three weeks after the platform's pinned date (2026-06-30), while the
 #: test tokens (issued 06-30 for 30 days) still live
-REAL = datetime(2026, 7, 20, 9, 15, 7)
+REAL = datetime(2026, 7, 20, 9, 15, 7, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def grant(web: Web, expires_on: str = "2026-07-31") -> dict[str, str]:
 
 def test_a_consent_granted_now_is_in_force_on_the_pinned_date(pinned: Web) -> None:
     granted = grant(pinned)
-    assert granted["granted_at"] == "2026-06-30T09:15:07"
+    assert granted["granted_at"] == "2026-06-30T09:15:07Z"
     [listed] = pinned.get("/api/consents", "person").json()["items"]
     assert listed["in_force"] is True
     read = pinned.get(f"/api/subjects/{PERSON}/file", "bank", params={"purpose": "credit_report"})
@@ -47,7 +47,7 @@ def test_a_consent_granted_now_is_in_force_on_the_pinned_date(pinned: Web) -> No
 def test_the_platform_clock_is_the_pinned_date_at_the_real_time(pinned: Web) -> None:
     platform = pinned.client.app.state.platform  # type: ignore[attr-defined]
     assert platform.today() == AS_OF
-    assert platform.now() == datetime(2026, 6, 30, 9, 15, 7)
+    assert platform.now() == datetime(2026, 6, 30, 9, 15, 7, tzinfo=UTC)
 
 
 def test_objections_are_filed_on_the_platforms_date(pinned: Web) -> None:
@@ -60,7 +60,7 @@ def test_objections_are_filed_on_the_platforms_date(pinned: Web) -> None:
         },
         headers=pinned.as_role("company"),
     ).json()
-    assert (filed["filed_on"], filed["filed_at"]) == ("2026-06-30", "2026-06-30T09:15:07")
+    assert (filed["filed_on"], filed["filed_at"]) == ("2026-06-30", "2026-06-30T09:15:07Z")
 
 
 def test_a_consent_based_read_names_its_consent_in_the_access_log(pinned: Web) -> None:

@@ -94,13 +94,12 @@ def main() -> None:
                 raise
             raise settings_error(exc) from None
     except XinyongError as exc:
-        from datetime import date
-
+        from .. import clock
         from ..ids.hiding import mask_numbers
         from .output import error_console
 
         def shown(text: object) -> str:  # an error never echoes a resident number
-            return mask_numbers(str(text), today=date.today())
+            return mask_numbers(str(text), today=clock.business_today())
 
         error_console().print(
             f"[bold red]error[/] ({exc.code}): {shown(exc.detail)}", highlight=False

@@ -108,15 +108,14 @@ def keygen(
 def checkpoint() -> None:
     """Sign a checkpoint of the audit log's head now (the server also signs them at the set
     interval)."""
-    from datetime import datetime
-
+    from ..clock import real_now
     from ..ledger.checkpoints import sign_head
     from .output import console
     from .web import _engine
 
     signer = _signer()
     with _engine().begin() as conn:
-        signed = sign_head(conn, signer, datetime.now().replace(microsecond=0))
+        signed = sign_head(conn, signer, real_now())
     if signed is None:
         console().print("nothing to sign: the log is empty or its head is signed already")
     else:

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
+from .. import clock
+
 app = typer.Typer(
     help="The PRC working-day calendar: years (official or provisional), and adding the "
     "State Council's notice for a year."
@@ -48,13 +50,12 @@ def list_years(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Each year with its status: official (its notice) or provisional."""
-    from datetime import date
 
     from ..workdays import active
     from .output import console, print_json
 
     cal = active()
-    last = until or max(max(cal.official), date.today().year + 1)
+    last = until or max(max(cal.official), clock.business_today().year + 1)
     years = [cal.year(y) for y in range(cal.first_year, last + 1)]
     if as_json:
         print_json([_year_json(y, days=False) for y in years])
@@ -72,12 +73,11 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """A year's days off and make-up working days, and where they come from."""
-    from datetime import date
 
     from ..workdays import active
     from .output import console, print_json
 
-    found = active().year(year or date.today().year)
+    found = active().year(year or clock.business_today().year)
     if as_json:
         print_json(_year_json(found, days=True))
         return
@@ -129,7 +129,6 @@ def add(
     """Add a year's State Council notice (holidays and make-up working days), then move
     every open deadline that ran through that year and list them with the parties."""
     import getpass
-    from datetime import datetime
 
     from ..ledger import make_engine, require_current
     from ..rights.calendar_moves import add_year
@@ -147,7 +146,7 @@ def add(
         file,
         directory,
         actor=f"cli:{getpass.getuser()}",
-        now=datetime.now(),
+        now=clock.now(settings.as_of),
         today=settings.as_of,
         replace=replace,
     )
@@ -172,7 +171,6 @@ def recompute(
 ) -> None:
     """Move open deadlines to the calendar in use (after a pack update shipped a year)."""
     import getpass
-    from datetime import datetime
 
     from ..ledger import make_engine, require_current
     from ..rights.calendar_moves import recompute as recompute_deadlines
@@ -188,6 +186,6 @@ def recompute(
     years = set(year or cal.official)
     with engine.begin() as conn:
         moves = recompute_deadlines(
-            conn, pack, cal, years, actor=f"cli:{getpass.getuser()}", now=datetime.now()
+            conn, pack, cal, years, actor=f"cli:{getpass.getuser()}", now=clock.now(settings.as_of)
         )
     _print_moves(moves, as_json, {"years": sorted(years)})

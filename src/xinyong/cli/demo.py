@@ -424,12 +424,10 @@ def demo_credentials(
     engine: sa.Engine, sample: str | None, repaired: str | None = None
 ) -> list[dict[str, str]]:
     """An account and a token for each role (the demo's; never for real data)."""
-    from datetime import datetime
-
     from ..web.access import Role
     from ..web.credentials import add_account, issue_token
 
-    now = datetime.now().replace(microsecond=0)
+    now = clock.real_now()
     roles: list[tuple[str, Role, str | None, str | None]] = [
         ("operator", Role.OPERATOR, None, None),
         ("samr", Role.SOURCE_AGENCY, "samr", None),

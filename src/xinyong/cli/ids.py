@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
+
+from .. import clock
 
 app = typer.Typer(help="Check Unified Social Credit Codes, organisation codes and resident IDs.")
 
@@ -34,7 +35,7 @@ def check(
     from .output import print_json
 
     mode = Mode.LENIENT if lenient else Mode(Settings().uscc_mode)
-    today = date.today()
+    today = clock.business_today()
     found = [classify(c, mode=mode, exceptions=uscc_exceptions(), today=today) for c in codes]
 
     def what(c: Classified) -> str:

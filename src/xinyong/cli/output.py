@@ -51,15 +51,15 @@ def audit_cli(engine: Any, action: str, conn: Any = None, **detail: Any) -> None
     """Append a command's write to the audit log, as the operating-system user who ran it
     (in ``conn``'s transaction when given)."""
     import getpass
-    from datetime import datetime
 
+    from ..clock import real_now
     from ..ledger import audit
 
     event = audit.AuditEvent(
         actor=f"cli:{getpass.getuser()}",
         role="operator",
         action=action,
-        at=datetime.now(),
+        at=real_now(),
         detail={k: v for k, v in detail.items() if v is not None},
     )
     if conn is not None:

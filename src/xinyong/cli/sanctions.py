@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -133,7 +133,9 @@ def dispatch_webhook(
 
     settings, engine, pack = _context()
     with engine.begin() as conn:
-        secret = register(conn, pack, responder, url, now=datetime.now(), key=webhook_key(settings))
+        secret = register(
+            conn, pack, responder, url, now=clock.real_now(), key=webhook_key(settings)
+        )
         audit_cli(engine, "webhook_register", conn, responder=responder, url=url)
     console().print(f"webhook for {responder}: {url}\nsecret (give it to the agency): {secret}")
 

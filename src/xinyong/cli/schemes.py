@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
+
+from .. import clock
 
 app = typer.Typer(help="Jurisdiction packs: check them against the rule-of-law invariants.")
 
@@ -25,7 +26,7 @@ def check(
 
     settings = Settings()
     ids = jurisdiction or pack_ids(settings.packs_path)
-    results = check_packs(ids, extra_path=settings.packs_path, today=date.today())
+    results = check_packs(ids, extra_path=settings.packs_path, today=clock.business_today())
     if as_json:
         print_json({pack: [f.__dict__ for f in found] for pack, found in results.items()})
     else:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from .. import clock
 
 report_app = typer.Typer(help="Credit reports issued by the platform.")
 token_app = typer.Typer(help="API tokens for agencies: issue, list, revoke.")
@@ -111,7 +112,7 @@ def token_issue(
             conn,
             role=_role(role),
             label=label,
-            now=datetime.now().replace(microsecond=0),
+            now=clock.real_now(),
             days=days,
             agency=agency,
             subject_id=_subject(subject),
@@ -144,7 +145,7 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id.")
 
     engine = _engine()
     with engine.begin() as conn:
-        revoke_token(conn, token_id, now=datetime.now().replace(microsecond=0))
+        revoke_token(conn, token_id, now=clock.real_now())
         audit_cli(engine, "token_revoke", conn, token_id=token_id)
     console().print(f"token {token_id} revoked")
 
@@ -174,7 +175,7 @@ def account_add(
             username=username,
             password=password,
             role=_role(role),
-            now=datetime.now().replace(microsecond=0),
+            now=clock.real_now(),
             agency=agency,
             subject_id=subject_id,
         )
@@ -190,7 +191,7 @@ def account_disable(username: Annotated[str, typer.Argument(help="Login name.")]
 
     engine = _engine()
     with engine.begin() as conn:
-        ended = disable_account(conn, username, now=datetime.now().replace(microsecond=0))
+        ended = disable_account(conn, username, now=clock.real_now())
         audit_cli(engine, "account_disable", conn, username=username, sessions_ended=ended)
     console().print(f"account {username} disabled; {ended} open session(s) ended")
 
@@ -210,7 +211,7 @@ def account_password(
     password = _password("new password", password_stdin)
     engine = _engine()
     with engine.begin() as conn:
-        ended = change_password(conn, username, password, now=datetime.now().replace(microsecond=0))
+        ended = change_password(conn, username, password, now=clock.real_now())
         audit_cli(engine, "account_password", conn, username=username, sessions_ended=ended)
     console().print(f"password of {username} changed; {ended} open session(s) ended")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..ledger.tables import Json, metadata
+from ..ledger.tables import Json, UtcDateTime, metadata
 
 evaluations = sa.Table(
     "evaluations",
@@ -15,7 +15,7 @@ evaluations = sa.Table(
     sa.Column("pack", sa.String(80), nullable=False),
     sa.Column("engine", sa.String(16), nullable=False),
     sa.Column("entries", sa.Integer(), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 #: the one order of stored evaluations, newest first: what every reader takes as "the newest"

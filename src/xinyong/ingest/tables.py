@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..ledger.tables import Json, metadata
+from ..ledger.tables import Json, UtcDateTime, metadata
 
 deliveries = sa.Table(
     "deliveries",
@@ -36,8 +36,8 @@ deliveries = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("status_reason", sa.Text()),
     sa.Column("unconsumed_columns", Json, nullable=False),
-    sa.Column("started_at", sa.DateTime(), nullable=False),
-    sa.Column("finished_at", sa.DateTime()),
+    sa.Column("started_at", UtcDateTime(), nullable=False),
+    sa.Column("finished_at", UtcDateTime()),
 )
 
 quarantine = sa.Table(
@@ -54,7 +54,7 @@ quarantine = sa.Table(
     # every reason: [{field, message, fix}]
     sa.Column("errors", Json, nullable=False),
     sa.Column("item_code", sa.String(80)),
-    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False),
     # per column whose value in ``raw`` is masked: {pseudonym, masked} or {masked, sealed}
     # (ingest/protect.py); NULL on rows from before 0013 until ``xinyong quarantine scrub``
     sa.Column("identities", Json),
@@ -75,5 +75,5 @@ quarantine_actions = sa.Table(
     sa.Column("changes", Json, nullable=False),
     # the record (or subject) the released row became
     sa.Column("result_id", sa.String(40)),
-    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..ledger.tables import metadata
+from ..ledger.tables import UtcDateTime, metadata
 
 platform_keys = sa.Table(
     "platform_keys",
@@ -13,5 +13,5 @@ platform_keys = sa.Table(
     sa.Column("name", sa.String(40), primary_key=True),
     # ``fingerprint.fingerprint`` of the key (chain) in use: proves which key, reveals nothing
     sa.Column("fingerprint", sa.String(32), nullable=False),
-    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )

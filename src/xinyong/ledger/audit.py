@@ -30,6 +30,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..clock import utc_naive
 from . import tables as t
 
 GENESIS = "0" * 64
@@ -64,9 +65,11 @@ class AuditEvent:
 
 
 def entry_hash(seq: int, event: AuditEvent, prev_hash: str) -> str:
-    """SHA-256 of the entry's canonical JSON (sorted keys, the time to the microsecond)."""
+    """SHA-256 of the entry's canonical JSON (sorted keys, the time to the microsecond, in
+    UTC without an offset: the form entries were hashed in when timestamps were naive UTC, so
+    the chains written then still verify)."""
     body = {**event.fields(), "seq": seq, "prev_hash": prev_hash}
-    body["at"] = event.at.isoformat(timespec="microseconds")
+    body["at"] = utc_naive(event.at).isoformat(timespec="microseconds")
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -22,13 +22,14 @@ import tarfile
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from .. import files
+from ..clock import real_now, utc_naive
 from ..errors import ConfigError, ConflictError, InvalidData
 from ..migrations import current_revision
 from . import audit
@@ -65,7 +66,9 @@ class Manifest:
 
 
 def _canonical(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):  # naive UTC, as digests were made before moments were aware
+        return utc_naive(value).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     return value
 
@@ -115,7 +118,7 @@ def manifest_of(conn: sa.Connection, engine_name: str, verifier: Any = None) -> 
     return Manifest(
         engine=engine_name,
         revision=conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar(),
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        created_at=real_now().isoformat(timespec="seconds"),
         ledger_digest=digest,
         counts=counts,
         audit_entries=chain.entries,

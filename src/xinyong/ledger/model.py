@@ -11,17 +11,28 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from ..clock import utc_naive
 from ..types import LinkRole, SubjectKind
 
 
 def content_id(*parts: object) -> str:
-    """A 128-bit hex content hash of ``parts`` (joined with a unit separator)."""
-    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    """A 128-bit hex content hash of ``parts`` (joined with a unit separator). A moment is
+    hashed in UTC without an offset, the form ids were made from when timestamps were naive
+    UTC, so an id is the same whichever way its moment was held."""
+    joined = "\x1f".join(_part(p) for p in parts)
     return hashlib.blake2b(joined.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _part(part: object) -> str:
+    if part is None:
+        return ""
+    if isinstance(part, datetime) and part.tzinfo is not None:
+        return str(utc_naive(part))
+    return str(part)
 
 
 @dataclass(frozen=True)

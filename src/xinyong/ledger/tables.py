@@ -2,14 +2,20 @@
 
 Everything here is append-only: rows are inserted, never updated or deleted. A record's
 state on a date is derived from the record and the events that refer to it.
-Timestamps (``recorded_at``) are naive UTC and say when xinyong observed a row; the legal
-dates of a record are separate columns.
+Timestamps (``recorded_at``) say when xinyong observed a row; the legal dates of a record are
+separate columns. Every timestamp column is a :class:`UtcDateTime`: aware UTC in Python, UTC
+in the database.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+
+from ..clock import utc, utc_naive
 
 metadata = sa.MetaData(
     naming_convention={
@@ -21,6 +27,32 @@ metadata = sa.MetaData(
 )
 
 Json = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """A moment: written from an aware datetime (a naive one is refused, loudly: it is a bug,
+    its zone unknown), read back as aware UTC. PostgreSQL keeps a ``timestamptz`` (migration
+    0013); SQLite keeps UTC text without an offset. Rows written before every timestamp was
+    aware were written as naive UTC and are read as UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        # timestamptz on PostgreSQL (migration 0013); SQLite keeps UTC text without an offset
+        timezone = dialect.name == "postgresql"
+        return dialect.type_descriptor(sa.DateTime(timezone=timezone))
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return utc(value) if dialect.name == "postgresql" else utc_naive(value)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+        if not isinstance(value, datetime):
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 subjects = sa.Table(
     "subjects",
@@ -37,7 +69,7 @@ subjects = sa.Table(
     # persons only: the resident number with birth date hidden, for display
     sa.Column("id_masked", sa.String(18)),
     sa.Column("source_agency", sa.String(64), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 subject_links = sa.Table(
@@ -50,7 +82,7 @@ subject_links = sa.Table(
     sa.Column("valid_from", sa.Date(), nullable=False),
     sa.Column("valid_to", sa.Date()),
     sa.Column("source_agency", sa.String(64), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(), nullable=False, index=True),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False, index=True),
 )
 
 records = sa.Table(
@@ -77,7 +109,7 @@ records = sa.Table(
     # the delivery (file or API submission) that brought the record; set by ingest
     sa.Column("delivery_id", sa.String(64)),
     # indexed: the screening index follows what was recorded since it last looked
-    sa.Column("recorded_at", sa.DateTime(), nullable=False, index=True),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False, index=True),
     sa.Index("ix_records_source", "source_agency", "source_record_id"),
 )
 
@@ -94,7 +126,7 @@ record_events = sa.Table(
     sa.Column("instrument_number", sa.String(128)),
     sa.Column("reason", sa.Text()),
     sa.Column("attributes", Json, nullable=False),
-    sa.Column("recorded_at", sa.DateTime(), nullable=False, index=True),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False, index=True),
 )
 
 # The audit log: every write and every read of non-public data, hash-chained. ``entry_hash``
@@ -104,7 +136,7 @@ audit_log = sa.Table(
     "audit_log",
     metadata,
     sa.Column("seq", sa.BigInteger(), primary_key=True, autoincrement=False),
-    sa.Column("at", sa.DateTime(), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
     # the account or token that acted, e.g. ``token:ab12cd34`` or ``account:alice``
     sa.Column("actor", sa.String(128), nullable=False),
     sa.Column("role", sa.String(32), nullable=False),
@@ -133,6 +165,6 @@ audit_checkpoints = sa.Table(
     metadata,
     sa.Column("size", sa.BigInteger(), primary_key=True, autoincrement=False),
     sa.Column("root_hash", sa.String(64), nullable=False),
-    sa.Column("signed_at", sa.DateTime(), nullable=False),
+    sa.Column("signed_at", UtcDateTime(), nullable=False),
     sa.Column("note", sa.Text(), nullable=False),
 )

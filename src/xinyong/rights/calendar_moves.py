@@ -28,6 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import workdays
+from ..clock import business_date
 from ..errors import FieldError, InvalidData
 from ..ledger import audit
 from ..schemes import Pack
@@ -256,7 +257,7 @@ def add_year(
             updated = current.with_year(year)
             moves = recompute(conn, pack, updated, {year.year}, actor=actor, now=now)
             moves += notice_periods_moved(
-                conn, pack, current, updated, {year.year}, today or now.date()
+                conn, pack, current, updated, {year.year}, today or business_date(now)
             )
             notice = year.notice
             audit.append(

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..clock import business_date
 from ..errors import FieldError, InvalidData, NotFound
 from .tables import consents
 
@@ -29,7 +30,7 @@ class Consent:
     revoked_at: datetime | None
 
     def valid_on(self, day: date) -> bool:
-        return self.revoked_at is None and self.granted_at.date() <= day <= self.expires_on
+        return self.revoked_at is None and business_date(self.granted_at) <= day <= self.expires_on
 
 
 def _consent(row: Any) -> Consent:
@@ -67,9 +68,9 @@ def grant(
                 )
             ],
         )
-    if expires_on < now.date():
+    if expires_on < business_date(now):
         raise InvalidData(
-            f"expires_on {expires_on} is before today ({now.date()})",
+            f"expires_on {expires_on} is before today ({business_date(now)})",
             code="consent-expired",
             errors=[
                 FieldError("expires_on", f"is {expires_on}, in the past", "give a future date")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..ledger.tables import Json, metadata
+from ..ledger.tables import Json, UtcDateTime, metadata
 
 # A subject's consent that a credit-service agency may read its non-public data for one
 # purpose until ``expires_on`` (inclusive). Revoking sets ``revoked_at``; rows are kept.
@@ -15,9 +15,9 @@ consents = sa.Table(
     sa.Column("subject_id", sa.String(40), nullable=False, index=True),
     sa.Column("agency", sa.String(64), nullable=False),
     sa.Column("purpose", sa.String(40), nullable=False),
-    sa.Column("granted_at", sa.DateTime(), nullable=False),
+    sa.Column("granted_at", UtcDateTime(), nullable=False),
     sa.Column("expires_on", sa.Date(), nullable=False),
-    sa.Column("revoked_at", sa.DateTime()),
+    sa.Column("revoked_at", UtcDateTime()),
 )
 
 # An objection: filed by (or for) a subject against records, routed to their source agency,
@@ -35,7 +35,7 @@ objections = sa.Table(
     sa.Column("provider", sa.String(64), nullable=False, index=True),
     sa.Column("grounds", sa.Text(), nullable=False),
     sa.Column("filed_by", sa.String(128), nullable=False),
-    sa.Column("filed_at", sa.DateTime(), nullable=False),
+    sa.Column("filed_at", UtcDateTime(), nullable=False),
     sa.Column("filed_on", sa.Date(), nullable=False),
     # open | decided
     sa.Column("status", sa.String(16), nullable=False),
@@ -72,7 +72,7 @@ repairs = sa.Table(
     sa.Column("commitment", sa.Text(), nullable=False),
     sa.Column("eligibility", Json, nullable=False),
     sa.Column("filed_by", sa.String(128), nullable=False),
-    sa.Column("filed_at", sa.DateTime(), nullable=False),
+    sa.Column("filed_at", UtcDateTime(), nullable=False),
     sa.Column("filed_on", sa.Date(), nullable=False),
     # open | decided
     sa.Column("status", sa.String(16), nullable=False),
@@ -99,7 +99,7 @@ credit_reports = sa.Table(
     sa.Column("purpose", sa.String(40), nullable=False),
     sa.Column("consent_id", sa.String(32)),
     sa.Column("as_of", sa.Date(), nullable=False),
-    sa.Column("issued_at", sa.DateTime(), nullable=False),
+    sa.Column("issued_at", UtcDateTime(), nullable=False),
     sa.Column("digest", sa.String(64), nullable=False),
     sa.Column("body", Json, nullable=False),
 )
@@ -120,7 +120,7 @@ evidence = sa.Table(
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("content", sa.LargeBinary(), nullable=False),
     sa.Column("uploaded_by", sa.String(128), nullable=False),
-    sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+    sa.Column("uploaded_at", UtcDateTime(), nullable=False),
 )
 
 # Written notice of an adverse grade (不良信用评价) served on its subject by the scheme's
@@ -133,5 +133,5 @@ grade_notices = sa.Table(
     sa.Column("grade", sa.String(8), primary_key=True),
     sa.Column("served_on", sa.Date(), nullable=False),
     sa.Column("served_by", sa.String(128), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False),
 )

@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..clock import business_date
 from ..errors import FieldError, Forbidden, InvalidData, NotFound
 from ..ledger.model import content_id
 from ..schemes import Pack
@@ -280,7 +281,7 @@ def metrics(conn: sa.Connection, *, today: date, ack_working_days: int) -> dict[
             m["acknowledged"] += 1
             m["hours"].append((row["acknowledged_at"] - row["created_at"]).total_seconds() / 3600)
         else:
-            sent_on = row["created_at"].date()
+            sent_on = business_date(row["created_at"])
             provisional = provisional or is_provisional(sent_on, today)
             if working_days_between(sent_on, today) > ack_working_days:
                 m["overdue"] += 1

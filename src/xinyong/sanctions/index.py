@@ -21,10 +21,11 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..clock import real_now
 from ..ids import Kind, Mode, classify, is_pseudonym
 from ..ledger import tables as t
 from ..ledger.subject import invalid_subject
@@ -46,7 +47,7 @@ class ScreeningIndex:
         pack: Pack,
         *,
         poll_seconds: float = 0.5,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] = real_now,
         mode: Mode = Mode.STRICT,
         exceptions: frozenset[str] | None = None,
     ) -> None:
@@ -270,7 +271,7 @@ def _high_water(conn: sa.Connection) -> datetime | None:
 def _changed_since(conn: sa.Connection, seen: datetime | None) -> list[tuple[str, datetime]]:
     """(subject, recorded_at) of records, record events and links recorded after ``seen``."""
     r, e, sl = t.records.c, t.record_events.c, t.subject_links.c
-    since = seen or datetime.min
+    since = seen or datetime.min.replace(tzinfo=UTC)
     found: list[tuple[str, datetime]] = [
         (s, at)
         for s, at in conn.execute(

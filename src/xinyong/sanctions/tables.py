@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..ledger.tables import Json, metadata
+from ..ledger.tables import Json, UtcDateTime, metadata
 
 # One notice to one responding agency about one list entry's start, extension or end.
 # ``seq`` orders the pull feed (``GET /api/dispatch?cursor=``); ``notice_id`` is a content
@@ -14,7 +14,7 @@ dispatch_notices = sa.Table(
     metadata,
     sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=True),
     sa.Column("notice_id", sa.String(32), nullable=False, unique=True),
-    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("responder", sa.String(64), nullable=False, index=True),
     # entry | extension | exit
     sa.Column("event", sa.String(16), nullable=False),
@@ -26,16 +26,16 @@ dispatch_notices = sa.Table(
     sa.Column("expires_on", sa.Date()),
     # the measures this responder is to apply (or lift), with memoranda and bases
     sa.Column("measures", Json, nullable=False),
-    sa.Column("acknowledged_at", sa.DateTime()),
+    sa.Column("acknowledged_at", UtcDateTime()),
     # applied | not_applicable | overridden
     sa.Column("feedback", sa.String(16)),
     sa.Column("feedback_reason", sa.Text()),
-    sa.Column("feedback_at", sa.DateTime()),
+    sa.Column("feedback_at", UtcDateTime()),
     sa.Column("feedback_by", sa.String(128)),
     # webhook delivery (for responders that registered one): attempts, when to retry, done
     sa.Column("webhook_attempts", sa.Integer(), nullable=False, server_default="0"),
-    sa.Column("webhook_next_at", sa.DateTime()),
-    sa.Column("webhook_delivered_at", sa.DateTime()),
+    sa.Column("webhook_next_at", UtcDateTime()),
+    sa.Column("webhook_delivered_at", UtcDateTime()),
     sa.Column("webhook_error", sa.Text()),
 )
 
@@ -47,7 +47,7 @@ webhooks = sa.Table(
     sa.Column("responder", sa.String(64), primary_key=True),
     sa.Column("url", sa.String(500), nullable=False),
     sa.Column("secret", sa.String(128), nullable=False),
-    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 # A responding agency served a subject despite a deny, with a written reason.
@@ -55,7 +55,7 @@ screening_overrides = sa.Table(
     "screening_overrides",
     metadata,
     sa.Column("override_id", sa.String(32), primary_key=True),
-    sa.Column("at", sa.DateTime(), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
     sa.Column("agency", sa.String(64), nullable=False),
     sa.Column("actor", sa.String(128), nullable=False),
     sa.Column("subject_id", sa.String(40), nullable=False, index=True),

@@ -34,6 +34,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import workdays
+from ..clock import real_now
 from ..errors import FieldError, InvalidData, RateLimited, Unavailable, XinyongError
 from ..ids.hiding import mask_numbers
 from ..keys import check_pseudonym_key
@@ -74,7 +75,7 @@ def create_app(
         check_pseudonym_key(conn, settings.pseudonym_chain, now=(clock or datetime.now)())
     pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
     workdays.configure(settings.calendar_path)
-    platform = Platform(settings, engine, pack, clock=clock or datetime.now)
+    platform = Platform(settings, engine, pack, clock=clock or real_now)
     app = FastAPI(
         dependencies=[Depends(_note_route)],
         lifespan=_warm_up,

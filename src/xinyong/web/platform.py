@@ -17,7 +17,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from ..clock import platform_now, platform_today
+from ..clock import platform_now, platform_today, real_now
 from ..errors import RateLimited, Unauthenticated
 from ..ids import Mode
 from ..ledger import audit
@@ -46,7 +46,7 @@ class Platform:
     pack: Pack
     #: the real clock (credentials, rate limits, the audit log); domain timestamps come from
     #: :meth:`now` and :meth:`today`. Tests pin it. Domain code receives dates, never calls it.
-    clock: Callable[[], datetime] = datetime.now
+    clock: Callable[[], datetime] = real_now
     limiter: MovingWindowRateLimiter = field(
         default_factory=lambda: MovingWindowRateLimiter(MemoryStorage())
     )

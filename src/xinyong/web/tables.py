@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..ledger.tables import Json, metadata
+from ..ledger.tables import Json, UtcDateTime, metadata
 
 accounts = sa.Table(
     "accounts",
@@ -17,8 +17,8 @@ accounts = sa.Table(
     sa.Column("agency", sa.String(64)),
     # the subject a subject's account is bound to (USCC, or a person's pseudonym)
     sa.Column("subject_id", sa.String(40)),
-    sa.Column("created_at", sa.DateTime(), nullable=False),
-    sa.Column("disabled_at", sa.DateTime()),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("disabled_at", UtcDateTime()),
 )
 
 api_tokens = sa.Table(
@@ -33,9 +33,9 @@ api_tokens = sa.Table(
     # catalogue items the token may submit; null: every item the role and agency may
     sa.Column("items", Json),
     sa.Column("label", sa.String(200), nullable=False),
-    sa.Column("created_at", sa.DateTime(), nullable=False),
-    sa.Column("expires_at", sa.DateTime(), nullable=False),
-    sa.Column("revoked_at", sa.DateTime()),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("revoked_at", UtcDateTime()),
 )
 
 portal_sessions = sa.Table(
@@ -44,10 +44,10 @@ portal_sessions = sa.Table(
     # SHA-256 of the session id the cookie carries; the id itself is never stored
     sa.Column("session_hash", sa.String(64), primary_key=True),
     sa.Column("username", sa.String(64), nullable=False, index=True),
-    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
     # the last request seen (updated at most once a minute), for the idle timeout
-    sa.Column("last_seen_at", sa.DateTime(), nullable=False),
-    sa.Column("ended_at", sa.DateTime()),
+    sa.Column("last_seen_at", UtcDateTime(), nullable=False),
+    sa.Column("ended_at", UtcDateTime()),
     # logout | password_changed | account_disabled
     sa.Column("end_reason", sa.String(32)),
 )
