@@ -3,7 +3,7 @@ file, and a file that was there stays as it was."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -17,7 +17,7 @@ from xinyong.ledger import make_engine, register_subject, upgrade
 from xinyong.ledger import tables as lt
 from xinyong.ledger.store import record_row
 
-NOW = datetime(2026, 6, 30, 9, 0)
+NOW = datetime(2026, 6, 30, 9, 0, tzinfo=UTC)
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import re
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -171,7 +171,7 @@ def test_credentials_refuse_a_raw_number_from_any_caller(engine: sa.Engine) -> N
             username="wang",
             password="a long enough password",
             role=Role.SUBJECT,
-            now=datetime(2026, 9, 30),
+            now=datetime(2026, 9, 30, tzinfo=UTC),
             subject_id=BEIJING_RESIDENT,
         )
     assert [(e.field, e.message) for e in exc.value.errors] == [

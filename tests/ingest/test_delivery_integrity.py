@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from xinyong.schemes import Pack
 OPTIONS = IngestOptions(
     key=b"test-secret-for-pseudonyms",
     delivered_on=date(2026, 9, 30),
-    recorded_at=datetime(2026, 10, 1, 9, 0),
+    recorded_at=datetime(2026, 10, 1, 9, 0, tzinfo=UTC),
 )
 COLUMNS = list(GOOD_ROW)
 

@@ -3,7 +3,7 @@ same code gets the same answer on every path (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from xinyong.schemes import Pack
 OPTIONS = IngestOptions(
     key=b"test-secret-for-pseudonyms",
     delivered_on=date(2026, 9, 30),
-    recorded_at=datetime(2026, 10, 1, 9, 0),
+    recorded_at=datetime(2026, 10, 1, 9, 0, tzinfo=UTC),
 )
 INVISIBLE = XIAMEN_USCC[:4] + "\u200b" + XIAMEN_USCC[4:]
 WIDE = "".join(chr(ord(c) + 0xFEE0) for c in XIAMEN_USCC)

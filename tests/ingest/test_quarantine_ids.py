@@ -4,7 +4,7 @@ anything else sealed under the quarantine key, revealed only with a reason; old 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -25,9 +25,12 @@ from xinyong.schemes import Pack
 
 SEAL = seal_key("test-quarantine-key")
 OPTIONS = IngestOptions(
-    key=KEY, seal_key=SEAL, delivered_on=date(2026, 9, 30), recorded_at=datetime(2026, 10, 1, 9)
+    key=KEY,
+    seal_key=SEAL,
+    delivered_on=date(2026, 9, 30),
+    recorded_at=datetime(2026, 10, 1, 9, tzinfo=UTC),
 )
-AT = datetime(2026, 10, 2, 10, 0)
+AT = datetime(2026, 10, 2, 10, 0, tzinfo=UTC)
 #: BEIJING_RESIDENT with the wrong check character
 WRONG_CHECK = BEIJING_RESIDENT[:17] + "1"
 PERSON = {"subject_kind": "natural_person", "subject_name": "王秀英", "region": "110105"}

@@ -4,7 +4,7 @@ fix, on SQLite and PostgreSQL) and in the API (422); ``xinyong.text`` holds the 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from xinyong.text import storable, text_errors, unsafe_character
 OPTIONS = IngestOptions(
     key=b"test-secret-for-pseudonyms",
     delivered_on=date(2026, 9, 30),
-    recorded_at=datetime(2026, 10, 1, 9, 0),
+    recorded_at=datetime(2026, 10, 1, 9, 0, tzinfo=UTC),
 )
 
 #: source_record_id → (changes, field named, what the message says)
@@ -122,7 +122,7 @@ def test_a_release_must_correct_a_field_that_held_an_unstorable_character(
         "actor": "李审核",
         "reason": None,
         "key": OPTIONS.key,
-        "recorded_at": datetime(2026, 10, 2, 9, 0),
+        "recorded_at": datetime(2026, 10, 2, 9, 0, tzinfo=UTC),
     }
     with pytest.raises(InvalidData) as refused:
         release(engine, cn_pack, quarantine_id, changes={}, **common)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from xinyong.keys import (
 from xinyong.keys.tables import platform_keys
 from xinyong.web.app import create_app
 
-NOW = datetime(2026, 12, 1, 9, 0)
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 OTHER = b"another-secret-that-is-not-the-ledgers"
 LATER = b"the-key-the-ledger-is-rotated-to-later"
 

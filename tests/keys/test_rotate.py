@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ from xinyong.migrations.drift import declared_metadata
 from xinyong.types import LinkRole
 
 NEW = b"0123456789abcdef0123456789abcdef-the-new-key"
-NOW = datetime(2026, 12, 1, 9, 0)
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 def test_every_declared_subject_column_is_rekeyed_or_kept_on_purpose() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from xinyong.sanctions.webhooks import deliver, register
 from xinyong.schemes import load_pack
 from xinyong.settings import Settings
 
-NOW = datetime(2026, 12, 1, 9, 0)
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 STRONG = "5d41402abc4b2a76b9719d911017c592aaf0c1b2d3e4f5061728394a5b6c7d8e"
 OTHER = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
