@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,12 +40,17 @@ def test_a_sealed_secret_opens_only_under_its_key_and_for_its_responder() -> Non
 
 
 def test_production_needs_a_webhook_key() -> None:
-    settings = Settings(env="production", pseudonym_key=STRONG, session_secret=OTHER)  # type: ignore[arg-type]
+    strong = {
+        "pseudonym_key": STRONG,
+        "session_secret": OTHER,
+        "quarantine_key": secrets.token_hex(32),
+    }
+    settings = Settings(env="production", **strong)  # type: ignore[arg-type]
     with pytest.raises(ConfigError) as refused:
         webhook_key(settings)
     assert refused.value.code == "webhook-key-missing"
     with pytest.raises(ConfigError) as weak:
-        Settings(env="production", pseudonym_key=STRONG, session_secret=OTHER, webhook_key="x")  # type: ignore[arg-type]
+        Settings(env="production", webhook_key="x", **strong)  # type: ignore[arg-type]
     assert weak.value.code == "weak-secret" and weak.value.errors[0].field == "XINYONG_WEBHOOK_KEY"
 
 

@@ -72,7 +72,7 @@ def create_app(
     engine = engine or make_engine(settings)
     require_current(engine)
     with engine.begin() as conn:
-        check_pseudonym_key(conn, settings.pseudonym_chain, now=(clock or datetime.now)())
+        check_pseudonym_key(conn, settings.pseudonym_chain, now=(clock or real_now)())
     pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
     workdays.configure(settings.calendar_path)
     platform = Platform(settings, engine, pack, clock=clock or real_now)
