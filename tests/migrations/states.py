@@ -22,8 +22,10 @@ def build_at_state(engine: sa.Engine, state: str) -> None:
     """Create the schema as the migrations directory at commit ``state`` did."""
     config = Config()
     config.set_main_option("script_location", str(STATES_DIR / state))
-    config.attributes["engine"] = engine  # what those states' env.py read
-    command.upgrade(config, "head")
+    config.attributes["engine"] = engine  # what the states up to 0009's env.py read
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn  # what the released package's env.py reads
+        command.upgrade(config, "head")
 
 
 def _value(table: str, column: sa.Column[Any]) -> Any:
