@@ -116,7 +116,7 @@ async def search(
 async def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId) -> dict[str, Any]:
     """What is public about a subject today: records within their publicity window, public
     list memberships with basis and end date, public grades, dispute marks."""
-    subject_id = p.subject_id(subject_id)
+    subject_id = p.subject_key(subject_id)
     with p.engine.connect() as conn:
         found: dict[str, Any] = plain(
             views.public_subject(conn, p.pack, subject_id, p.today(), p.evaluation(conn))
@@ -172,7 +172,7 @@ def subject_file(
     p: PlatformDep, who: FileReader, subject_id: SubjectId, purpose: PurposeParam = None
 ) -> dict[str, Any]:
     """A subject's whole file (non-public; needs a purpose, and consent where required)."""
-    subject_id = p.subject_id(subject_id)
+    subject_id = p.subject_key(subject_id)
     with p.engine.connect() as conn:
         read = authorise_file_read(p, conn, who, subject_id, purpose)
         found = whole_file(conn, p.pack, subject_id, p.today(), own=who.subject_id == subject_id)
@@ -189,7 +189,7 @@ def subject_explain(
     notice is withheld from all but the subject (non-public; needs a purpose)."""
     from ..evaluate.explain import explain_subject
 
-    subject_id = p.subject_id(subject_id)
+    subject_id = p.subject_key(subject_id)
     with p.engine.connect() as conn:
         read = authorise_file_read(p, conn, who, subject_id, purpose)
         found = explain_subject(

@@ -90,20 +90,11 @@ class Platform:
 
     def subject_key(self, code: str, field: str = "subject") -> str:
         """The subject key ``code`` stands for, checked as ingest checks it (a 422 naming
-        ``field`` and the fault otherwise)."""
+        ``field`` and the fault otherwise): a resident number becomes its pseudonym here, at
+        the boundary, and goes no further."""
         from ..ledger.subject import subject_key
 
         return subject_key(code, key=self.key, today=self.today(), mode=self.uscc_mode, field=field)
-
-    def subject_id(self, code: str, field: str = "subject") -> str:
-        """The ledger key of a caller's identifier, at once: a resident number becomes its
-        pseudonym here and goes no further (``ledger.subject.subject_key``).
-
-        Raises:
-            InvalidData: ``code`` looks like a resident number but is not a valid one
-                (``field`` named; the number is not repeated).
-        """
-        return self.subject_key(code, field)
 
     def today(self) -> date:
         """The date derived state is shown for: ``XINYONG_AS_OF`` if set, else today."""

@@ -91,7 +91,7 @@ async def subject(request: Request, p: PlatformDep, who: Visitor, subject_id: st
     is cheaper than a thread hop; long work never runs here."""
     if len(subject_id) > 40 or not subject_id.isalnum():
         raise NotFound("no such subject", code="unknown-subject")
-    key = p.subject_id(subject_id)
+    key = p.subject_key(subject_id)
     if key != subject_id.upper() and key != subject_id:
         # a resident number: the address shows its pseudonym instead
         return RedirectResponse(f"/subjects/{key}", status_code=303)

@@ -83,10 +83,6 @@ def _action(p: Platform, action: str) -> str:
     return action
 
 
-def _key(p: Platform, code: str, field: str = "subject") -> str:
-    return p.subject_key(code, field)
-
-
 @router.post("/screen", tags=["screening"], response_class=JSONResponse)
 async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> Response:
     """May this subject be served for this action today? ``allow``, ``deny`` or ``advise``,
@@ -94,7 +90,7 @@ async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> Response
     agency, dates, the link it reached through, and how to remedy; incentives as ``rewards``."""
     purpose = _purpose(who, body.purpose)
     action = _action(p, body.action)
-    subject_id = p.subject_id(body.subject)
+    subject_id = p.subject_key(body.subject)
     decision: Decision = p.screening().check(subject_id, action)
     SCREENING.labels(decision.outcome).inc()
     p.audit_later(
@@ -127,7 +123,7 @@ def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> dict[
     details: dict[int, Any] = {}
     for i, code in enumerate(body.subjects):
         try:
-            keys.append(p.subject_id(code, f"subjects.{i}"))
+            keys.append(p.subject_key(code, f"subjects.{i}"))
         except InvalidData as exc:
             keys.append(None)
             details[i] = {"error": exc.errors[0].to_dict()}
@@ -201,7 +197,7 @@ def override(
 ) -> dict[str, Any]:
     """Serve a subject despite a deny, with a written reason: recorded and audited."""
     action = _action(p, body.action)
-    subject_id = p.subject_id(body.subject)
+    subject_id = p.subject_key(body.subject)
     decision = p.screening().check(subject_id, action)
     measures = [g.measure_id for g in decision.grounds if g.implementing_agency == who.agency]
     if decision.outcome == "allow" or not measures:

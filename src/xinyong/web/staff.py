@@ -89,7 +89,7 @@ def grade_notice(
     request: Request, p: PlatformDep, who: GradeStaff, scheme_id: SchemeId, subject_id: SubjectId
 ) -> Response:
     """The notice of an adverse grade, printable, for the scheme's authority."""
-    subject_id = p.subject_id(subject_id)
+    subject_id = p.subject_key(subject_id)
     with p.engine.connect() as conn:
         found = grade_notices.owed(
             conn,
