@@ -23,14 +23,11 @@ def backup(
 ) -> None:
     """Back up the ledger database (SQLite's online backup, or pg_dump -Fc of PostgreSQL) with
     a manifest of its ledger digest and audit head; safe while the platform runs."""
-    from ..ledger import make_engine, require_current
     from ..ledger.backup import backup as write
-    from ..settings import Settings
+    from .context import open_ledger
     from .output import audit_cli, console
 
-    settings = Settings()
-    engine = make_engine(settings)
-    require_current(engine)
+    settings, engine = open_ledger()
     manifest = write(engine, out, verifier=_verifier(settings))
     audit_cli(engine, "backup", file=out.name, ledger_digest=manifest.ledger_digest)
     rows = ", ".join(f"{n:,} {table}" for table, n in manifest.counts.items())

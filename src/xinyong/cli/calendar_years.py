@@ -172,16 +172,11 @@ def recompute(
     """Move open deadlines to the calendar in use (after a pack update shipped a year)."""
     import getpass
 
-    from ..ledger import make_engine, require_current
     from ..rights.calendar_moves import recompute as recompute_deadlines
-    from ..schemes import load_pack
-    from ..settings import Settings
     from ..workdays import active
+    from .context import open_ledger_and_pack
 
-    settings = Settings()
-    engine = make_engine(settings)
-    require_current(engine)
-    pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
+    settings, engine, pack = open_ledger_and_pack()
     cal = active()
     years = set(year or cal.official)
     with engine.begin() as conn:

@@ -19,18 +19,9 @@ Jurisdiction = Annotated[
 
 
 def _context(jurisdiction: str | None) -> tuple[Any, Any, Any]:
-    from ..ledger import make_engine, require_current
-    from ..schemes import load_pack
-    from ..settings import Settings
+    from .context import open_ledger_and_pack
 
-    settings = Settings()
-    engine = make_engine(settings)
-    require_current(engine)
-    return (
-        settings,
-        engine,
-        load_pack(jurisdiction or settings.jurisdiction, extra_path=settings.packs_path),
-    )
+    return open_ledger_and_pack(jurisdiction)
 
 
 def evaluate(

@@ -33,17 +33,12 @@ def daily(
 ) -> None:
     """Ingest the inbox, evaluate, dispatch, deliver, write the extract and prune, in that
     order, under one lock; a step whose predecessor is stale is refused with its name."""
-    from ..ledger import make_engine, require_current
-    from ..schemes import load_pack
     from ..services.daily import DailyOptions, Step, run_daily
-    from ..settings import Settings
+    from .context import open_ledger_and_pack
     from .dates import parse_day
     from .output import audit_cli, console
 
-    settings = Settings()
-    engine = make_engine(settings)
-    require_current(engine)
-    pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
+    settings, engine, pack = open_ledger_and_pack()
     options = DailyOptions(
         day=parse_day(as_of, settings),
         now=clock.now(settings.as_of),
@@ -74,14 +69,11 @@ def prune(
     """Delete superseded evaluations (earlier runs of the same date) and, with a retention
     period, evaluations of dates older than it (the newest before the cut-off stays)."""
     from ..evaluate.retention import prune as drop
-    from ..ledger import make_engine, require_current
-    from ..settings import Settings
+    from .context import open_ledger
     from .dates import platform_today
     from .output import audit_cli, console
 
-    settings = Settings()
-    engine = make_engine(settings)
-    require_current(engine)
+    settings, engine = open_ledger()
     pruned = drop(
         engine,
         today=platform_today(settings),

@@ -17,14 +17,9 @@ AsOf = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (defa
 
 
 def _context() -> tuple[Any, Any, Any]:
-    from ..ledger import make_engine, require_current
-    from ..schemes import load_pack
-    from ..settings import Settings
+    from .context import open_ledger_and_pack
 
-    settings = Settings()
-    engine = make_engine(settings)
-    require_current(engine)
-    return settings, engine, load_pack(settings.jurisdiction, extra_path=settings.packs_path)
+    return open_ledger_and_pack()
 
 
 def _day(as_of: str | None) -> date:

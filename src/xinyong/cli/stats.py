@@ -12,17 +12,12 @@ def stats(
 ) -> None:
     """Print subjects by kind, records by area and sector, deliveries and the quarantine."""
     from ..ingest.report import ingest_totals
-    from ..ledger import make_engine, require_current
     from ..ledger.stats import ledger_stats
-    from ..schemes import load_pack
-    from ..settings import Settings
+    from .context import open_ledger_and_pack
     from .output import console, print_json
     from .summary import print_stats
 
-    settings = Settings()
-    engine = make_engine(settings)
-    require_current(engine)
-    pack = load_pack(settings.jurisdiction, extra_path=settings.packs_path)
+    _, engine, pack = open_ledger_and_pack()
     with engine.connect() as conn:
         result = ledger_stats(conn, pack.catalogue)
         ingest = ingest_totals(conn)
