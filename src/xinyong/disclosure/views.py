@@ -5,9 +5,9 @@ date asked: a record outside its publicity window, a penalty on an individual, a
 list that is not public, or a grade of a scheme that is not public is left out. Persons are
 shown by name and masked identity number only; the raw number is never held.
 
-List entries come from the newest evaluation on or before the date; an entry is shown as
-active only if its dates say so on that date (an entry whose term ended since the
-evaluation is not shown as active).
+List entries come from the newest evaluation on or before the date, and are shown only
+while in force on that date (``evaluate.in_force``: by their dates, and not ended by a
+revocation, repair, early exit or upheld objection recorded since the evaluation).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import NotFound
+from ..evaluate.in_force import in_force_clause, in_force_rows
 from ..evaluate.tables import NEWEST_FIRST, evaluations, grades, list_entries
 from ..ids import Kind, Mode, PseudonymKey, classify
 from ..ids.divisions import divisions
@@ -31,7 +32,6 @@ from ..ledger.subject import subject_key
 from ..schemes import Pack
 from ..schemes.lists import ListType
 from ..types import PublicAttribute
-from ..workdays import add_months
 from .publicity import PENALTY_INSTRUMENTS, is_public, publicity_window
 
 LICENCE_INSTRUMENTS = frozenset({"licence_decision"})
@@ -128,7 +128,7 @@ def search_subjects(
         if not k:
             return Page([], page, per_page, 0)
         condition = sa.or_(_prefix(c.name_key, k), _prefix(c.name_core, core))
-    # persons are found only while the public may see something about them: an active entry
+    # persons are found only while the public may see something about them: an entry in force
     # on a public list (a court's list of judgment defaulters names them; nothing else does)
     condition = sa.and_(
         condition,
@@ -146,15 +146,13 @@ def search_subjects(
 
 
 def _publicly_listed(conn: sa.Connection, pack: Pack, as_of: date, evaluation: str | None) -> Any:
-    """EXISTS an active entry of the subject on a public list (correlated, uses the index)."""
+    """EXISTS an entry of the subject in force on a public list (correlated, uses the index)."""
     le = list_entries.c
     return sa.exists().where(
         le.subject_id == t.subjects.c.subject_id,
         le.evaluation_id == (evaluation or _evaluation_id(conn, pack, as_of) or ""),
         le.list_id.in_([lt.id for lt in public_lists(pack, as_of)]),
-        le.status == "active",
-        le.active_from <= as_of,
-        sa.or_(le.expires_on.is_(None), le.expires_on > as_of),
+        in_force_clause(pack, as_of),
     )
 
 
@@ -182,17 +180,6 @@ def latest_evaluation(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str,
 def _evaluation_id(conn: sa.Connection, pack: Pack, as_of: date) -> str | None:
     found = latest_evaluation(conn, pack, as_of)
     return str(found["evaluation_id"]) if found else None
-
-
-def entry_in_force(row: Any, as_of: date) -> bool:
-    """Whether a materialised entry is active on ``as_of`` by its own dates."""
-    return (
-        row["status"] == "active"
-        and row["active_from"] is not None
-        and row["active_from"] <= as_of
-        and (row["expires_on"] is None or row["expires_on"] > as_of)
-        and (row["exited_on"] is None or row["exited_on"] > as_of)
-    )
 
 
 def _entry_view(pack: Pack, row: Any) -> dict[str, Any]:
@@ -288,12 +275,11 @@ def public_subject(
         records.append(view)
     records.sort(key=lambda r: r["decided_on"], reverse=True)
     listed = {lt.id for lt in public_lists(pack, as_of)}
-    own_entries = _entries_of(conn, evaluation, subject_id)
-    ended = _ended(conn, pack, own_entries, as_of)
+    own_entries = in_force_rows(conn, pack, _entries_of(conn, evaluation, subject_id), as_of)
     memberships = [
         {**_entry_view(pack, row), "measures": measures_for_list(pack, row["list_id"], as_of)}
-        for row in own_entries
-        if row["list_id"] in listed and entry_in_force(row, as_of) and not _is_ended(row, ended)
+        for row, in_force, _ in own_entries
+        if row["list_id"] in listed and in_force
     ]
     if subject.kind.is_person and not (records or memberships):
         # a person the public may see nothing about is not shown at all, not even by name
@@ -392,7 +378,7 @@ def list_type_view(pack: Pack, list_type: ListType) -> dict[str, Any]:
 def current_entries(
     conn: sa.Connection, pack: Pack, list_id: str, as_of: date, *, page: int = 1, per_page: int = 50
 ) -> Page:
-    """The active entries of a public list on ``as_of``, newest first, with their subjects."""
+    """The entries of a public list in force on ``as_of``, newest first, with their subjects."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     evaluation = latest_evaluation(conn, pack, as_of)
@@ -402,10 +388,7 @@ def current_entries(
     condition = sa.and_(
         le.evaluation_id == evaluation["evaluation_id"],
         le.list_id == list_id,
-        le.status == "active",
-        le.active_from <= as_of,
-        sa.or_(le.expires_on.is_(None), le.expires_on > as_of),
-        sa.or_(le.exited_on.is_(None), le.exited_on > as_of),
+        in_force_clause(pack, as_of),
     )
     total = conn.execute(sa.select(sa.func.count()).where(condition)).scalar_one()
     rows = conn.execute(
@@ -416,72 +399,10 @@ def current_entries(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).mappings()
-    shown = list(rows)
-    ended = _ended(conn, pack, shown, as_of)
     items = [
-        {**_entry_view(pack, r), "subject": subject_summary(_subject_from_row(r))}
-        for r in shown
-        if not _is_ended(r, ended)
+        {**_entry_view(pack, r), "subject": subject_summary(_subject_from_row(r))} for r in rows
     ]
     return Page(items, page, per_page, total)
-
-
-#: decisions that end a list entry at once, before the next evaluation is materialised
-ENDING_EVENTS = ("revoked", "repaired", "early_exit", "delisted")
-
-
-def _ids(row: Any) -> set[str]:
-    ids = row["record_ids"]
-    if isinstance(ids, str):
-        ids = json.loads(ids)
-    return set(ids)
-
-
-def _ended(conn: sa.Connection, pack: Pack, rows: list[Any], as_of: date) -> set[tuple[str, str]]:
-    """Of the entries ``rows``, the (list, record) pairs a revocation, repair, early exit or
-    removal on objection ended by ``as_of``: such entries are not shown even though the
-    materialised evaluation predates the decision. A removal ends one list only; an early
-    exit ends an entry only once the list's minimum time on it has passed (as the
-    evaluation's lifecycle says)."""
-    record_ids = sorted({r for row in rows for r in _ids(row)})
-    if not record_ids:
-        return set()
-    e = t.record_events.c
-    found = conn.execute(
-        sa.select(e.record_id, e.kind, e.effective_on, e.attributes).where(
-            e.record_id.in_(record_ids), e.kind.in_(ENDING_EVENTS), e.effective_on <= as_of
-        )
-    ).all()
-    ended = set()
-    for record_id, kind, effective_on, attributes in found:
-        if isinstance(attributes, str):
-            attributes = json.loads(attributes)
-        if kind == "delisted":
-            ended.add((attributes.get("list_id", "*"), record_id))
-        elif kind == "early_exit":
-            ended.update(
-                (row["list_id"], record_id)
-                for row in rows
-                if record_id in _ids(row) and _early_exit_allowed(pack, row, effective_on)
-            )
-        else:
-            ended.add(("*", record_id))
-    return ended
-
-
-def _early_exit_allowed(pack: Pack, row: Any, on: date) -> bool:
-    """Whether an early exit granted ``on`` ends the entry ``row``: its list allows early exit
-    and the minimum time on the list, counted from the entry's start, has passed."""
-    list_type = pack.lists.get(row["list_id"])
-    if list_type is None or list_type.early_exit is None or row["active_from"] is None:
-        return False
-    found = list_type.parameters[list_type.early_exit.after_months].at(row["active_from"])
-    months = int(found[0]) if found is not None and found[0] is not None else 0
-    return on >= add_months(row["active_from"], months)
-
-
-def _is_ended(row: Any, ended: set[tuple[str, str]]) -> bool:
-    return any(("*", r) in ended or (row["list_id"], r) in ended for r in _ids(row))
 
 
 @dataclass(frozen=True)
@@ -630,7 +551,8 @@ def double_publicity(
 
 def statistics(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str, Any]:
     """Figures for charts: records by sector and year, public list sizes per evaluation date,
-    grade distributions, and active list entries per province."""
+    grade distributions, and list entries in force per province. A list's size on an
+    evaluation's date counts that evaluation's entries in force on that date."""
     r = t.records.c
     year = sa.extract("year", r.decided_on)
     by_sector: dict[str, Counter[int]] = defaultdict(Counter)
@@ -652,8 +574,8 @@ def statistics(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str, Any]:
         .where(
             e.pack == f"{pack.id} {pack.meta.version}",
             e.as_of <= as_of,
-            le.status == "active",
             le.list_id.in_(list(public)),
+            in_force_clause(pack, e.as_of),
         )
         .group_by(e.as_of, le.list_id)
     ).all():
@@ -675,8 +597,8 @@ def statistics(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str, Any]:
             .select_from(list_entries.join(t.subjects, t.subjects.c.subject_id == le.subject_id))
             .where(
                 le.evaluation_id == latest["evaluation_id"],
-                le.status == "active",
                 le.list_id.in_(list(public)),
+                in_force_clause(pack, as_of),
             )
             .group_by(province)
             .order_by(province)
@@ -753,17 +675,15 @@ def full_file(conn: sa.Connection, pack: Pack, subject_id: str, as_of: date) -> 
         for link in file.links
     ]
     rows = _entries_of(conn, _evaluation_id(conn, pack, as_of), subject_id)
-    ended = _ended(conn, pack, rows, as_of)
     entries = []
-    for row in rows:
-        in_force = entry_in_force(row, as_of) and not _is_ended(row, ended)
+    for row, in_force, ended in in_force_rows(conn, pack, rows, as_of):
         entries.append(
             {
                 **_entry_view(pack, row),
                 "source_record_id": row["source_record_id"],
                 "status": row["status"],
                 # ended by a decision (revocation, repair, removal) since the evaluation
-                "ended_by_decision": _is_ended(row, ended),
+                "ended_by_decision": ended,
                 "in_force": in_force,
                 # the consequences it carries: the joint measures attached to the list
                 "measures": measures_for_list(pack, row["list_id"], as_of) if in_force else [],

@@ -31,7 +31,7 @@ Outcome = Literal["allow", "deny", "advise"]
 
 @dataclass(frozen=True)
 class Listing:
-    """An active list entry the decision can rest on."""
+    """A list entry in force on the decision's date (``evaluate.in_force`` chose it)."""
 
     list_id: str
     subject_id: str
@@ -196,10 +196,6 @@ def _listing_grounds(
 ) -> list[Ground]:
     found = []
     for listing in listings:
-        if listing.active_from is None or listing.active_from > day:
-            continue
-        if listing.expires_on is not None and listing.expires_on <= day:
-            continue
         for memo, row, measure in pack.measures_for(listing.list_id, day):
             if not _reaches(measure, action, link):
                 continue

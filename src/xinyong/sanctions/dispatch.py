@@ -89,10 +89,9 @@ def _bring_up_to_date(
             listing.list_id,
             listing.source_agency,
             listing.source_record_id,
-        ): (listing)
+        ): listing
         for found in listings.values()
         for listing in found
-        if listing.active_from is not None and listing.active_from <= day
     }
     # the latest notice per (responder, entry): what each responder currently holds
     held: dict[tuple[str, str, str, str], dict[str, Any]] = {}

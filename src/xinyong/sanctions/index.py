@@ -1,6 +1,6 @@
 """The screening index: exact-identifier checks answered from memory, following the ledger.
 
-Built from the newest materialised evaluation (its active entries of lists that memoranda
+Built from the newest materialised evaluation (its entries in force of lists that memoranda
 target; what the ledger received after that evaluation ran is re-derived at once), the
 consumption-restriction orders, and the links through which measures reach persons.
 Only subjects with something to rest a decision on are held; everyone else is

@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..evaluate.in_force import in_force_clause
 from ..evaluate.tables import list_entries
 from ..ledger import tables as t
 from ..schemes import Pack
@@ -33,7 +34,8 @@ def reach_roles(pack: Pack) -> frozenset[str]:
 def materialised_listings(
     conn: sa.Connection, pack: Pack, evaluation: str | None, day: date
 ) -> dict[str, list[Listing]]:
-    """Active entries of target lists in a materialised evaluation, by subject."""
+    """Entries of target lists in a materialised evaluation in force on ``day`` (with the
+    decisions recorded since it: ``evaluate.in_force``), by subject."""
     found: dict[str, list[Listing]] = defaultdict(list)
     if evaluation is None:
         return found
@@ -44,18 +46,15 @@ def materialised_listings(
             le.subject_id,
             le.active_from,
             le.expires_on,
-            le.exited_on,
             le.source_agency,
             le.source_record_id,
         ).where(
             le.evaluation_id == evaluation,
-            le.status == "active",
             le.list_id.in_(sorted(target_lists(pack, day))),
+            in_force_clause(pack, day),
         )
     )
     for r in rows:
-        if r.exited_on is not None and r.exited_on <= day:
-            continue
         found[r.subject_id].append(
             Listing(
                 r.list_id,

@@ -1,0 +1,218 @@
+"""One answer to "is this list entry in force on D", checked through every consumer.
+
+A ledger of seven court listings is evaluated on 29 June 2026. On 30 June, before the next
+evaluation, decisions are recorded: a revocation (of a person's only listing), a credit
+repair, a removal on an upheld objection, an early exit after the minimum time and one
+before it; one entry's term ends that very day. The entries in force on 30 June are the
+control, and the early exit granted too soon — and every consumer must show exactly those:
+the list pages (HTML and JSON), the name search, the subject pages, the statistics, the own
+file, the credit report, screening (single and bulk), dispatch and the offline extract.
+
+The court list has no early exit in ``cn``; the test pack adds one after twelve months (the
+rule of the SAMR list), so that every consumer of joint measures sees it too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import BEIJING_RESIDENT, GUANGZHOU_USCC, KEY, XIAMEN_USCC
+from tests.ingest.helpers import debtor_row, deliver
+from tests.web.conftest import ScanningClient, web_settings
+from xinyong.evaluate import SqlEngine, evaluate_lists
+from xinyong.evaluate.run import materialise
+from xinyong.ids import pseudonymise
+from xinyong.ids.uscc import generate_uscc
+from xinyong.ingest.service import IngestOptions
+from xinyong.ledger import EventKind, RecordEvent, append_event
+from xinyong.ledger import tables as t
+from xinyong.sanctions import ScreeningIndex
+from xinyong.sanctions.dispatch import dispatch
+from xinyong.sanctions.extract import lines_of
+from xinyong.sanctions.tables import dispatch_notices
+from xinyong.schemes import Pack
+from xinyong.schemes.lists import EarlyExitSpec
+from xinyong.web.access import Role
+from xinyong.web.app import create_app
+from xinyong.web.credentials import issue_token
+
+COURT = "cn.court.dishonest_debtors"
+EVALUATED = date(2026, 6, 29)
+TODAY = date(2026, 6, 30)
+BEFORE = datetime(2026, 6, 29, 10, 0, tzinfo=UTC)
+AFTER = datetime(2026, 6, 30, 9, 0, tzinfo=UTC)
+ACTION = "aviation.ticket"
+_rng = random.Random(13)
+REPAIRED, DELISTED, EARLY = (
+    generate_uscc(_rng, authority="9", entity_type="1", division=d)
+    for d in ("320102", "330102", "510104")
+)
+LATE_RESIDENT = "110105198001010032"  # 李建国: granted an early exit before the minimum
+REVOKED = pseudonymise(BEIJING_RESIDENT, key=KEY)  # 王秀英: her only listing is revoked
+TOO_EARLY = pseudonymise(LATE_RESIDENT, key=KEY)
+#: subject → (code delivered, name, region, decided on, the decision recorded after)
+WORLD: dict[str, tuple[str, str, str, str, EventKind | None]] = {
+    XIAMEN_USCC: (XIAMEN_USCC, "厦门鹭江海鲜贸易有限公司", "350200", "2026-02-10", None),
+    REVOKED: (BEIJING_RESIDENT, "王秀英", "110105", "2026-01-05", EventKind.REVOKED),
+    # a two-year term (ground 2–6) from 30 June 2024: it ends today
+    GUANGZHOU_USCC: (GUANGZHOU_USCC, "广州市云帆科技有限公司", "440106", "2024-06-30", None),
+    REPAIRED: (REPAIRED, "南京秦淮建材有限公司", "320102", "2026-03-01", EventKind.REPAIRED),
+    DELISTED: (DELISTED, "杭州西湖茶业有限公司", "330102", "2026-03-15", EventKind.DELISTED),
+    EARLY: (EARLY, "成都锦江物流有限公司", "510104", "2025-01-10", EventKind.EARLY_EXIT),
+    TOO_EARLY: (LATE_RESIDENT, "李建国", "110105", "2026-01-20", EventKind.EARLY_EXIT),
+}
+IN_FORCE = {XIAMEN_USCC, TOO_EARLY}
+
+
+@pytest.fixture(scope="module")
+def pack(cn_pack: Pack) -> Pack:
+    """``cn`` with an early exit from the court list after twelve months."""
+    court, samr = cn_pack.lists[COURT], cn_pack.lists["cn.samr.serious_violation"]
+    minimum = samr.parameters["early_exit_months"]
+    changed = court.model_copy(
+        update={
+            "early_exit": EarlyExitSpec(after_months="early_exit_months"),
+            "parameters": {**court.parameters, "early_exit_months": minimum},
+        }
+    )
+    return dataclasses.replace(cn_pack, lists={**cn_pack.lists, COURT: changed})
+
+
+def _ledger(engine: sa.Engine, pack: Pack, tmp_path: Path) -> str:
+    """The listings, their evaluation on 29 June with its entry notices, then the decisions
+    of 30 June; the evaluation's id."""
+    options = IngestOptions(key=KEY, delivered_on=EVALUATED, recorded_at=BEFORE)
+    rows = []
+    for n, (code, name, region, decided, _) in enumerate(WORLD.values()):
+        person = code in (BEIJING_RESIDENT, LATE_RESIDENT)
+        rows.append(
+            debtor_row(
+                source_record_id=f"ZX-{n}",
+                subject_kind="natural_person" if person else "legal_person",
+                subject_code=code,
+                subject_name=name,
+                region=region,
+                decided_on=decided,
+                instrument_date=decided,
+                published_on=decided,
+                occurred_on=decided,
+                instrument_number=f"（2026）京0105执{n}号",
+            )
+        )
+    outcome = deliver(engine, pack, tmp_path / "court.csv", rows, options=options, source="court")
+    assert outcome.accepted == len(WORLD), outcome
+    entries = evaluate_lists(SqlEngine(engine), pack, EVALUATED)
+    assert {e.subject_id for e in entries if e.list_id == COURT} == set(WORLD)
+    evaluation = materialise(
+        engine, entries, as_of=EVALUATED, pack=pack, engine_name="sql", recorded_at=BEFORE
+    )
+    dispatch(engine, pack, evaluation, EVALUATED, now=BEFORE)
+    r = t.records.c
+    with engine.begin() as conn:
+        for subject_id, (*_, decision) in WORLD.items():
+            if decision is None:
+                continue
+            record_id = conn.execute(
+                sa.select(r.record_id).where(r.subject_id == subject_id)
+            ).scalar_one()
+            attributes = {"list_id": COURT} if decision is EventKind.DELISTED else {}
+            event = RecordEvent(record_id, decision, TODAY, "court", attributes=attributes)
+            append_event(conn, event, recorded_at=AFTER)
+    return evaluation
+
+
+@pytest.fixture
+def world(engine: sa.Engine, pack: Pack, tmp_path: Path) -> Iterator[tuple[ScanningClient, str]]:
+    evaluation = _ledger(engine, pack, tmp_path)
+    url = engine.url.render_as_string(hide_password=False)
+    app = create_app(web_settings(url, as_of=TODAY), engine=engine, clock=lambda: AFTER)
+    app.state.platform.pack = pack
+    with ScanningClient(app) as client:
+        yield client, evaluation
+
+
+def _token(engine: sa.Engine, role: Role, **scope: Any) -> dict[str, str]:
+    with engine.begin() as conn:
+        issued = issue_token(conn, role=role, label="scenario", now=AFTER, days=30, **scope)
+    return {"authorization": f"Bearer {issued.token}"}
+
+
+def test_every_consumer_shows_exactly_the_entries_in_force(
+    engine: sa.Engine, pack: Pack, world: tuple[ScanningClient, str]
+) -> None:
+    client, evaluation = world
+    # the list pages
+    page = client.get(f"/api/lists/{COURT}/entries").json()
+    assert {i["subject"]["subject_id"] for i in page["items"]} == IN_FORCE
+    assert page["total"] == len(IN_FORCE)
+    html = client.get(f"/lists/{COURT}").text
+    assert [name for _, name, *_ in WORLD.values() if name in html] == [
+        "厦门鹭江海鲜贸易有限公司",
+        "李建国",
+    ]
+    # the name search finds a person only while listed; her page agrees
+    for name, subject_id, found in (("王秀英", REVOKED, 0), ("李建国", TOO_EARLY, 1)):
+        assert client.get("/api/subjects", params={"q": name}).json()["total"] == found
+        html = client.get("/search", params={"q": name}).text
+        assert (f"/subjects/{subject_id}" in html) is bool(found)
+    assert client.get(f"/api/subjects/{REVOKED}").status_code == 404
+    assert client.get(f"/subjects/{REVOKED}").status_code == 404
+    for subject_id in set(WORLD) - {REVOKED}:
+        lists = client.get(f"/api/subjects/{subject_id}").json()["lists"]
+        assert [e["list_id"] for e in lists] == ([COURT] if subject_id in IN_FORCE else [])
+    # statistics: entries in force per province today; the list's size on its evaluation's
+    # date, when every decision was still to come
+    stats = client.get("/api/statistics").json()
+    assert [(code, n) for code, _, n in stats["regions"]] == [("11", 1), ("35", 1)]
+    [size] = stats["list_sizes"]["series"].values()
+    assert size == [len(WORLD)]
+    # the own file and the credit report of every subject
+    for subject_id in WORLD:
+        own = _token(engine, Role.SUBJECT, subject_id=subject_id)
+        file = client.get(f"/api/subjects/{subject_id}/file", headers=own).json()
+        [entry] = file["lists"]
+        assert entry["in_force"] is (subject_id in IN_FORCE)
+        assert bool(entry["measures"]) is (subject_id in IN_FORCE)
+        decided = WORLD[subject_id][4] is not None and subject_id not in IN_FORCE
+        assert entry["ended_by_decision"] is decided
+        report = client.post("/api/reports", json={}, headers=own).json()["report"]
+        assert [e["in_force"] for e in report["lists"]] == [subject_id in IN_FORCE]
+    # screening, one by one and in bulk
+    airline = _token(engine, Role.RESPONDING_AGENCY, agency="civil_aviation")
+    codes = [code for code, *_ in WORLD.values()]
+    expected = ["deny" if s in IN_FORCE else "allow" for s in WORLD]
+    outcomes = [
+        client.post("/api/screen", json={"subject": c, "action": ACTION}, headers=airline).json()[
+            "outcome"
+        ]
+        for c in codes
+    ]
+    assert outcomes == expected
+    bulk = client.post(
+        "/api/screen/bulk", json={"subjects": codes, "action": ACTION}, headers=airline
+    ).json()
+    assert bulk["outcomes"] == expected
+    # dispatch: every responder now holds exactly the entries in force
+    run = dispatch(engine, pack, evaluation, TODAY, now=AFTER)
+    assert (run.entries, run.extensions) == (0, 0)
+    held: dict[tuple[str, str], str] = {}
+    with engine.connect() as conn:
+        d = dispatch_notices.c
+        for subject_id, responder, event in conn.execute(
+            sa.select(d.subject_id, d.responder, d.event).order_by(d.seq)
+        ):
+            held[(subject_id, responder)] = event
+    assert {s for (s, _), event in held.items() if event != "exit"} == IN_FORCE
+    assert run.exits == len([k for k, e in held.items() if e == "exit"])
+    # the offline extract, written from the same evaluation before it is rerun
+    index = ScreeningIndex(engine, pack)
+    index.build(TODAY, evaluation)
+    assert {line["subject_id"] for line in lines_of(index)} == IN_FORCE
