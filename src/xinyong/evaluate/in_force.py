@@ -63,13 +63,23 @@ def early_exit_months(list_type: ListType, active_from: date) -> int:
     return int(found[0]) if found is not None and found[0] is not None else 0
 
 
+def ends_list(pack: Pack, kind: str, list_id: str) -> bool:
+    """Whether a revocation or a repair (``kind``) ends entries of ``list_id``: as the list
+    type says (``exit_on_revocation`` / ``exit_on_repair``); a list the pack does not know
+    follows the defaults (both end it)."""
+    list_type = pack.lists.get(list_id)
+    if kind == EventKind.REVOKED:
+        return list_type is None or list_type.exit_on_revocation
+    if kind == EventKind.REPAIRED:
+        return list_type is None or list_type.exit_on_repair
+    return False
+
+
 def ends(pack: Pack, row: Mapping[str, Any], event: EndingEvent) -> bool:
     """Whether ``event`` ends the entry ``row`` (whatever its date)."""
     list_type = pack.lists.get(row["list_id"])
-    if event.kind == EventKind.REVOKED:
-        return list_type is None or list_type.exit_on_revocation
-    if event.kind == EventKind.REPAIRED:
-        return list_type is None or list_type.exit_on_repair
+    if event.kind in (EventKind.REVOKED, EventKind.REPAIRED):
+        return ends_list(pack, event.kind, row["list_id"])
     if event.kind == EventKind.DELISTED:
         return event.list_id is not None and event.list_id == str(row["list_id"])
     if event.kind == EventKind.EARLY_EXIT:
@@ -206,13 +216,13 @@ def _ends_sql(pack: Pack, entry: sa.FromClause, event: sa.FromClause) -> sa.Colu
         if lt.early_exit is not None
     ]
     return sa.or_(
-        sa.and_(
-            e.kind == str(EventKind.REVOKED),
-            le.list_id.not_in([lt.id for lt in lists if not lt.exit_on_revocation]),
-        ),
-        sa.and_(
-            e.kind == str(EventKind.REPAIRED),
-            le.list_id.not_in([lt.id for lt in lists if not lt.exit_on_repair]),
+        *(
+            # the lists this kind does not end are few: the rest, and lists unknown, end
+            sa.and_(
+                e.kind == str(kind),
+                le.list_id.not_in([lt.id for lt in lists if not ends_list(pack, kind, lt.id)]),
+            )
+            for kind in (EventKind.REVOKED, EventKind.REPAIRED)
         ),
         sa.and_(
             e.kind == str(EventKind.DELISTED), e.attributes["list_id"].as_string() == le.list_id

@@ -212,6 +212,7 @@ def _remedies(conn: sa.Connection, pack: Pack, record_id: str) -> dict[str, Any]
     """What a granted repair does to the record (Shenzhen Art 82's outcomes): publicity
     stops, it stays in the subject's own file marked repaired, and the entries it triggered
     end on the lists that end on repair; lists that do not (court lists) are named too."""
+    from ..evaluate.in_force import ends_list
     from ..evaluate.tables import list_entries
 
     le, r = list_entries.c, t.records.c
@@ -227,7 +228,7 @@ def _remedies(conn: sa.Connection, pack: Pack, record_id: str) -> dict[str, Any]
             )
         ).scalars()
     )
-    ends = sorted(x for x in listed if x in pack.lists and pack.lists[x].exit_on_repair)
+    ends = sorted(x for x in listed if ends_list(pack, EventKind.REPAIRED, x))
     return {
         "publicity_stopped": True,
         "marked_repaired_in_own_file": True,
