@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_company, make_penalty
@@ -115,12 +115,13 @@ entry = st.fixed_dictionaries(
     {
         "status": st.sampled_from(["active", "active", "active", "noticed", "exited", "candidate"]),
         "active_from": DAYS | st.none(),
-        "expires_on": st.none() | DAYS,
+        "expires_on": st.none() | st.none() | DAYS,
         "exited_on": st.none() | st.none() | DAYS,
     }
 )
-#: an event's date: a day, or (months, days) after the SAMR entry of its record took effect
-RELATIVE = st.tuples(st.sampled_from((0, 6, 12)), st.integers(-1, 1))
+#: an event's date: a day, or so many days from the day the SAMR entry of its record may
+#: leave early (the minimum reached: -1, 0 or 1)
+RELATIVE = st.integers(-1, 1)
 WHEN = st.one_of(RELATIVE, RELATIVE, DAYS)
 event = st.tuples(
     st.sampled_from(SOURCES),
@@ -131,21 +132,56 @@ event = st.tuples(
 )
 
 
+def _active(start: date) -> dict[str, Any]:
+    return {"status": "active", "active_from": start, "expires_on": None, "exited_on": None}
+
+
 @FIXED
+# the boundaries, always tried: an early exit on the day each dated minimum is reached, and
+# the day before; a revocation, a repair and a removal under each list's own rule
+@example(
+    entries={("R-1", SAMR): _active(date(2024, 1, 31)), ("R-2", SAMR): _active(date(2024, 1, 31))},
+    events=[("R-1", 1, "early_exit", 0, None), ("R-2", 2, "early_exit", -1, None)],
+    on=0,
+)
+@example(
+    entries={("R-1", SAMR): _active(date(2024, 3, 31)), ("R-2", SAMR): _active(date(2025, 2, 1))},
+    events=[("R-1", 2, "early_exit", 0, None), ("R-2", 1, "early_exit", 0, None)],
+    on=1,
+)
+@example(
+    entries={
+        ("R-1", TAX): _active(date(2024, 1, 1)),
+        ("R-1", COURT): _active(date(2024, 1, 1)),
+        ("R-2", COURT): _active(date(2024, 1, 1)),
+        ("R-2", GONE): _active(date(2024, 1, 1)),
+    },
+    events=[
+        ("R-1", 1, "revoked", date(2024, 5, 1), None),
+        ("R-2", 2, "repaired", date(2024, 5, 1), None),
+    ],
+    on=0,
+)
+@example(
+    entries={("R-1", TAX): _active(date(2024, 1, 1)), ("R-1", COURT): _active(date(2024, 1, 1))},
+    events=[("R-1", 2, "delisted", date(2024, 5, 1), COURT)],
+    on=0,
+)
 @given(
     entries=st.dictionaries(
         st.tuples(st.sampled_from(SOURCES), st.sampled_from((SAMR, *LISTS))), entry, max_size=8
     ),
     events=st.lists(event, max_size=8),
-    on=DAYS | st.dates(date(2024, 6, 1), date(2026, 6, 30)),
+    # a day, or so many days after the last event
+    on=DAYS | st.integers(0, 3),
 )
 def test_the_sql_condition_and_the_function_agree(
     engine: sa.Engine,
     pack: Pack,
     ledger: dict[tuple[str, int], str],
     entries: dict[tuple[str, str], dict[str, Any]],
-    events: list[tuple[str, int, str, date | tuple[int, int], str | None]],
-    on: date,
+    events: list[tuple[str, int, str, date | int, str | None]],
+    on: date | int,
 ) -> None:
     rows = [
         {
@@ -177,6 +213,9 @@ def test_the_sql_condition_and_the_function_agree(
             for source, version, kind, when, list_id in events
             for effective_on in [_resolve(when, entries.get((source, SAMR)))]
         }
+        if isinstance(on, int):
+            last = max((v["effective_on"] for v in drawn.values()), default=date(2025, 1, 1))
+            on = last + timedelta(days=on)
         if drawn:
             conn.execute(
                 sa.insert(t.record_events),
@@ -204,12 +243,13 @@ def test_the_sql_condition_and_the_function_agree(
     assert by_sql == by_python
 
 
-def _resolve(when: date | tuple[int, int], samr: dict[str, Any] | None) -> date:
+def _resolve(when: date | int, samr: dict[str, Any] | None) -> date:
     if isinstance(when, date):
         return when
-    months, days = when
     start = samr["active_from"] if samr and samr["active_from"] else date(2024, 3, 31)
-    return add_months(start, months) + timedelta(days=days)
+    # the test pack's minimums, written out: 12 months, 6 from 2024-03-31, none from 2025
+    months = 12 if start < date(2024, 3, 31) else 6 if start < date(2025, 1, 1) else 0
+    return add_months(start, months) + timedelta(days=when)
 
 
 @FIXED
@@ -225,10 +265,21 @@ def test_months_reached_is_add_months_in_sql(
     assert bool(reached) is (add_months(start, months) <= day)
 
 
-def test_a_revocation_ends_the_entry_only_where_its_list_says_so(
-    engine: sa.Engine, pack: Pack, ledger: dict[tuple[str, int], str]
+@pytest.mark.parametrize(
+    ("decision", "ended", "stays"),
+    [
+        (EventKind.REVOKED, COURT, TAX),  # the test pack's tax list stays on revocation
+        (EventKind.REPAIRED, TAX, COURT),  # and its court list on repair
+    ],
+)
+def test_a_revocation_or_repair_ends_the_entry_only_where_its_list_says_so(
+    engine: sa.Engine,
+    pack: Pack,
+    ledger: dict[tuple[str, int], str],
+    decision: EventKind,
+    ended: str,
+    stays: str,
 ) -> None:
-    """The tax list of the test pack does not end on revocation; the court list does."""
     on = date(2024, 6, 1)
     rows = [
         {
@@ -247,16 +298,15 @@ def test_a_revocation_ends_the_entry_only_where_its_list_says_so(
     ]
     with engine.begin() as conn:
         conn.execute(sa.insert(list_entries), rows)
-        revocation = RecordEvent(ledger[("R-1", 2)], EventKind.REVOKED, on, actor="samr")
-        append_event(conn, revocation, recorded_at=NOW)
+        append_event(conn, RecordEvent(ledger[("R-1", 2)], decision, on, "samr"), recorded_at=NOW)
         le = list_entries.c
         found = conn.execute(sa.select(le.list_id).where(in_force_clause(pack, on))).scalars()
-        assert list(found) == [TAX]
+        assert list(found) == [stays]
         fetched = list(conn.execute(sa.select(list_entries)).mappings())
         assert sorted(
-            (r["list_id"], in_force, ended)
-            for r, in_force, ended in in_force_rows(conn, pack, fetched, on)
-        ) == [(COURT, False, True), (TAX, True, False)]
+            (r["list_id"], in_force, by_decision)
+            for r, in_force, by_decision in in_force_rows(conn, pack, fetched, on)
+        ) == sorted([(ended, False, True), (stays, True, False)])
 
 
 @pytest.mark.parametrize(
