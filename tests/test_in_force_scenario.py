@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from tests.factories import BEIJING_RESIDENT, GUANGZHOU_USCC, KEY, XIAMEN_USCC
 from tests.ingest.helpers import debtor_row, deliver
 from tests.web.conftest import ScanningClient, web_settings
-from xinyong.evaluate import SqlEngine, evaluate_lists
+from xinyong.evaluate import EntryStatus, SqlEngine, evaluate_lists
 from xinyong.evaluate.run import materialise
 from xinyong.ids import pseudonymise
 from xinyong.ids.uscc import generate_uscc
@@ -149,6 +149,9 @@ def test_every_consumer_shows_exactly_the_entries_in_force(
     engine: sa.Engine, pack: Pack, world: tuple[ScanningClient, str]
 ) -> None:
     client, evaluation = world
+    # what evaluating again today would say: the answer without rerunning must agree
+    fresh = evaluate_lists(SqlEngine(engine), pack, TODAY)
+    assert {e.subject_id for e in fresh if e.status is EntryStatus.ACTIVE} == IN_FORCE
     # the list pages
     page = client.get(f"/api/lists/{COURT}/entries").json()
     assert {i["subject"]["subject_id"] for i in page["items"]} == IN_FORCE
