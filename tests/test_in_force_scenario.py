@@ -3,8 +3,10 @@
 A ledger of seven court listings is evaluated on 29 June 2026. On 30 June, before the next
 evaluation, decisions are recorded: a revocation (of a person's only listing), a credit
 repair, a removal on an upheld objection, an early exit after the minimum time and one
-before it; one entry's term ends that very day. The entries in force on 30 June are the
-control, and the early exit granted too soon — and every consumer must show exactly those:
+before it; one entry's term ends that very day; and a tax-list entry, noticed when evaluated,
+has its period to answer run out. The entries in force on 30 June are the control, the
+early exit granted too soon and the tax entry — and every consumer must show exactly those
+(as evaluating again that day would):
 the list pages (HTML and JSON), the name search, the subject pages, the statistics, the own
 file, the credit report, screening (single and bulk), dispatch and the offline extract.
 
@@ -15,6 +17,7 @@ rule of the SAMR list), so that every consumer of joint measures sees it too.
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -25,7 +28,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import BEIJING_RESIDENT, GUANGZHOU_USCC, KEY, XIAMEN_USCC
-from tests.ingest.helpers import debtor_row, deliver
+from tests.ingest.helpers import debtor_row, deliver, row
 from tests.web.conftest import ScanningClient, web_settings
 from xinyong.evaluate import EntryStatus, SqlEngine, evaluate_lists
 from xinyong.evaluate.run import materialise
@@ -43,6 +46,7 @@ from xinyong.schemes.lists import EarlyExitSpec
 from xinyong.web.access import Role
 from xinyong.web.app import create_app
 from xinyong.web.credentials import issue_token
+from xinyong.workdays import add_working_days
 
 COURT = "cn.court.dishonest_debtors"
 EVALUATED = date(2026, 6, 29)
@@ -69,7 +73,11 @@ WORLD: dict[str, tuple[str, str, str, str, EventKind | None]] = {
     EARLY: (EARLY, "成都锦江物流有限公司", "510104", "2025-01-10", EventKind.EARLY_EXIT),
     TOO_EARLY: (LATE_RESIDENT, "李建国", "110105", "2026-01-20", EventKind.EARLY_EXIT),
 }
-IN_FORCE = {XIAMEN_USCC, TOO_EARLY}
+#: on the tax list, noticed on 29 June: its period to answer ran out that day
+TAXED = generate_uscc(_rng, authority="9", entity_type="1", division="420102")
+TAX = "cn.tax.major_violation"
+ON_COURT = {XIAMEN_USCC, TOO_EARLY}
+IN_FORCE = ON_COURT | {TAXED}
 
 
 @pytest.fixture(scope="module")
@@ -109,13 +117,40 @@ def _ledger(engine: sa.Engine, pack: Pack, tmp_path: Path) -> str:
         )
     outcome = deliver(engine, pack, tmp_path / "court.csv", rows, options=options, source="court")
     assert outcome.accepted == len(WORLD), outcome
+    tax = row(
+        source_record_id="SW-1",
+        item_code="tax.major_violation",
+        subject_kind="legal_person",
+        subject_code=TAXED,
+        subject_name="武汉江汉贸易有限公司",
+        instrument_type="tax_penalty_decision",
+        severity="serious",
+        instrument_number="武税稽罚〔2026〕1号",
+        instrument_issuer="国家税务总局武汉市税务局稽查局",
+        region="420102",
+        **dict.fromkeys(
+            ("decided_on", "instrument_date", "published_on", "occurred_on"), "2026-06-01"
+        ),
+        attributes=json.dumps({"violation": "evasion", "amount_yuan": 2_000_000}),
+    )
+    outcome = deliver(engine, pack, tmp_path / "tax.csv", [tax], options=options, source="tax")
+    assert outcome.accepted == 1, outcome
+    # served so that the five working days to answer end on 29 June
+    served = date(2026, 6, 22)
+    assert add_working_days(served, 5) == EVALUATED
+    r = t.records.c
+    with engine.begin() as conn:
+        record_id = conn.execute(sa.select(r.record_id).where(r.subject_id == TAXED)).scalar_one()
+        notice = RecordEvent(record_id, EventKind.NOTICE_SERVED, served, "tax")
+        append_event(conn, notice, recorded_at=BEFORE)
     entries = evaluate_lists(SqlEngine(engine), pack, EVALUATED)
     assert {e.subject_id for e in entries if e.list_id == COURT} == set(WORLD)
+    [noticed] = [e for e in entries if e.list_id == TAX]
+    assert (noticed.status, noticed.active_from) == (EntryStatus.NOTICED, TODAY)
     evaluation = materialise(
         engine, entries, as_of=EVALUATED, pack=pack, engine_name="sql", recorded_at=BEFORE
     )
     dispatch(engine, pack, evaluation, EVALUATED, now=BEFORE)
-    r = t.records.c
     with engine.begin() as conn:
         for subject_id, (*_, decision) in WORLD.items():
             if decision is None:
@@ -154,8 +189,10 @@ def test_every_consumer_shows_exactly_the_entries_in_force(
     assert {e.subject_id for e in fresh if e.status is EntryStatus.ACTIVE} == IN_FORCE
     # the list pages
     page = client.get(f"/api/lists/{COURT}/entries").json()
-    assert {i["subject"]["subject_id"] for i in page["items"]} == IN_FORCE
-    assert page["total"] == len(IN_FORCE)
+    assert {i["subject"]["subject_id"] for i in page["items"]} == ON_COURT
+    assert page["total"] == len(ON_COURT)
+    page = client.get(f"/api/lists/{TAX}/entries").json()
+    assert ([i["subject"]["subject_id"] for i in page["items"]], page["total"]) == ([TAXED], 1)
     html = client.get(f"/lists/{COURT}").text
     assert [name for _, name, *_ in WORLD.values() if name in html] == [
         "厦门鹭江海鲜贸易有限公司",
@@ -171,27 +208,29 @@ def test_every_consumer_shows_exactly_the_entries_in_force(
     for subject_id in set(WORLD) - {REVOKED}:
         lists = client.get(f"/api/subjects/{subject_id}").json()["lists"]
         assert [e["list_id"] for e in lists] == ([COURT] if subject_id in IN_FORCE else [])
+    assert [e["list_id"] for e in client.get(f"/api/subjects/{TAXED}").json()["lists"]] == [TAX]
     # statistics: entries in force per province today; the list's size on its evaluation's
     # date, when every decision was still to come
     stats = client.get("/api/statistics").json()
-    assert [(code, n) for code, _, n in stats["regions"]] == [("11", 1), ("35", 1)]
+    assert [(code, n) for code, _, n in stats["regions"]] == [("11", 1), ("35", 1), ("42", 1)]
     [size] = stats["list_sizes"]["series"].values()
     assert size == [len(WORLD)]
     # the own file and the credit report of every subject
-    for subject_id in WORLD:
+    for subject_id in [*WORLD, TAXED]:
         own = _token(engine, Role.SUBJECT, subject_id=subject_id)
         file = client.get(f"/api/subjects/{subject_id}/file", headers=own).json()
         [entry] = file["lists"]
         assert entry["in_force"] is (subject_id in IN_FORCE)
         assert bool(entry["measures"]) is (subject_id in IN_FORCE)
-        decided = WORLD[subject_id][4] is not None and subject_id not in IN_FORCE
+        decided = subject_id in WORLD and WORLD[subject_id][4] is not None
+        decided = decided and subject_id not in IN_FORCE
         assert entry["ended_by_decision"] is decided
         report = client.post("/api/reports", json={}, headers=own).json()["report"]
         assert [e["in_force"] for e in report["lists"]] == [subject_id in IN_FORCE]
     # screening, one by one and in bulk
     airline = _token(engine, Role.RESPONDING_AGENCY, agency="civil_aviation")
-    codes = [code for code, *_ in WORLD.values()]
-    expected = ["deny" if s in IN_FORCE else "allow" for s in WORLD]
+    codes = [code for code, *_ in WORLD.values()] + [TAXED]
+    expected = ["deny" if s in ON_COURT else "allow" for s in [*WORLD, TAXED]]
     outcomes = [
         client.post("/api/screen", json={"subject": c, "action": ACTION}, headers=airline).json()[
             "outcome"
@@ -203,9 +242,13 @@ def test_every_consumer_shows_exactly_the_entries_in_force(
         "/api/screen/bulk", json={"subjects": codes, "action": ACTION}, headers=airline
     ).json()
     assert bulk["outcomes"] == expected
+    # the tax list's measures: a procurement bar
+    procurement = _token(engine, Role.RESPONDING_AGENCY, agency="procurement")
+    bid = {"subject": TAXED, "action": "procurement.bid"}
+    assert client.post("/api/screen", json=bid, headers=procurement).json()["outcome"] == "deny"
     # dispatch: every responder now holds exactly the entries in force
     run = dispatch(engine, pack, evaluation, TODAY, now=AFTER)
-    assert (run.entries, run.extensions) == (0, 0)
+    assert run.extensions == 0
     held: dict[tuple[str, str], str] = {}
     with engine.connect() as conn:
         d = dispatch_notices.c
