@@ -349,3 +349,49 @@ def test_an_early_exit_ends_the_entry_once_the_minimum_in_force_at_its_start_has
         fetched = list(conn.execute(sa.select(list_entries)).mappings())
         [(_, in_force, ended)] = in_force_rows(conn, pack, fetched, on)
     assert (not by_sql, not in_force, ended) == (ends, ends, ends)
+
+
+def test_the_condition_answers_on_each_evaluations_own_date(
+    engine: sa.Engine, pack: Pack, ledger: dict[tuple[str, int], str]
+) -> None:
+    """``on`` may be a column: an entry revoked on 1 May is in force in the evaluation of
+    30 April on its date, and not in that of 31 May (nor after it, whatever it stored)."""
+    e = evaluations.c
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(evaluations),
+            [
+                {**{"pack": "cn", "engine": "sql", "entries": 1, "recorded_at": NOW}, **ids}
+                for ids in (
+                    {"evaluation_id": "APR", "as_of": date(2024, 4, 30)},
+                    {"evaluation_id": "MAY", "as_of": date(2024, 5, 31)},
+                )
+            ],
+        )
+        conn.execute(
+            sa.insert(list_entries),
+            [
+                {
+                    "evaluation_id": evaluation,
+                    "list_id": COURT,
+                    "source_agency": "samr",
+                    "source_record_id": "R-1",
+                    "subject_id": "S",
+                    "status": "active",
+                    "listed_on": date(2024, 1, 1),
+                    "active_from": date(2024, 1, 1),
+                    "record_ids": [],
+                    "explanation": {},
+                }
+                for evaluation in ("APR", "MAY")
+            ],
+        )
+        revoked = RecordEvent(ledger[("R-1", 1)], EventKind.REVOKED, date(2024, 5, 1), "samr")
+        append_event(conn, revoked, recorded_at=NOW)
+        le = list_entries.c
+        found = conn.execute(
+            sa.select(e.evaluation_id)
+            .join(evaluations, e.evaluation_id == le.evaluation_id)
+            .where(in_force_clause(pack, e.as_of))
+        ).scalars()
+        assert list(found) == ["APR"]

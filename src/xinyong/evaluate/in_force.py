@@ -250,7 +250,8 @@ def in_force_clause(
             e.effective_on <= on,
             _ends_sql(pack, entry, t.record_events),
         )
-        .correlate(entry)
+        # the entry row, and whatever ``on`` reads (e.g. its evaluation), come from outside
+        .correlate_except(t.records, t.record_events)
     )
     return sa.and_(
         le.status.in_(LIVE_STATUSES),
