@@ -388,3 +388,68 @@ def test_the_daily_run_verifies_and_replaces_a_wrong_evaluation(
     with ledger.connect() as conn:  # what dispatch used: the full recompute
         replaced = of_stored(conn, evaluation_of(conn, cn_pack, day))
     assert replaced.digest == _full_now(ledger, cn_pack, day).digest
+
+
+def test_the_cli_evaluates_incrementally_verifies_and_fails_on_a_difference(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from tests.cli.test_commands import xinyong
+    from tests.cli.test_jobs import platform
+    from xinyong.ledger import make_engine
+
+    env = platform(tmp_path)
+    daily = xinyong(
+        "run",
+        "daily",
+        "--as-of",
+        "2026-09-30",
+        "--inbox",
+        "inbox",
+        "--no-deliver",
+        cwd=tmp_path,
+        **env,
+    )
+    assert daily.returncode == 0, daily.stderr
+    assert "evaluate  done     full (no stored evaluation of cn): " in daily.stdout
+    run = xinyong(
+        "evaluate", "--as-of", "2026-10-31", "--incremental", "--verify", cwd=tmp_path, **env
+    )
+    assert run.returncode == 0, run.stderr
+    assert "subject(s) re-derived" in run.stdout
+    assert "  absence periods completing (cn.red.green_lane): 1\n" in run.stdout
+    assert "verified: digest " in run.stdout
+    alone = xinyong("evaluate", "--as-of", "2026-10-31", "--verify", "--json", cwd=tmp_path, **env)
+    assert alone.returncode == 0, alone.stderr
+    checked = json.loads(alone.stdout)["verify"]
+    assert checked["ok"] is True and checked["digest"] == checked["recomputed"]
+    assert checked["differences"] == []
+    engine = make_engine(env["XINYONG_DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(list_entries.update().values(exit_reason="tampered"))
+    engine.dispose()
+    failed = xinyong("evaluate", "--as-of", "2026-10-31", "--verify", cwd=tmp_path, **env)
+    assert failed.returncode == 1
+    assert "verify failed" in failed.stdout and "exit_reason stored 'tampered'" in failed.stdout
+    earlier = xinyong(
+        "evaluate", "--as-of", "2026-09-01", "--incremental", "--json", cwd=tmp_path, **env
+    )
+    assert earlier.returncode == 0, earlier.stderr
+    assert json.loads(earlier.stdout)["incremental"] == {
+        "full": True,
+        "why": "the newest evaluation is of 2026-10-31, after 2026-09-01",
+    }
+    snapshot = xinyong(
+        "evaluate",
+        "--as-of",
+        "2026-10-31",
+        "--incremental",
+        "--engine",
+        "duckdb",
+        cwd=tmp_path,
+        **env,
+    )
+    assert snapshot.returncode == 2
+    said = " ".join(snapshot.stderr.replace("│", " ").split())  # the error box, unwrapped
+    assert "--incremental and --verify run on the ledger itself (--engine sql, no --diff)" in said
