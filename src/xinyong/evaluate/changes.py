@@ -38,8 +38,9 @@ r, ev = records.c, record_events.c
 
 
 def _of_source_records(touched: sa.Select[tuple[str, str]]) -> sa.Select[tuple[str]]:
-    """The subjects of every version of the source records ``touched`` names."""
-    src = touched.subquery()
+    """The subjects of every version of the source records ``touched`` names (a few: read
+    first, materialised, so the planner does not scan every record to join them)."""
+    src = touched.cte().prefix_with("MATERIALIZED")
     return (
         sa.select(r.subject_id)
         .join(

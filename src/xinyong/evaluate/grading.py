@@ -10,7 +10,7 @@ function, with each indicator's contribution kept for the explanation.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -91,22 +91,29 @@ def _union(parts: list[exp.Select]) -> exp.Expr:
     return union
 
 
-def counts_query(scheme: GradingScheme, window_start: date, as_of: date) -> exp.Expr:
-    """Per subject and indicator, the number of qualifying records."""
-    return _union(
-        [
-            _qualifying(
-                indicator,
-                window_start,
-                as_of,
-                None,
-                exp.column("subject_id", table="r"),
-                exp.alias_(exp.Literal.string(indicator.id), "indicator"),
-                exp.alias_(exp.Count(this=exp.Star()), "n"),
-            ).group_by(exp.column("subject_id", table="r"))
-            for indicator in scheme.indicators
-        ]
-    )
+def counts_query(
+    scheme: GradingScheme,
+    window_start: date,
+    as_of: date,
+    among: Sequence[exp.Expr] | None = None,
+) -> exp.Expr:
+    """Per subject and indicator, the number of qualifying records (of the subjects ``among``
+    names, as literals, when given)."""
+    parts = []
+    for indicator in scheme.indicators:
+        part = _qualifying(
+            indicator,
+            window_start,
+            as_of,
+            None,
+            exp.column("subject_id", table="r"),
+            exp.alias_(exp.Literal.string(indicator.id), "indicator"),
+            exp.alias_(exp.Count(this=exp.Star()), "n"),
+        )
+        if among is not None:
+            part = part.where(exp.column("subject_id", table="r").isin(*among), copy=False)
+        parts.append(part.group_by(exp.column("subject_id", table="r")))
+    return _union(parts)
 
 
 def records_query(
@@ -217,7 +224,7 @@ def evaluate_grades(
             continue
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         window_start = _window_start(scheme, pack, as_of)
-        for row in engine.rows(of_subjects(counts_query(scheme, window_start, as_of))):
+        for row in engine.rows(counts_query(scheme, window_start, as_of, among)):
             counts[row["subject_id"]][row["indicator"]] = int(row["n"])
         params = resolve(scheme, pack, as_of)
         default = _score(scheme, params, "", {})

@@ -6,6 +6,8 @@ base with the same ones. ``incremental_from`` names the base of an incremental e
 (``NULL``: a full one). ``digest`` is the sha256 of the entry and grade sets, set when it is
 known to equal a full derivation (a full run, or an incremental one that passed ``--verify``).
 Rows written before this revision keep ``NULL``: the next incremental run falls back to full.
+Record events are indexed by ``effective_on``: an incremental run reads those taking effect in
+its new days.
 
 Revision ID: 0016
 Revises: 0015
@@ -34,9 +36,11 @@ def upgrade() -> None:
     with op.batch_alter_table("evaluations") as batch:
         for name, length in COLUMNS:
             batch.add_column(sa.Column(name, sa.String(length), nullable=True))
+    op.create_index("ix_record_events_effective_on", "record_events", ["effective_on"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_record_events_effective_on", "record_events")
     with op.batch_alter_table("evaluations") as batch:
         for name, _ in reversed(COLUMNS):
             batch.drop_column(name)
