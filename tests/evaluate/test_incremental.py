@@ -19,14 +19,9 @@ from hypothesis import strategies as st
 from xinyong.evaluate import SqlEngine, evaluate_lists
 from xinyong.evaluate.digest import of_derived, of_stored
 from xinyong.evaluate.grading import evaluate_grades
-from xinyong.evaluate.incremental import (
-    Evaluated,
-    evaluate_full,
-    evaluate_incremental,
-    verify,
-    verify_due,
-)
+from xinyong.evaluate.incremental import Evaluated, evaluate_full, evaluate_incremental
 from xinyong.evaluate.tables import evaluations, list_entries
+from xinyong.evaluate.verification import verify, verify_due
 from xinyong.ingest.service import IngestOptions, ingest_directory
 from xinyong.ledger import EventKind, RecordEvent, append_event, content_id
 from xinyong.ledger import tables as lt

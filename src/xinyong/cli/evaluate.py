@@ -66,8 +66,17 @@ def evaluate(
     """Derive every list's entries and every subject's grades on a date, and store them; print
     list sizes by status and grade distributions."""
     from ..evaluate import DuckDBEngine, SqlEngine
-    from ..evaluate.incremental import evaluate_incremental, stored_summary
+    from ..evaluate.digest import stored_summary
+    from ..evaluate.incremental import evaluate_incremental
     from .dates import parse_day
+    from .incremental import (
+        full_evaluation,
+        how_made,
+        print_how,
+        print_verification,
+        verified,
+        verify_stored,
+    )
     from .output import print_json, progress
     from .summary import print_grade_distribution, print_list_sizes
 
@@ -94,13 +103,13 @@ def evaluate(
         _print_diff(query_engine, pack, _proposed(diff, settings), day, as_json)
         return
     if verify and not incremental:
-        _verify_stored(engine, pack, day, include_pilots, as_json)
+        verify_stored(engine, pack, day, include_pilots, as_json)
         return
     # what is recorded from now on is the next incremental evaluation's to re-derive
     started = clock.now(settings.as_of)
     with progress() as bar:
         task = bar.add_task("evaluating", total=len(pack.lists), rate="")
-        run = (evaluate_incremental if incremental else _full(query_engine))(
+        run = (evaluate_incremental if incremental else full_evaluation(query_engine))(
             engine,
             pack,
             day,
@@ -110,8 +119,8 @@ def evaluate(
         )
     with engine.connect() as conn:
         by_list, grades = stored_summary(conn, run.evaluation_id)
-    checked = _verified(engine, pack, day, run, include_pilots) if verify else None
-    how = _how(run) if incremental else None
+    checked = verified(engine, pack, day, run, include_pilots) if verify else None
+    how = how_made(run) if incremental else None
     if as_json:
         print_json(
             {
@@ -131,89 +140,11 @@ def evaluate(
         )
         print_grade_distribution(grades, pack, f"Grades on {day}")
         if how is not None:
-            _print_how(how)
+            print_how(how)
         if checked is not None:
-            _print_verification(checked)
+            print_verification(checked)
     if checked is not None and not checked["ok"]:
         raise typer.Exit(1)
-
-
-def _full(query_engine: Any) -> Any:
-    from ..evaluate.incremental import evaluate_full
-
-    def run(engine: Any, pack: Any, day: date, **options: Any) -> Any:
-        return evaluate_full(engine, query_engine, pack, day, **options)
-
-    return run
-
-
-def _how(run: Any) -> dict[str, Any]:
-    if run.base_id is None:
-        return {"full": True, "why": run.fallback}
-    return {"full": False, "base": run.base_id, "rederived": run.rederived, "reasons": run.reasons}
-
-
-def _print_how(how: dict[str, Any]) -> None:
-    from .output import console
-
-    if how["full"]:
-        console().print(f"full evaluation: {how['why']}")
-        return
-    console().print(
-        f"incremental from evaluation {how['base']}: {how['rederived']:,} subject(s) re-derived"
-    )
-    for reason, n in how["reasons"].items():
-        console().print(f"  {reason}: {n:,}")
-
-
-def _verified(engine: Any, pack: Any, day: date, run: Any, include_pilots: bool) -> dict[str, Any]:
-    from ..evaluate.incremental import verify
-
-    if run.full is not None:  # a full derivation was just made and stored: nothing to compare
-        return {"ok": True, "digest": run.full.digest, "recomputed": False, "differences": []}
-    found = verify(engine, pack, day, run.evaluation_id, include_pilots=include_pilots)
-    return {
-        "ok": found.ok,
-        "digest": found.stored,
-        "recomputed": found.recomputed,
-        "differences": found.differences,
-    }
-
-
-def _verify_stored(engine: Any, pack: Any, day: date, include_pilots: bool, as_json: bool) -> None:
-    from ..evaluate.incremental import verify
-    from ..evaluate.retention import evaluation_of
-    from .output import print_json
-
-    with engine.connect() as conn:
-        evaluation_id = evaluation_of(conn, pack, day)
-    found = verify(engine, pack, day, evaluation_id, include_pilots=include_pilots)
-    checked = {
-        "ok": found.ok,
-        "digest": found.stored,
-        "recomputed": found.recomputed,
-        "differences": found.differences,
-    }
-    if as_json:
-        print_json({"as_of": day, "evaluation_id": evaluation_id, "verify": checked})
-    else:
-        _print_verification(checked)
-    if not found.ok:
-        raise typer.Exit(1)
-
-
-def _print_verification(checked: dict[str, Any]) -> None:
-    from .output import console
-
-    if checked["ok"]:
-        console().print(f"verified: digest {checked['digest']}")
-        return
-    console().print(
-        f"[bold red]verify failed[/]: the stored evaluation's digest is {checked['digest']}, "
-        f"a full recompute gives {checked['recomputed']}; first differences:"
-    )
-    for line in checked["differences"]:
-        console().print(f"  {line}", markup=False, highlight=False)
 
 
 def _proposed(name: str, settings: Any) -> Any:

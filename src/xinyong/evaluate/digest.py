@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from .. import workdays
 from ..schemes import Pack
 from .grading import Grade
-from .lifecycle import ListEntry, citations
+from .lifecycle import EntryStatus, ListEntry, citations
 from .run import entry_row, grade_row
 from .tables import grades, list_entries
 
@@ -171,3 +171,28 @@ def calendar_digest() -> str:
         [year, str(y.status), [d.isoformat() for d in y.working]] for year, y in years.items()
     ]
     return hashlib.sha256(_json(payload).encode()).hexdigest()
+
+
+def stored_summary(
+    conn: sa.Connection, evaluation_id: str
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """A stored evaluation's list sizes by status and grade distributions (set-based)."""
+    le, g = list_entries.c, grades.c
+    sizes: dict[str, dict[str, int]] = {}
+    for list_id, status, n in conn.execute(
+        sa.select(le.list_id, le.status, sa.func.count())
+        .where(le.evaluation_id == evaluation_id)
+        .group_by(le.list_id, le.status)
+    ):
+        sizes.setdefault(list_id, {str(s): 0 for s in EntryStatus})[status] = n
+    spread: dict[str, dict[str, int]] = {}
+    for scheme_id, grade, n in conn.execute(
+        sa.select(g.scheme_id, g.grade, sa.func.count())
+        .where(g.evaluation_id == evaluation_id)
+        .group_by(g.scheme_id, g.grade)
+    ):
+        spread.setdefault(scheme_id, {})[grade] = n
+    return (
+        dict(sorted(sizes.items())),
+        {k: dict(sorted(v.items())) for k, v in sorted(spread.items())},
+    )

@@ -4,8 +4,8 @@ subjects that can have changed (``changes``) and copying every other entry and g
 The result is a new stored evaluation in the same tables as a full one, so every reader works
 unchanged. It falls back to a full evaluation, and says why, when there is no usable base: none
 stored, another pack version or content, another calendar, a later date, or a list, scheme or
-parameter value that changes in between. ``verify`` holds any stored evaluation to a full
-recompute by digest (``digest``).
+parameter value that changes in between. ``verification`` holds any stored evaluation to a
+full recompute by digest.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from ..ledger import content_id
 from ..schemes import Pack
 from .changes import reasons
-from .digest import Canonical, calendar_digest, differences, of_derived, of_stored, pack_digest
+from .digest import Canonical, calendar_digest, of_derived, pack_digest
 from .engines import QueryEngine, SqlEngine
 from .grading import Grade, evaluate_grades
 from .lifecycle import ListEntry
@@ -46,22 +46,6 @@ class Evaluated:
     reasons: dict[str, int] = field(default_factory=dict)
     #: a full derivation just made, when there is one
     full: Canonical | None = None
-
-
-@dataclass(frozen=True)
-class Verification:
-    """A stored evaluation against a full recompute of its date."""
-
-    evaluation_id: str
-    stored: str
-    recomputed: str
-    differences: list[str]
-    entries: list[ListEntry]
-    grades: list[Grade]
-
-    @property
-    def ok(self) -> bool:
-        return self.stored == self.recomputed
 
 
 def evaluate_full(
@@ -297,76 +281,3 @@ def _store(
             .values(entries=stored)
         )
     return evaluation_id
-
-
-def verify(
-    engine: sa.Engine,
-    pack: Pack,
-    as_of: date,
-    evaluation_id: str,
-    *,
-    include_pilots: bool = False,
-) -> Verification:
-    """Recompute ``as_of`` in full on the ledger and compare digests with the stored
-    ``evaluation_id``; a match is recorded as the evaluation's digest."""
-    query_engine = SqlEngine(engine)
-    entries = evaluate_lists(query_engine, pack, as_of)
-    derived = evaluate_grades(query_engine, pack, as_of, include_pilots=include_pilots)
-    recomputed = of_derived(entries, derived)
-    with engine.connect() as conn:
-        stored = of_stored(conn, evaluation_id)
-    found = Verification(
-        evaluation_id,
-        stored.digest,
-        recomputed.digest,
-        differences(stored, recomputed),
-        entries,
-        derived,
-    )
-    if found.ok:
-        with engine.begin() as conn:
-            conn.execute(
-                evaluations.update()
-                .where(evaluations.c.evaluation_id == evaluation_id)
-                .values(digest=recomputed.digest)
-            )
-    return found
-
-
-def verify_due(conn: sa.Connection, pack: Pack, day: date, every_days: int) -> bool:
-    """Whether the newest evaluation of ``pack`` known to equal a full one (by digest) on or
-    before ``day`` is ``every_days`` days old or more (or there is none)."""
-    e = evaluations.c
-    newest = conn.execute(
-        sa.select(sa.func.max(e.as_of)).where(
-            e.pack == f"{pack.id} {pack.meta.version}", e.digest.is_not(None), e.as_of <= day
-        )
-    ).scalar_one()
-    return newest is None or (day - newest).days >= every_days
-
-
-def stored_summary(
-    conn: sa.Connection, evaluation_id: str
-) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
-    """A stored evaluation's list sizes by status and grade distributions (set-based)."""
-    from .lifecycle import EntryStatus
-
-    le, g = list_entries.c, grades.c
-    sizes: dict[str, dict[str, int]] = {}
-    for list_id, status, n in conn.execute(
-        sa.select(le.list_id, le.status, sa.func.count())
-        .where(le.evaluation_id == evaluation_id)
-        .group_by(le.list_id, le.status)
-    ):
-        sizes.setdefault(list_id, {str(s): 0 for s in EntryStatus})[status] = n
-    spread: dict[str, dict[str, int]] = {}
-    for scheme_id, grade, n in conn.execute(
-        sa.select(g.scheme_id, g.grade, sa.func.count())
-        .where(g.evaluation_id == evaluation_id)
-        .group_by(g.scheme_id, g.grade)
-    ):
-        spread.setdefault(scheme_id, {})[grade] = n
-    return (
-        dict(sorted(sizes.items())),
-        {k: dict(sorted(v.items())) for k, v in sorted(spread.items())},
-    )

@@ -191,7 +191,8 @@ def _evaluate(
 def _verify(
     engine: sa.Engine, pack: Pack, settings: Settings, options: DailyOptions, run: Evaluated
 ) -> Step:
-    from ..evaluate.incremental import store_full, verify, verify_due
+    from ..evaluate.incremental import store_full
+    from ..evaluate.verification import verify, verify_due
 
     if run.base_id is None:
         return Step("verify", "skipped", "a full evaluation")
