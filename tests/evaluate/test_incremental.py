@@ -40,13 +40,14 @@ def delivery(tmp_path_factory: pytest.TempPathFactory, cn_pack: Pack) -> Path:
 
 
 class Clock:
-    """Moments after the load, one minute apart: what each change and evaluation records."""
+    """Moments after the load, ten minutes apart (more than the recording grace): what each
+    change and evaluation records."""
 
     def __init__(self) -> None:
         self.ticks = itertools.count(1)
 
     def now(self) -> datetime:
-        return LOADED_AT + timedelta(minutes=next(self.ticks))
+        return LOADED_AT + timedelta(minutes=10 * next(self.ticks))
 
 
 @pytest.fixture
@@ -383,6 +384,10 @@ def test_the_daily_run_verifies_and_replaces_a_wrong_evaluation(
     with ledger.connect() as conn:  # what dispatch used: the full recompute
         replaced = of_stored(conn, evaluation_of(conn, cn_pack, day))
     assert replaced.digest == _full_now(ledger, cn_pack, day).digest
+    daily = daily.model_copy(update={"verify_every_days": 0})
+    fourth = run(day + timedelta(days=1))
+    assert fourth["evaluate"][1].startswith("full (XINYONG_VERIFY_EVERY_DAYS=0): ")
+    assert fourth["verify"] == ("skipped", "a full evaluation")
 
 
 def test_the_cli_evaluates_incrementally_verifies_and_fails_on_a_difference(

@@ -7,7 +7,7 @@ list, scheme, parameter value, pack or calendar changed in between: ``incrementa
 to a full evaluation then):
 
 - what was recorded since the base (records, their events, subjects; subject links feed no
-  list or grade);
+  list or grade), with a few minutes' grace (``RECORDING_GRACE``);
 - what takes effect in (base_on, as_of]: records decided, events effective (notices, exits,
   revocations, repairs, objections upheld, extensions, early exits granted);
 - transitions of base entries: a notice period ending (``noticed`` → ``active``), a term
@@ -35,6 +35,10 @@ from .grading import _window_start
 from .tables import list_entries
 
 r, ev = records.c, record_events.c
+
+#: rows are taken as recorded since the base from this long before its ``recorded_at``: a
+#: write that committed after the base read the ledger, or a writer whose clock runs behind
+RECORDING_GRACE = timedelta(minutes=5)
 
 
 def _of_source_records(touched: sa.Select[tuple[str, str]]) -> sa.Select[tuple[str]]:
@@ -96,7 +100,7 @@ def reasons(
     include_pilots: bool,
 ) -> dict[str, sa.Select[tuple[str]]]:
     """Reason → the query of the subject ids it re-derives."""
-    since = base_recorded_at
+    since = base_recorded_at - RECORDING_GRACE
     le = list_entries.c
     base = le.evaluation_id == base_id
     found: dict[str, sa.Select[tuple[str]]] = {
