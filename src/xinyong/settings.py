@@ -202,6 +202,14 @@ class Settings(BaseSettings):
         default=None,
         description="Ed25519 key (PEM, `xinyong extract keygen`) that signs the daily extract.",
     )
+    verify_every_days: int = Field(
+        default=7,
+        ge=0,
+        description=(
+            "The daily run evaluates incrementally and verifies against a full recompute when "
+            "the newest verified evaluation is this many days old; 0 evaluates in full daily."
+        ),
+    )
     evaluation_keep_days: int | None = Field(
         default=None,
         ge=1,

@@ -40,6 +40,7 @@ def test_a_daily_run_does_every_step_in_order_and_reruns_cleanly(tmp_path: Path)
     assert steps(first.stdout) == [
         ("ingest", "done"),
         ("evaluate", "done"),
+        ("verify", "skipped"),
         ("dispatch", "done"),
         ("deliver", "skipped"),
         ("extract", "done"),
@@ -51,6 +52,7 @@ def test_a_daily_run_does_every_step_in_order_and_reruns_cleanly(tmp_path: Path)
     again = xinyong(*args, cwd=tmp_path, **env)
     assert again.returncode == 0, again.stderr
     assert "0 delivery set(s) loaded" in again.stdout
+    assert "evaluate  done     incremental, " in again.stdout
     # the rerun's evaluation supersedes the first one of the same date
     assert "1 stored evaluation(s) pruned" in again.stdout
     assert ("extract", "skipped") in steps(again.stdout)

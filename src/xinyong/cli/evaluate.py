@@ -45,19 +45,48 @@ def evaluate(
         bool,
         typer.Option("--include-pilots", help="Also grade under pilot schemes (off by default)."),
     ] = False,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            "--incremental",
+            help="Start from the newest stored evaluation: re-derive only the subjects that can "
+            "have changed and copy the rest (a full evaluation, saying why, when it cannot).",
+        ),
+    ] = False,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Recompute the date in full and compare digests with the evaluation just made "
+            "(or, alone, the stored one of the date); exit 1 and show the first differences.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Derive every list's entries and every subject's grades on a date, and store them; print
     list sizes by status and grade distributions."""
-    from ..evaluate import DuckDBEngine, SqlEngine, evaluate_lists
-    from ..evaluate.grading import distribution, evaluate_grades
-    from ..evaluate.run import materialise, sizes
+    from ..evaluate import DuckDBEngine, SqlEngine
+    from ..evaluate.digest import stored_summary
+    from ..evaluate.incremental import evaluate_incremental
     from .dates import parse_day
+    from .incremental import (
+        full_evaluation,
+        how_made,
+        print_how,
+        print_verification,
+        verified,
+        verify_stored,
+    )
     from .output import print_json, progress
     from .summary import print_grade_distribution, print_list_sizes
 
     settings, engine, pack = _context(jurisdiction)
     day = parse_day(as_of, settings)
+    if (incremental or verify) and (engine_name != "sql" or diff is not None):
+        raise typer.BadParameter(
+            "--incremental and --verify run on the ledger itself (--engine sql, no --diff)",
+            param_hint="--incremental/--verify",
+        )
     if engine_name == "duckdb":
         if snapshot is None:
             raise typer.BadParameter(
@@ -73,38 +102,49 @@ def evaluate(
     if diff is not None:
         _print_diff(query_engine, pack, _proposed(diff, settings), day, as_json)
         return
+    if verify and not incremental:
+        verify_stored(engine, pack, day, include_pilots, as_json)
+        return
+    # what is recorded from now on is the next incremental evaluation's to re-derive
+    started = clock.now(settings.as_of)
     with progress() as bar:
         task = bar.add_task("evaluating", total=len(pack.lists), rate="")
-        entries = evaluate_lists(
-            query_engine, pack, day, on_list=lambda name: bar.update(task, advance=1, rate=name)
+        run = (evaluate_incremental if incremental else full_evaluation(query_engine))(
+            engine,
+            pack,
+            day,
+            recorded_at=started,
+            include_pilots=include_pilots,
+            on_list=lambda name: bar.update(task, advance=1, rate=name),
         )
-        grades = evaluate_grades(query_engine, pack, day, include_pilots=include_pilots)
-    evaluation_id = materialise(
-        engine,
-        entries,
-        grades=grades,
-        as_of=day,
-        pack=pack,
-        engine_name=engine_name,
-        recorded_at=clock.now(settings.as_of),
-    )
-    by_list = sizes(entries)
+    with engine.connect() as conn:
+        by_list, grades = stored_summary(conn, run.evaluation_id)
+    checked = verified(engine, pack, day, run, include_pilots) if verify else None
+    how = how_made(run) if incremental else None
     if as_json:
         print_json(
             {
                 "as_of": day,
                 "pack": f"{pack.id} {pack.meta.version}",
                 "engine": query_engine.name,
-                "evaluation_id": evaluation_id,
+                "evaluation_id": run.evaluation_id,
                 "lists": by_list,
-                "grades": distribution(grades),
+                "grades": grades,
+                **({"incremental": how} if how is not None else {}),
+                **({"verify": checked} if checked is not None else {}),
             }
         )
-        return
-    print_list_sizes(
-        by_list, pack, f"Lists on {day} ({pack.id} {pack.meta.version}, {query_engine.name})"
-    )
-    print_grade_distribution(distribution(grades), pack, f"Grades on {day}")
+    else:
+        print_list_sizes(
+            by_list, pack, f"Lists on {day} ({pack.id} {pack.meta.version}, {query_engine.name})"
+        )
+        print_grade_distribution(grades, pack, f"Grades on {day}")
+        if how is not None:
+            print_how(how)
+        if checked is not None:
+            print_verification(checked)
+    if checked is not None and not checked["ok"]:
+        raise typer.Exit(1)
 
 
 def _proposed(name: str, settings: Any) -> Any:

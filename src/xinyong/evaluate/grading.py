@@ -10,7 +10,7 @@ function, with each indicator's contribution kept for the explanation.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -91,22 +91,29 @@ def _union(parts: list[exp.Select]) -> exp.Expr:
     return union
 
 
-def counts_query(scheme: GradingScheme, window_start: date, as_of: date) -> exp.Expr:
-    """Per subject and indicator, the number of qualifying records."""
-    return _union(
-        [
-            _qualifying(
-                indicator,
-                window_start,
-                as_of,
-                None,
-                exp.column("subject_id", table="r"),
-                exp.alias_(exp.Literal.string(indicator.id), "indicator"),
-                exp.alias_(exp.Count(this=exp.Star()), "n"),
-            ).group_by(exp.column("subject_id", table="r"))
-            for indicator in scheme.indicators
-        ]
-    )
+def counts_query(
+    scheme: GradingScheme,
+    window_start: date,
+    as_of: date,
+    among: Sequence[exp.Expr] | None = None,
+) -> exp.Expr:
+    """Per subject and indicator, the number of qualifying records (of the subjects ``among``
+    names, as literals, when given)."""
+    parts = []
+    for indicator in scheme.indicators:
+        part = _qualifying(
+            indicator,
+            window_start,
+            as_of,
+            None,
+            exp.column("subject_id", table="r"),
+            exp.alias_(exp.Literal.string(indicator.id), "indicator"),
+            exp.alias_(exp.Count(this=exp.Star()), "n"),
+        )
+        if among is not None:
+            part = part.where(exp.column("subject_id", table="r").isin(*among), copy=False)
+        parts.append(part.group_by(exp.column("subject_id", table="r")))
+    return _union(parts)
 
 
 def records_query(
@@ -199,18 +206,29 @@ def evaluate_grades(
     *,
     include_pilots: bool = False,
     only: Callable[[str], bool] | None = None,
+    subjects: Collection[str] | None = None,
 ) -> list[Grade]:
-    """Every subject's grade under every enabled scheme in force on ``as_of``."""
+    """Every subject's grade under every enabled scheme in force on ``as_of`` (only of
+    ``subjects`` when given: re-deriving a few reads only their records)."""
+    among = [exp.Literal.string(s) for s in sorted(subjects)] if subjects is not None else None
+
+    def of_subjects(query: exp.Expr) -> exp.Expr:
+        if among is None:
+            return query
+        inner = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("q")))
+        return exp.select("*").from_(inner).where(exp.column("subject_id").isin(*among))
+
     grades = []
     for scheme in sorted(pack.grades.values(), key=lambda s: s.id):
         if not (scheme.enabled or (scheme.pilot and include_pilots)) or not scheme.in_force(as_of):
             continue
         counts: dict[str, dict[str, int]] = defaultdict(dict)
-        for row in engine.rows(counts_query(scheme, _window_start(scheme, pack, as_of), as_of)):
+        window_start = _window_start(scheme, pack, as_of)
+        for row in engine.rows(counts_query(scheme, window_start, as_of, among)):
             counts[row["subject_id"]][row["indicator"]] = int(row["n"])
         params = resolve(scheme, pack, as_of)
         default = _score(scheme, params, "", {})
-        for row in engine.rows(subjects_query(scheme)):
+        for row in engine.rows(of_subjects(subjects_query(scheme))):
             subject_id = row["subject_id"]
             if only is not None and not only(subject_id):
                 continue

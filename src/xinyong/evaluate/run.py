@@ -108,25 +108,7 @@ def materialise(
     evaluation_id = content_id(
         "evaluation", as_of, pack.id, pack.meta.version, engine_name, recorded_at
     )
-    rows = [
-        {
-            "evaluation_id": evaluation_id,
-            "list_id": e.list_id,
-            "source_agency": e.source_agency,
-            "source_record_id": e.source_record_id,
-            "subject_id": e.subject_id,
-            "status": str(e.status),
-            "listed_on": e.listed_on,
-            "noticed_on": e.noticed_on,
-            "active_from": e.active_from,
-            "expires_on": e.expires_on,
-            "exited_on": e.exited_on,
-            "exit_reason": str(e.exit_reason) if e.exit_reason else None,
-            "record_ids": list(e.record_ids),
-            "explanation": e.explanation,
-        }
-        for e in entries
-    ]
+    rows = [entry_row(evaluation_id, e) for e in entries]
     with engine.begin() as conn:
         conn.execute(
             sa.insert(evaluations),
@@ -143,21 +125,43 @@ def materialise(
         )
         for start in range(0, len(rows), 10_000):
             conn.execute(sa.insert(list_entries), rows[start : start + 10_000])
-        grade_rows = [
-            {
-                "evaluation_id": evaluation_id,
-                "scheme_id": g.scheme_id,
-                "subject_id": g.subject_id,
-                "grade": g.grade,
-                "score": g.score,
-                "direct": g.direct,
-                "contributions": g.contributions,
-            }
-            for g in grades or []
-        ]
+        grade_rows = [grade_row(evaluation_id, g) for g in grades or []]
         for start in range(0, len(grade_rows), 10_000):
             conn.execute(sa.insert(grade_table), grade_rows[start : start + 10_000])
     return evaluation_id
+
+
+def entry_row(evaluation_id: str, e: ListEntry) -> dict[str, Any]:
+    """One entry as a ``list_entries`` row of evaluation ``evaluation_id``."""
+    return {
+        "evaluation_id": evaluation_id,
+        "list_id": e.list_id,
+        "source_agency": e.source_agency,
+        "source_record_id": e.source_record_id,
+        "subject_id": e.subject_id,
+        "status": str(e.status),
+        "listed_on": e.listed_on,
+        "noticed_on": e.noticed_on,
+        "active_from": e.active_from,
+        "expires_on": e.expires_on,
+        "exited_on": e.exited_on,
+        "exit_reason": str(e.exit_reason) if e.exit_reason else None,
+        "record_ids": list(e.record_ids),
+        "explanation": e.explanation,
+    }
+
+
+def grade_row(evaluation_id: str, g: Grade) -> dict[str, Any]:
+    """One grade as a ``grades`` row of evaluation ``evaluation_id``."""
+    return {
+        "evaluation_id": evaluation_id,
+        "scheme_id": g.scheme_id,
+        "subject_id": g.subject_id,
+        "grade": g.grade,
+        "score": g.score,
+        "direct": g.direct,
+        "contributions": g.contributions,
+    }
 
 
 def sizes(entries: list[ListEntry]) -> dict[str, dict[str, int]]:

@@ -16,6 +16,13 @@ evaluations = sa.Table(
     sa.Column("engine", sa.String(16), nullable=False),
     sa.Column("entries", sa.Integer(), nullable=False),
     sa.Column("recorded_at", UtcDateTime(), nullable=False),
+    # what it was derived from (migration 0016; evaluate/incremental.py): the pack content and
+    # grading options, the working-day calendar, the base of an incremental evaluation
+    sa.Column("pack_digest", sa.String(64)),
+    sa.Column("calendar_digest", sa.String(64)),
+    sa.Column("incremental_from", sa.String(32)),
+    # sha256 of its entry and grade sets, once known to equal a full derivation
+    sa.Column("digest", sa.String(64)),
 )
 
 #: the one order of stored evaluations, newest first: what every reader takes as "the newest"

@@ -120,7 +120,8 @@ record_events = sa.Table(
     sa.Column("event_id", sa.String(32), primary_key=True),
     sa.Column("record_id", sa.ForeignKey("records.record_id"), nullable=False, index=True),
     sa.Column("kind", sa.String(32), nullable=False),
-    sa.Column("effective_on", sa.Date(), nullable=False),
+    # indexed: an incremental evaluation re-derives what takes effect in its new days
+    sa.Column("effective_on", sa.Date(), nullable=False, index=True),
     # who decided: an agency code or an account
     sa.Column("actor", sa.String(128), nullable=False),
     sa.Column("instrument_number", sa.String(128)),

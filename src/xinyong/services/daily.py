@@ -1,10 +1,14 @@
-"""The daily run: ingest the inbox → evaluate → dispatch → deliver → write the extract → prune.
+"""The daily run: ingest the inbox → evaluate → verify → dispatch → deliver → write the
+extract → prune.
 
 One command an operator schedules (``xinyong run daily``; systemd timer and cron examples in
 ``docs/deploy.md``). It holds the ``xinyong run daily`` lock for its whole length, so two
 schedulers cannot overlap, and each step refuses to run on a stale predecessor and names it:
 evaluation does not start while a delivery is unfinished, dispatch and the extract need the
-evaluation of the day itself. A rerun after a crash is safe: every step is idempotent
+evaluation of the day itself. The evaluation is incremental (from the newest stored one), and
+every ``XINYONG_VERIFY_EVERY_DAYS`` days it is verified against a full recompute; a failed
+verify is reported and the full recompute supersedes the day's evaluation before dispatch.
+A rerun after a crash is safe: every step is idempotent
 (ingest resumes, a rerun's evaluation supersedes the earlier one of that date and the prune
 step drops it, dispatch writes only what is missing).
 """
@@ -14,17 +18,22 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from .. import clock
 from ..errors import ConflictError
+from ..evaluate import tables as et
 from ..keys.fingerprint import pseudonym_key_for
 from ..ledger.locks import DAILY, exclusive
 from ..schemes import Pack
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    from ..evaluate.incremental import Evaluated
 
 #: the lock the whole run holds
 LOCK = DAILY
@@ -82,7 +91,9 @@ def run_daily(
     with exclusive(engine, LOCK):
         done(_ingest(engine, pack, settings, options))
         _refuse_unfinished_deliveries(engine)
-        done(_evaluate(engine, pack, options))
+        evaluated = _evaluate(engine, pack, settings, options)
+        done(evaluated[0])
+        done(_verify(engine, pack, settings, options, evaluated[1]))
         done(_dispatch(engine, pack, options))
         done(_deliver(engine, settings, options))
         done(_extract(engine, pack, options))
@@ -149,24 +160,64 @@ def _refuse_unfinished_deliveries(engine: sa.Engine) -> None:
         )
 
 
-def _evaluate(engine: sa.Engine, pack: Pack, options: DailyOptions) -> Step:
-    from ..evaluate import SqlEngine, evaluate_lists
-    from ..evaluate.grading import evaluate_grades
-    from ..evaluate.run import materialise
+def _evaluate(
+    engine: sa.Engine, pack: Pack, settings: Settings, options: DailyOptions
+) -> tuple[Step, Evaluated]:
+    from ..evaluate import SqlEngine
+    from ..evaluate.incremental import evaluate_full, evaluate_incremental
 
-    query_engine = SqlEngine(engine)
-    entries = evaluate_lists(query_engine, pack, options.day)
-    grades = evaluate_grades(query_engine, pack, options.day)
-    materialise(
+    if settings.verify_every_days == 0:
+        run = evaluate_full(engine, SqlEngine(engine), pack, options.day, recorded_at=options.now)
+        how = "full (XINYONG_VERIFY_EVERY_DAYS=0)"
+    else:
+        run = evaluate_incremental(engine, pack, options.day, recorded_at=options.now)
+        how = (
+            f"full ({run.fallback})"
+            if run.base_id is None
+            else f"incremental, {run.rederived:,} subject(s) re-derived"
+        )
+    with engine.connect() as conn:
+        entries = conn.execute(
+            sa.select(et.evaluations.c.entries).where(
+                et.evaluations.c.evaluation_id == run.evaluation_id
+            )
+        ).scalar_one()
+        grades = conn.execute(
+            sa.select(sa.func.count()).where(et.grades.c.evaluation_id == run.evaluation_id)
+        ).scalar_one()
+    return Step("evaluate", "done", f"{how}: {entries:,} list entries, {grades:,} grades"), run
+
+
+def _verify(
+    engine: sa.Engine, pack: Pack, settings: Settings, options: DailyOptions, run: Evaluated
+) -> Step:
+    from ..evaluate.incremental import store_full
+    from ..evaluate.verification import verify, verify_due
+
+    if run.base_id is None:
+        return Step("verify", "skipped", "a full evaluation")
+    with engine.connect() as conn:
+        due = verify_due(conn, pack, options.day, settings.verify_every_days)
+    if not due:
+        return Step("verify", "skipped", f"verified within {settings.verify_every_days} day(s)")
+    found = verify(engine, pack, options.day, run.evaluation_id)
+    if found.ok:
+        return Step("verify", "done", f"digest {found.stored[:16]} equals a full recompute")
+    # the full recompute supersedes the wrong evaluation (newest of the day) before dispatch
+    store_full(
         engine,
-        entries,
-        grades=grades,
-        as_of=options.day,
-        pack=pack,
-        engine_name="sql",
-        recorded_at=options.now,
+        pack,
+        options.day,
+        found.entries,
+        found.grades,
+        recorded_at=options.now + timedelta(seconds=1),
     )
-    return Step("evaluate", "done", f"{len(entries):,} list entries, {len(grades):,} grades")
+    return Step(
+        "verify",
+        "failed",
+        "the incremental evaluation differs from a full recompute, which replaced it (see "
+        f"docs/evaluation.md): {'; '.join(found.differences)}",
+    )
 
 
 def _dispatch(engine: sa.Engine, pack: Pack, options: DailyOptions) -> Step:
