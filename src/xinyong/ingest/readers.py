@@ -186,6 +186,10 @@ class DeliveryFile:
             if index >= skip:
                 yield row
 
+    def header(self) -> list[str]:
+        """The column names of a CSV or xlsx file's header row (not checked)."""
+        return self._header()
+
     def _header(self) -> list[str]:
         if self.format == "csv":
             with self.path.open(encoding="utf-8-sig", newline="") as handle:
