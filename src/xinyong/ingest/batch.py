@@ -68,11 +68,15 @@ def _take_chunk(load: DeliveryLoad, chunk: _Chunk) -> None:
     checked = check_records(
         table, load.ctx, stamp=load.writer.stamp, dates_as_text=load.writer.dates_as_text
     )
-    rows = iter(checked.rows)
-    for i, accepted in enumerate(checked.accepted):
+    rows, taken, run = checked.rows, 0, 0
+    for i, accepted in enumerate([*checked.accepted, False]):
         if accepted:
-            load.accept_record(*next(rows))
-        else:
+            run += 1
+            continue
+        if run:  # the accepted rows before this one, queued whole
+            load.accept_records(rows[taken : taken + run])
+            taken, run = taken + run, 0
+        if i < chunk.size:
             load.take_row(chunk.row(i))
 
 

@@ -94,14 +94,16 @@ class DeliveryLoad:
         for raw in rows:
             self.take_row(raw)
 
-    def accept_record(self, record: tuple[Any, ...], subject: tuple[Any, ...]) -> None:
-        """A records row the batch path validated: its ledger row and its subject's row
-        (``BulkWriter`` column order), queued as ``_take`` would queue them."""
-        self.row_number += 1
-        self.writer.queue_record(record)
-        if subject[0] not in self.queued:
-            self.queued.add(subject[0])
-            self.writer.queue_subject(subject)
+    def accept_records(self, rows: list[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> None:
+        """Records rows the batch path validated, none across a commit boundary: each its
+        ledger row and its subject's row (``BulkWriter`` column order), queued as ``_take``
+        would queue them."""
+        self.writer.queue_records([record for record, _ in rows])
+        for _, subject in rows:
+            if subject[0] not in self.queued:  # the first row of a subject in the batch
+                self.queued.add(subject[0])
+                self.writer.queue_subject(subject)
+        self.row_number += len(rows)
         self._at_row_end()
 
     def _at_row_end(self) -> None:

@@ -197,7 +197,7 @@ def check_records(
             continue
         cells = col(name)
         ok = _and(ok, pc.match_substring_regex(cells, PLAIN))
-        ok = _and(ok, pc.invert(pc.match_substring_regex(cells, "^ | $")))
+        ok = _and(ok, pc.invert(pc.or_(pc.starts_with(cells, " "), pc.ends_with(cells, " "))))
     for name in _REQUIRED:
         ok = _and(ok, pc.not_equal(col(name), ""))
     allowed = {
@@ -266,8 +266,10 @@ def _ledger_rows(
     if not any(accepted):
         return CheckedBatch(accepted, [])
 
+    every = all(accepted)
+
     def keep(values: pa.Array) -> list[Any]:
-        return pc.filter(values, ok).to_pylist()  # type: ignore[no-any-return]
+        return (values if every else pc.filter(values, ok)).to_pylist()  # type: ignore[no-any-return]
 
     def day(values: pa.Array) -> list[Any]:
         return keep(pc.cast(values, pa.string()) if dates_as_text else values)

@@ -180,11 +180,11 @@ class BulkWriter:
             self.flush()
         return []
 
-    def queue_record(self, row: tuple[Any, ...]) -> None:
-        """Queue a record row already validated elsewhere (the ingest batch path), in
-        ``RECORD_COLUMNS`` order with dates as this writer takes them (:meth:`date`)."""
-        self.stats.records_seen += 1
-        self._records.append(row)
+    def queue_records(self, rows: list[tuple[Any, ...]]) -> None:
+        """Queue record rows already validated elsewhere (the ingest batch path), in
+        ``RECORD_COLUMNS`` order with dates as this writer takes them (``dates_as_text``)."""
+        self.stats.records_seen += len(rows)
+        self._records.extend(rows)
 
     def queue_subject(self, row: tuple[Any, ...]) -> None:
         """Queue a subject row built elsewhere, in ``SUBJECT_COLUMNS`` order."""
