@@ -301,3 +301,43 @@ def test_typed_values_give_the_same_ledger_on_both_paths(
     assert states[0] == states[1]
     assert len(states[0][0]["records"]) == 17
     assert sum(accepted) == 14  # the others need the row path: normalised, or invalid
+
+
+def test_csv_quirks_read_the_same_on_both_paths(db_url: str, tmp_path: Path, cn_pack: Pack) -> None:
+    """A byte order mark, quoted cells with commas, quotes and line breaks, an empty line,
+    and a row with a cell too many (pyarrow stops; the row reader reads on)."""
+    plain = write_csv(tmp_path / "plain.csv", SAMR_ROWS[:12])
+    lines = plain.read_text("utf-8").splitlines(keepends=True)
+    quoted = row(source_record_id="quoted", subject_name='厦门"鹭江",\n海鲜公司')
+    write_csv(tmp_path / "one.csv", [quoted])
+    extra = lines[1].rstrip("\n") + ",surplus\n"
+    body = [
+        lines[0],
+        *lines[1:6],
+        "\n",
+        (tmp_path / "one.csv").read_text("utf-8").split("\n", 1)[1],
+    ]
+    variants = {
+        "bom": "\ufeff" + "".join(body + lines[6:]),
+        "extra": "".join(body + [extra] + lines[6:]),
+    }
+    for name, text in variants.items():
+        path = tmp_path / name / "records-samr.csv"
+        path.parent.mkdir()
+        path.write_text(text, "utf-8")
+        states = []
+        for label, row_path in (("row", True), ("batch", False)):
+            engine = fresh_engine(db_url, tmp_path / name, label)
+            outcome = ingest_file(
+                engine,
+                cn_pack,
+                path,
+                source="samr",
+                options=dataclasses.replace(OPTIONS, row_path=row_path),
+            )
+            states.append((ledger_state(engine), dict(outcome.reasons), outcome.rows_total))
+            engine.dispose()
+        assert states[0] == states[1], name
+        surplus = "row: has 17 cells, the header 16"
+        assert (surplus in states[0][1]) is (name == "extra")
+        assert "quoted" in {r[4] for r in states[0][0]["records"]}

@@ -150,6 +150,17 @@ def _take(
             "not a JSON object",
             errors=[FieldError("row", "is not a JSON object", "write one JSON object per line")],
         )
+    if None in raw:  # csv.DictReader keeps the cells past the header under None
+        raise InvalidData(
+            "more cells than the header has columns",
+            errors=[
+                FieldError(
+                    "row",
+                    f"has {len(raw) - 1 + len(raw[None])} cells, the header {len(raw) - 1}",
+                    "deliver one cell per column of the header (quote cells holding commas)",
+                )
+            ],
+        )
     row = ctx.rename(raw)
     if ctx.content is Content.RECORDS:
         subject, record = parse_record(row, ctx)
