@@ -151,12 +151,13 @@ def _take(
             errors=[FieldError("row", "is not a JSON object", "write one JSON object per line")],
         )
     if None in raw:  # csv.DictReader keeps the cells past the header under None
+        surplus: list[str] = raw[None]  # type: ignore[index]
         raise InvalidData(
             "more cells than the header has columns",
             errors=[
                 FieldError(
                     "row",
-                    f"has {len(raw) - 1 + len(raw[None])} cells, the header {len(raw) - 1}",
+                    f"has {len(raw) - 1 + len(surplus)} cells, the header {len(raw) - 1}",
                     "deliver one cell per column of the header (quote cells holding commas)",
                 )
             ],
