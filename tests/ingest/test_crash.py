@@ -1,4 +1,7 @@
-"""Kill a real ingest process with SIGKILL mid-delivery; the rerun ends in the clean state."""
+"""Kill a real ingest process with SIGKILL mid-delivery; the rerun ends in the clean state.
+
+The killed process runs the batch path (the default) on each format; the clean state it must
+reach is the row path's (``IngestOptions(row_path=True)``)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.ingest.helpers import convert
 from xinyong.ingest import tables as it
 from xinyong.ingest.service import IngestOptions, ingest_file
 from xinyong.ledger import make_engine, upgrade
@@ -81,9 +85,17 @@ def rows_done(engine: sa.Engine) -> int:
     return int(done or 0)
 
 
+@pytest.fixture(scope="module", params=["csv", "jsonl", "parquet", "xlsx"])
+def delivered(request: pytest.FixtureRequest, big_delivery: Path) -> Path:
+    if request.param == "csv":
+        return big_delivery
+    return convert(big_delivery, request.param)
+
+
 def test_a_killed_ingest_reruns_to_the_clean_state(
-    db_url: str, tmp_path: Path, big_delivery: Path, cn_pack: Pack
+    db_url: str, tmp_path: Path, delivered: Path, cn_pack: Pack
 ) -> None:
+    big_delivery = delivered
     clean = make_engine(f"sqlite:///{tmp_path / 'clean.db'}")
     upgrade(clean)
     options = IngestOptions(
@@ -91,6 +103,7 @@ def test_a_killed_ingest_reruns_to_the_clean_state(
         delivered_on=date(2026, 9, 30),
         recorded_at=datetime(2026, 10, 1, tzinfo=UTC),
         batch_size=BATCH,
+        row_path=True,
     )
     ingest_file(clean, cn_pack, big_delivery, source="samr", options=options)
     expected = state(clean)

@@ -37,6 +37,14 @@ def ingest(
         bool, typer.Option("--accept-volume", help="Load a delivery held for its size (reviewer).")
     ] = False,
     batch_size: Annotated[int | None, typer.Option(help="Rows per commit.", min=1)] = None,
+    row_path: Annotated[
+        bool,
+        typer.Option(
+            "--row-path",
+            help="Validate records row by row (the reference the batch path is tested "
+            "against) instead of in whole Arrow batches.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Validate deliveries into the ledger; invalid rows go to the quarantine with every reason.
@@ -79,6 +87,7 @@ def ingest(
         mode=Mode(settings.uscc_mode),
         batch_size=batch_size or settings.bulk_batch_size,
         accept_volume=accept_volume,
+        row_path=row_path,
     )
     outcomes = []
     with progress() as bar:

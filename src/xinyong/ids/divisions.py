@@ -55,6 +55,10 @@ class DivisionTable:
     def __len__(self) -> int:
         return len(self._by_code)
 
+    def codes(self) -> list[str]:
+        """Every code the table has held, sorted."""
+        return sorted(self._by_code)
+
     def history(self, code: str) -> list[Division]:
         """Every name ``code`` has had, oldest first; empty if the code never existed."""
         return sorted(self._by_code.get(code, []), key=lambda d: d.start_year or 0)

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import FieldError, InvalidData, NotFound
 from ..ids import Mode, PseudonymKey, is_pseudonym, parse_resident_id
 from ..ledger import EffectiveInstrument, Record, RecordValidator, Subject, SubjectLink
-from ..ledger.subject import identify, make_subject
+from ..ledger.subject import Identified, identify
 from ..schemes import Catalogue, FieldSpec, Pack
 from ..schemes.model import SourceDeclaration
 from ..text import storable, text_errors
@@ -47,7 +47,7 @@ class RowContext:
     #: pseudonyms taken as given, with their masked numbers (a released quarantined row)
     known: dict[str, str] = field(default_factory=dict)
     #: identified subjects by (kind, code), so a subject's many rows parse its code once
-    _subjects: dict[tuple[str, str], Subject | InvalidData] = field(default_factory=dict)
+    _subjects: dict[tuple[str, str], Identified | InvalidData] = field(default_factory=dict)
 
     @classmethod
     def for_source(
@@ -80,18 +80,24 @@ class RowContext:
         return dict(zip(names, raw.values(), strict=True))
 
     def subject(self, kind: Any, code: Any, name: Any) -> Subject:
-        """An identified subject (cached per delivery). Raises ``InvalidData``."""
-        cache_key = (_text(kind), _text(code))
+        """An identified subject (its code's identification cached per delivery, its name
+        always this row's). Raises ``InvalidData``."""
+        subject_kind = _kind(kind)
+        if not _text(name):
+            raise InvalidData(
+                "subject_name is empty",
+                code="invalid-subject",
+                errors=[FieldError("subject_name", "is empty", "give the registered name")],
+            )
+        cache_key = (str(subject_kind), _text(code))
         found = self._subjects.get(cache_key)
         if found is None:
             try:
-                found = make_subject(
-                    _kind(kind),
+                found = identify(
+                    subject_kind,
                     _text(code),
-                    _text(name),
                     key=self.key,
                     today=self.today,
-                    source_agency=self.agency,
                     mode=self.mode,
                     known=self.known,
                 )
@@ -102,7 +108,14 @@ class RowContext:
             self._subjects[cache_key] = found
         if isinstance(found, InvalidData):
             raise found
-        return found
+        return Subject(
+            subject_id=found.subject_id,
+            kind=subject_kind,
+            name=_text(name),
+            region=found.region,
+            id_masked=found.id_masked,
+            source_agency=self.agency,
+        )
 
 
 def declaration_of(pack: Pack, agency: str) -> SourceDeclaration:
@@ -140,7 +153,7 @@ def unsafe_text(row: Mapping[str, Any]) -> list[FieldError]:
     a lone surrogate, NUL or another control character anywhere (tab and line breaks are
     allowed in free text), anything invisible in an identifier (``text.py``). Subject codes
     are left to ``ids.classify``, which applies the same rule; a JSON ``attributes`` cell
-    is checked once parsed (``_attributes``)."""
+    is checked once parsed (``parse_attributes``)."""
     errors: list[FieldError] = []
     for column, value in row.items():
         name = str(column)
@@ -208,7 +221,7 @@ def _coerce(spec: FieldSpec, text: str) -> Any:
     return text
 
 
-def _attributes(
+def parse_attributes(
     row: Mapping[str, Any], catalogue: Catalogue, errors: list[FieldError]
 ) -> dict[str, Any]:
     raw = row.get("attributes")
@@ -285,7 +298,7 @@ def parse_record(row: Mapping[str, Any], ctx: RowContext) -> tuple[Subject, Reco
     version = c.integer(row, "version")
     decided, published = c.date(row, "decided_on"), c.date(row, "published_on")
     occurred, issued = c.date(row, "occurred_on"), c.date(row, "instrument_date")
-    attributes = _attributes(row, ctx.catalogue, c.errors)
+    attributes = parse_attributes(row, ctx.catalogue, c.errors)
     item = ctx.catalogue.items.get(item_code)
     if item is not None and item.min_subject_age and subject is not None and decided is not None:
         c.errors.extend(_age_errors(item.min_subject_age, row, subject, decided, ctx))
@@ -427,7 +440,7 @@ def parse_decision(row: Mapping[str, Any], ctx: RowContext) -> Decision:
         c.errors.append(
             FieldError("decision", f"is {decision!r}", f"use one of {', '.join(sorted(DECISIONS))}")
         )
-    attributes = _attributes({"attributes": row.get("attributes")}, ctx.catalogue, c.errors)
+    attributes = parse_attributes({"attributes": row.get("attributes")}, ctx.catalogue, c.errors)
     months = attributes.get("months")
     if decision == "extended" and (
         isinstance(months, bool) or not isinstance(months, int) or months < 1

@@ -180,6 +180,27 @@ class BulkWriter:
             self.flush()
         return []
 
+    def queue_records(self, rows: list[tuple[Any, ...]]) -> None:
+        """Queue record rows already validated elsewhere (the ingest batch path), in
+        ``RECORD_COLUMNS`` order with dates as this writer takes them (``dates_as_text``)."""
+        self.stats.records_seen += len(rows)
+        self._records.extend(rows)
+
+    def queue_subject(self, row: tuple[Any, ...]) -> None:
+        """Queue a subject row built elsewhere, in ``SUBJECT_COLUMNS`` order."""
+        self.stats.subjects_seen += 1
+        self._subjects.append(row)
+
+    @property
+    def stamp(self) -> Any:
+        """The ``recorded_at`` value of every row, as this writer's database takes it."""
+        return self._stamp
+
+    @property
+    def dates_as_text(self) -> bool:
+        """Whether dates are written as ISO text (SQLite) rather than ``date`` (PostgreSQL)."""
+        return not self._postgres
+
     def flush(self) -> None:
         """Write everything queued in one transaction."""
         if not (self._subjects or self._links or self._records):

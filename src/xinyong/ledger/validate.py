@@ -169,6 +169,14 @@ class RecordValidator:
                 errors=errors,
             )
 
+    def attribute_errors(self, item_code: str, attributes: Mapping[str, Any]) -> list[FieldError]:
+        """The attribute problems of a record of ``item_code`` (a catalogue item), and the
+        text in them the platform cannot store, as :meth:`errors` finds them."""
+        return [
+            *text_errors("attributes", dict(attributes), identifier=False),
+            *self._attribute_errors(attributes, self._rules[item_code]),
+        ]
+
     @staticmethod
     def _instrument_errors(record: Record, rules: _ItemRules) -> list[FieldError]:
         inst = record.instrument
