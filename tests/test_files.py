@@ -55,15 +55,18 @@ def test_a_snapshot_that_fails_midway_leaves_no_partial_parquet(tmp_path: Path) 
         register_subject(conn, company, recorded_at=NOW)
     out = tmp_path / "snap"
     assert export_snapshot(engine, out)["records"] == 0  # an earlier snapshot, complete
-    with engine.begin() as conn:
+    older = sa.create_engine(engine.url)  # JSON written \u-escaped, as the ledger once did
+    with older.begin() as conn:
         conn.execute(sa.insert(lt.records), [record_row(good, NOW, None)])
         conn.execute(sa.insert(lt.records), [record_row(bad, NOW, None)])
+    older.dispose()
     with pytest.raises(UnicodeEncodeError):
         export_snapshot(engine, out, batch_size=1)
     # the earlier file is whole and unchanged; nothing half-written lies beside it
-    assert pq.read_table(out / "records.parquet").num_rows == 0
+    assert pq.read_table(out / "records").num_rows == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "record_events.parquet",
-        "records.parquet",
+        "records",
         "subjects.parquet",
     ]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
