@@ -16,9 +16,8 @@ import sqlalchemy as sa
 from sqlglot import exp
 
 from tests.evaluate.conftest import SparkFactory
-from xinyong.evaluate import DuckDBEngine, SqlEngine, evaluate_lists
+from xinyong.evaluate import DuckDBEngine, SqlEngine
 from xinyong.evaluate.criteria import condition_sql, to_sql
-from xinyong.evaluate.grading import evaluate_grades
 from xinyong.evaluate.snapshot import export_snapshot
 from xinyong.ingest.service import IngestOptions, ingest_directory
 from xinyong.ledger import make_engine, upgrade
@@ -83,26 +82,62 @@ def _malformed_copies(engine: sa.Engine) -> None:
         conn.execute(sa.insert(lt.records), copies)
 
 
-def test_spark_duckdb_and_the_ledger_give_the_same_entries_and_grades(
-    tmp_path: Path, cn_pack: Pack, delivery: Path, spark_engine_factory: SparkFactory
+def _stored(engine: sa.Engine) -> dict[str, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+    """engine name → (its evaluation's list entries, its grades), without the evaluation id."""
+    from xinyong.evaluate.tables import evaluations, grades, list_entries
+
+    found = {}
+    with engine.connect() as conn:
+        for evaluation_id, name in conn.execute(
+            sa.select(evaluations.c.evaluation_id, evaluations.c.engine)
+        ).all():
+            entries, scores = (
+                sorted(
+                    tuple(str(v) for k, v in r._mapping.items() if k != "evaluation_id")
+                    for r in conn.execute(sa.select(t).where(t.c.evaluation_id == evaluation_id))
+                )
+                for t in (list_entries, grades)
+            )
+            found[name] = (entries, scores)
+    return found
+
+
+@pytest.mark.usefixtures("spark_engine_factory")
+def test_spark_duckdb_and_the_ledger_store_the_same_evaluation(
+    tmp_path: Path,
+    cn_pack: Pack,
+    delivery: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    """``xinyong evaluate --engine sql|duckdb|spark`` (in-process, so Spark runs in the shared
+    session) on a ledger with malformed numbers: the same entries (every field, explanation
+    included) and the same grades (contributions included)."""
+    from xinyong.cli.evaluate import evaluate
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    monkeypatch.setenv("XINYONG_DATABASE_URL", url)
+    engine = make_engine(url)
     upgrade(engine)
     options = IngestOptions(key=b"spark", delivered_on=date(2026, 9, 30), recorded_at=NOW)
     ingest_directory(engine, cn_pack, delivery, options=options)
     _malformed_copies(engine)
     export_snapshot(engine, tmp_path / "snapshot")
-    duck = DuckDBEngine(tmp_path / "snapshot", threads=2, memory_limit="1GB")
-    spark = spark_engine_factory(tmp_path / "snapshot")
-    as_of = date(2026, 9, 30)
-    direct = evaluate_lists(SqlEngine(engine), cn_pack, as_of)
-    assert evaluate_lists(duck, cn_pack, as_of) == direct
-    assert evaluate_lists(spark, cn_pack, as_of) == direct
-    grades = evaluate_grades(SqlEngine(engine), cn_pack, as_of, include_pilots=True)
-    on_spark = evaluate_grades(spark, cn_pack, as_of, include_pilots=True)
-    assert on_spark == grades
-    assert [g.contributions for g in on_spark] == [g.contributions for g in grades]
-    assert {e.list_id for e in direct} == set(cn_pack.lists)
+    for name in ("sql", "duckdb", "spark"):
+        evaluate(
+            "2026-09-30",
+            engine_name=name,
+            snapshot=str(tmp_path / "snapshot"),
+            include_pilots=True,
+            as_json=True,
+        )
+        assert json.loads(capsys.readouterr().out)["engine"] == {"sql": "sqlite"}.get(name, name)
+    stored = _stored(engine)
+    assert stored["spark"] == stored["sql"]
+    assert stored["duckdb"] == stored["sql"]
+    entries, scores = stored["sql"]
+    assert {e[0] for e in entries} == set(cn_pack.lists)  # list_id first
+    assert len(scores) > len(entries) > 100
 
 
 def _amount_ledger(engine: sa.Engine) -> None:
@@ -196,3 +231,16 @@ def test_duckdb_still_reads_a_plain_records_file(tmp_path: Path) -> None:
     )
     duck = DuckDBEngine(tmp_path, threads=1, memory_limit="1GB")
     assert duck.rows(exp.select("record_id").from_("records")) == [{"record_id": "r1"}]
+
+
+def test_evaluate_engine_spark_needs_a_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer
+
+    from xinyong.cli.evaluate import evaluate
+
+    monkeypatch.setenv("XINYONG_DATABASE_URL", f"sqlite:///{tmp_path / 'ledger.db'}")
+    upgrade(make_engine(f"sqlite:///{tmp_path / 'ledger.db'}"))
+    with pytest.raises(typer.BadParameter, match="--engine spark needs --snapshot DIR"):
+        evaluate("2026-09-30", engine_name="spark", snapshot=None)
