@@ -244,3 +244,27 @@ def test_evaluate_engine_spark_needs_a_snapshot(
     upgrade(make_engine(f"sqlite:///{tmp_path / 'ledger.db'}"))
     with pytest.raises(typer.BadParameter, match="--engine spark needs --snapshot DIR"):
         evaluate("2026-09-30", engine_name="spark", snapshot=None)
+
+
+def test_a_snapshot_in_object_storage_is_read_in_the_exported_layout() -> None:
+    from xinyong.evaluate.spark import _sources
+
+    assert _sources("s3a://credit/snapshots/2026-09-30/") == {
+        "records": "s3a://credit/snapshots/2026-09-30/records",
+        "subjects": "s3a://credit/snapshots/2026-09-30/subjects.parquet",
+        "record_events": "s3a://credit/snapshots/2026-09-30/record_events.parquet",
+    }
+
+
+def test_without_java_the_spark_engine_names_the_installs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyspark")
+    from xinyong.errors import ConfigError
+    from xinyong.evaluate.spark import spark_session
+
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `java` on it
+    with pytest.raises(ConfigError, match="openjdk-17-jre-headless") as raised:
+        spark_session("local[1]")
+    assert "uv sync --extra spark" in str(raised.value)

@@ -68,8 +68,12 @@ def spark_session(master: str | None, *, driver_memory: str = "1g") -> Any:
 
 def _sources(snapshot: str) -> dict[str, str]:
     """Each table's path in the snapshot (a local directory is checked; other URLs not)."""
-    if "://" in snapshot:
-        return {table: f"{snapshot.rstrip('/')}/{table}" for table in SNAPSHOT_TABLES}
+    if "://" in snapshot:  # object storage: the layout export_snapshot writes
+        root_url = snapshot.rstrip("/")
+        return {
+            table: f"{root_url}/{table}" + ("" if table == "records" else ".parquet")
+            for table in SNAPSHOT_TABLES
+        }
     root = Path(snapshot)
     found = {}
     for table in SNAPSHOT_TABLES:
