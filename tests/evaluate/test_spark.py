@@ -268,3 +268,18 @@ def test_without_java_the_spark_engine_names_the_installs(
     with pytest.raises(ConfigError, match="openjdk-17-jre-headless") as raised:
         spark_session("local[1]")
     assert "uv sync --extra spark" in str(raised.value)
+
+
+def test_an_export_replaces_a_snapshot_but_not_a_directory_of_other_files(tmp_path: Path) -> None:
+    from xinyong.errors import ConfigError
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'l.db'}")
+    _amount_ledger(engine)
+    out = tmp_path / "out"
+    export_snapshot(engine, out)
+    assert export_snapshot(engine, out)["records"] == len(AMOUNTS)  # replaced whole
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(ConfigError, match="notes.txt, not only a snapshot"):
+        export_snapshot(engine, out)
+    assert (out / "notes.txt").read_text() == "mine"
