@@ -27,7 +27,12 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _json_text(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a refused row kept as delivered): escaped
+        return json.dumps(value)
+    return text
 
 
 def make_engine(settings_or_url: Settings | str) -> sa.Engine:
