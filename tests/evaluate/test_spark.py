@@ -42,6 +42,8 @@ AMOUNTS: dict[Any, float | None] = {
     ".5": None,
     "+1": None,
     "NaN": None,
+    "1" * 201: None,
+    "1e100": None,
     None: None,
 }
 

@@ -7,7 +7,7 @@ gives 0.0 on SQLite. ``safe_number`` marks the conversion in the portable query 
 guarded conversion, so that every engine accepts exactly the same texts as numbers: a JSON
 number (RFC 8259: ``-12``, ``0.5``, ``3e5``; not ``012``, ``.5``, ``+1``, ``1,000``, ``NaN``),
 spaces around it allowed, at most 200 digits before and after the point and a two-digit
-exponent (so no engine overflows; SQLite alone does not apply these two limits).
+exponent (so that no engine overflows).
 """
 
 from __future__ import annotations
@@ -21,9 +21,13 @@ if TYPE_CHECKING:
 
 #: a JSON number with bounded digits (no backslashes: Spark unescapes string literals)
 NUMBER_PATTERN = "^-?(0|[1-9][0-9]{0,199})([.][0-9]{1,200})?([eE][-+]?[0-9]{1,2})?$"
-#: the characters a number may hold (SQLite has no regular expressions: it checks these
-#: characters, then that the text is valid JSON, which leaves exactly the JSON numbers)
-_NOT_NUMBER_CHARACTER = "*[^-+.0-9eE]*"
+#: SQLite has no regular expressions: it checks the characters a number may hold, that the
+#: text is valid JSON (which leaves exactly the JSON numbers), and the digit limits above
+_SQLITE_NOT_NUMBER = (
+    "*[^-+.0-9eE]*",  # another character
+    "*" + "[0-9]" * 201 + "*",  # more than 200 digits in a row
+    "*[eE]*[0-9][0-9][0-9]*",  # a three-digit exponent
+)
 
 
 def safe_number(text: exp.Expr) -> exp.Expr:
@@ -35,7 +39,10 @@ def _is_number(text: exp.Expr, dialect: Dialect) -> exp.Expr:
     if dialect == "sqlite":
         return exp.and_(
             exp.Anonymous(this="json_valid", expressions=[text]),
-            exp.not_(exp.Glob(this=text, expression=exp.Literal.string(_NOT_NUMBER_CHARACTER))),
+            *(
+                exp.not_(exp.Glob(this=text.copy(), expression=exp.Literal.string(pattern)))
+                for pattern in _SQLITE_NOT_NUMBER
+            ),
         )
     return exp.RegexpLike(this=text, expression=exp.Literal.string(NUMBER_PATTERN))
 
