@@ -10,6 +10,9 @@ INGEST_ROWS ?= 1000000
 EVAL_SUBJECTS ?= 100000
 EVAL_RECORDS ?= 1000000
 WEB_SUBJECTS ?= 1000000
+# extra `uv sync` flags, e.g. SYNC_FLAGS="--extra spark" (CI) keeps the Spark engine installed;
+# empty by default, so `make demo` and `make test` need no Java (the Spark tests then skip)
+SYNC_FLAGS ?=
 
 .PHONY: demo test bench lint typecheck check sync clean
 
@@ -18,7 +21,7 @@ $(CURDIR)/.tools/bin/uv:
 	.tools/bin/python -m pip install --quiet uv
 
 sync: | $(UV)
-	$(UV) sync --locked --compile-bytecode --quiet
+	$(UV) sync --locked --compile-bytecode --quiet $(SYNC_FLAGS)
 
 demo: sync
 	$(UV) run xinyong demo --subjects $(SUBJECTS)

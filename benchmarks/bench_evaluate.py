@@ -191,10 +191,46 @@ def load_sqlite(snapshot: Path, url: str) -> None:
         )
 
 
+# --- Spark (--spark): the same evaluation on SparkEngine, local[2]; owned by the Spark engine
+
+
+def spark_timing(  # type: ignore[no-untyped-def]
+    snapshot: Path, pack, expected: tuple[int, Counter[str]], base: float, whole_pack
+) -> None:
+    """Time the court list and tax grade, then the whole pack, on Spark ``local[2]``; the
+    results must equal DuckDB's. Prints records/s per core over the snapshot's records."""
+    from xinyong.evaluate.spark import SparkEngine
+
+    cores = 2
+    start = time.perf_counter()
+    spark = SparkEngine(snapshot, master=f"local[{cores}]", driver_memory="4g")
+    print(f"Spark local[{cores}] session started in {time.perf_counter() - start:.1f} s")
+    records = pq.ParquetFile(snapshot / "records.parquet").metadata.num_rows
+    active, grades, seconds = ours(spark, pack)
+    assert (active, grades) == expected, (active, grades, expected)
+    print(
+        f"xinyong on Spark          {seconds:8.2f} s  ratio {seconds / base:.2f}, same results; "
+        f"{records / seconds / cores:,.0f} records/s/core"
+    )
+    start = time.perf_counter()
+    entries = evaluate_lists(spark, pack, AS_OF)
+    grades_all = evaluate_grades(spark, pack, AS_OF)
+    full = time.perf_counter() - start
+    assert (entries, grades_all) == whole_pack, "Spark and DuckDB differ on the whole pack"
+    print(
+        f"whole national pack, Spark {full:7.2f} s  ratio {full / base:.2f}, same as DuckDB; "
+        f"{records / full / cores:,.0f} records/s/core"
+    )
+
+
+# --- end of Spark
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subjects", type=int, default=100_000)
     parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--spark", action="store_true", help="also time Spark local[2]")
     args = parser.parse_args()
     pack = load_pack("cn")
     with tempfile.TemporaryDirectory() as tmp:
@@ -231,6 +267,8 @@ def main() -> None:
             f"whole national pack, DuckDB {full:6.2f} s  ratio {full / base:.2f} "
             f"({len(entries):,} entries, {len(grades):,} grades)"
         )
+        if args.spark:
+            spark_timing(snapshot, pack, (base_active, base_grades), base, (entries, grades))
         url = f"sqlite:///{Path(tmp) / 'ledger.db'}"
         start = time.perf_counter()
         load_sqlite(snapshot, url)

@@ -61,9 +61,10 @@ def test_a_snapshot_that_fails_midway_leaves_no_partial_parquet(tmp_path: Path) 
     with pytest.raises(UnicodeEncodeError):
         export_snapshot(engine, out, batch_size=1)
     # the earlier file is whole and unchanged; nothing half-written lies beside it
-    assert pq.read_table(out / "records.parquet").num_rows == 0
+    assert pq.read_table(out / "records").num_rows == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "record_events.parquet",
-        "records.parquet",
+        "records",
         "subjects.parquet",
     ]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -186,6 +186,19 @@ class Settings(BaseSettings):
     duckdb_memory_limit: str = Field(
         default="4GB", description="Memory DuckDB may use for evaluation, e.g. `4GB`."
     )
+    spark_master: str = Field(
+        default="local[2]",
+        pattern=r"^(local(\[(\d+|\*)\])?|submit)$",
+        description=(
+            "Where `--engine spark` runs: `local[N]` (N cores on this machine) or `submit` "
+            "(the session spark-submit provides, on a cluster)."
+        ),
+    )
+    spark_driver_memory: str = Field(
+        default="1g",
+        pattern=r"^\d+[kmgt]$",
+        description="Memory of the local Spark driver for `--engine spark`, e.g. `1g`.",
+    )
 
     inbox: Path | None = Field(
         default=None,

@@ -10,7 +10,7 @@ import typer
 
 from .. import clock
 
-snapshot_app = typer.Typer(help="Parquet snapshots of the ledger, for DuckDB evaluation.")
+snapshot_app = typer.Typer(help="Parquet snapshots of the ledger, for DuckDB or Spark evaluation.")
 
 AsOf = Annotated[str, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD.")]
 Jurisdiction = Annotated[
@@ -28,10 +28,11 @@ def evaluate(
     as_of: AsOf,
     jurisdiction: Jurisdiction = None,
     engine_name: Annotated[
-        str, typer.Option("--engine", help="sql (the ledger) or duckdb.")
+        str, typer.Option("--engine", help="sql (the ledger), duckdb or spark.")
     ] = "sql",
     snapshot: Annotated[
-        Path | None, typer.Option(help="Snapshot directory for --engine duckdb.")
+        str | None,
+        typer.Option(help="Snapshot directory for --engine duckdb or spark (spark: or a URL)."),
     ] = None,
     diff: Annotated[
         str | None,
@@ -87,18 +88,29 @@ def evaluate(
             "--incremental and --verify run on the ledger itself (--engine sql, no --diff)",
             param_hint="--incremental/--verify",
         )
+    if engine_name in ("duckdb", "spark") and snapshot is None:
+        raise typer.BadParameter(
+            f"--engine {engine_name} needs --snapshot DIR", param_hint="--snapshot"
+        )
     if engine_name == "duckdb":
-        if snapshot is None:
-            raise typer.BadParameter(
-                "--engine duckdb needs --snapshot DIR", param_hint="--snapshot"
-            )
+        assert snapshot is not None
         query_engine: Any = DuckDBEngine(
-            snapshot, threads=settings.duckdb_threads, memory_limit=settings.duckdb_memory_limit
+            Path(snapshot),
+            threads=settings.duckdb_threads,
+            memory_limit=settings.duckdb_memory_limit,
+        )
+    elif engine_name == "spark":
+        from ..evaluate.spark import SparkEngine
+
+        assert snapshot is not None
+        master = None if settings.spark_master == "submit" else settings.spark_master
+        query_engine = SparkEngine(
+            snapshot, master=master, driver_memory=settings.spark_driver_memory
         )
     elif engine_name == "sql":
         query_engine = SqlEngine(engine)
     else:
-        raise typer.BadParameter("use sql or duckdb", param_hint="--engine")
+        raise typer.BadParameter("use sql, duckdb or spark", param_hint="--engine")
     if diff is not None:
         _print_diff(query_engine, pack, _proposed(diff, settings), day, as_json)
         return
@@ -252,7 +264,8 @@ def explain(
 
 @snapshot_app.command("export")
 def export(out: Annotated[Path, typer.Option(help="Directory for the Parquet files.")]) -> None:
-    """Write the ledger's records and record events as Parquet, for `evaluate --engine duckdb`."""
+    """Write the ledger's records (partitioned by province and catalogue item), subjects and
+    record events as Parquet, for `evaluate --engine duckdb` or `--engine spark`."""
     from ..evaluate.snapshot import export_snapshot
     from .output import console
 

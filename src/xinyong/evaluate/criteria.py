@@ -3,8 +3,8 @@
 A list type's entry criteria become one query over ``records``: every version of every record
 of the list's items decided by ``as_of``, with two computed flags, ``matches`` (the entry
 conditions hold for this version) and ``term_applies`` (the fixed term applies). The same
-query text, transpiled, runs on SQLite, PostgreSQL and DuckDB; parity tests hold them to one
-answer. Row order is left to the caller (engines' collations differ). Values come from pack
+query text, transpiled, runs on SQLite, PostgreSQL, DuckDB and Spark; parity tests hold them
+to one answer. Row order is left to the caller (engines' collations differ). Values come from pack
 data and are quoted as SQL literals by sqlglot, never spliced.
 """
 
@@ -17,8 +17,9 @@ import sqlglot
 from sqlglot import exp
 
 from ..schemes.lists import Condition, ListType
+from .casts import safe_cast, safe_number
 
-Dialect = Literal["sqlite", "postgres", "duckdb"]
+Dialect = Literal["sqlite", "postgres", "duckdb", "spark"]
 #: the dialect criteria are written in before transpiling
 SOURCE_DIALECT = "postgres"
 
@@ -39,7 +40,7 @@ def _field(condition: Condition) -> exp.Expr:
     )
     values = condition.value if isinstance(condition.value, list) else [condition.value]
     if values and all(isinstance(v, int | float) for v in values):
-        return exp.cast(extracted, exp.DataType.build("DOUBLE PRECISION"))
+        return safe_number(extracted)
     return extracted
 
 
@@ -131,8 +132,8 @@ def events_query(
 
 
 def to_sql(query: exp.Expr, dialect: Dialect) -> str:
-    """``query`` in ``dialect``."""
-    return query.sql(dialect=dialect)
+    """``query`` in ``dialect``, its safe casts made safe on that engine (``safe_cast``)."""
+    return query.transform(lambda node: safe_cast(node, dialect)).sql(dialect=dialect)
 
 
 def standing(as_of: date, alias: str = "r") -> exp.Expr:
@@ -150,8 +151,9 @@ def not_ended(as_of: date, alias: str = "r") -> exp.Expr:
     """The record aliased ``alias`` was neither revoked nor repaired by ``as_of``."""
     day = exp.Literal.string(as_of.isoformat()).sql(SOURCE_DIALECT)
     return sqlglot.parse_one(
-        f"{alias}.record_id NOT IN (SELECT record_id FROM record_events WHERE kind IN "
-        f"('revoked', 'repaired') AND effective_on <= {day})",
+        f"NOT EXISTS (SELECT 1 FROM record_events AS ended WHERE ended.record_id = "
+        f"{alias}.record_id AND ended.kind IN ('revoked', 'repaired') "
+        f"AND ended.effective_on <= {day})",
         read=SOURCE_DIALECT,
     )
 

@@ -1,5 +1,6 @@
-"""Where compiled queries run: the operational database (SQLite or PostgreSQL) or DuckDB
-over a Parquet snapshot. Every engine answers with plain Python rows of the same shape."""
+"""Where compiled queries run: the operational database (SQLite or PostgreSQL), or DuckDB or
+Spark (``spark.py``) over a Parquet snapshot. Every engine answers with plain Python rows of
+the same shape."""
 
 from __future__ import annotations
 
@@ -14,6 +15,24 @@ from ..errors import ConfigError, NotFound
 from .criteria import Dialect, to_sql
 
 SNAPSHOT_TABLES = ("records", "subjects", "record_events")
+
+
+def snapshot_sources(snapshot: Path) -> dict[str, tuple[Path, bool]]:
+    """Each snapshot table's file or directory, and whether it is a hive-partitioned dataset
+    (``records/``, as ``export_snapshot`` writes it, or a plain ``records.parquet``)."""
+    found: dict[str, tuple[Path, bool]] = {}
+    for table in SNAPSHOT_TABLES:
+        if (snapshot / table).is_dir():
+            found[table] = (snapshot / table, True)
+        elif (snapshot / f"{table}.parquet").is_file():
+            found[table] = (snapshot / f"{table}.parquet", False)
+        else:
+            raise NotFound(
+                f"{snapshot} holds no {table}.parquet; write a snapshot with "
+                "`xinyong snapshot export --out DIR`",
+                code="no-snapshot",
+            )
+    return found
 
 
 def _date(value: Any) -> date:
@@ -60,20 +79,16 @@ class DuckDBEngine:
     def __init__(self, snapshot: Path, *, threads: int, memory_limit: str) -> None:
         import duckdb
 
-        for table in SNAPSHOT_TABLES:
-            if not (snapshot / f"{table}.parquet").is_file():
-                raise NotFound(
-                    f"{snapshot} holds no {table}.parquet; write a snapshot with "
-                    "`xinyong snapshot export --out DIR`",
-                    code="no-snapshot",
-                )
+        sources = snapshot_sources(snapshot)
         try:
             self.conn = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
         except duckdb.Error as exc:
             raise ConfigError(f"DuckDB refused its settings: {exc}", code="duckdb-config") from None
-        for table in SNAPSHOT_TABLES:
-            path = str(snapshot / f"{table}.parquet").replace("'", "''")
-            self.conn.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+        for table, (path, partitioned) in sources.items():
+            where = str(path / "**" / "*.parquet" if partitioned else path).replace("'", "''")
+            # partition values stay strings ('01' is a province, not the number 1)
+            hive = ", hive_partitioning = true, hive_types_autocast = false" if partitioned else ""
+            self.conn.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{where}'{hive})")
 
     def rows(self, query: exp.Expr) -> list[dict[str, Any]]:
         cursor = self.conn.execute(to_sql(query, "duckdb"))

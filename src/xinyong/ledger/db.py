@@ -7,6 +7,7 @@ migrations are in :mod:`xinyong.migrations`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,15 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _json_text(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a refused row kept as delivered): escaped
+        return json.dumps(value)
+    return text
+
+
 def make_engine(settings_or_url: Settings | str) -> sa.Engine:
     """An engine for the ledger database.
 
@@ -33,7 +43,9 @@ def make_engine(settings_or_url: Settings | str) -> sa.Engine:
     """
     url = settings_or_url.database_url if isinstance(settings_or_url, Settings) else settings_or_url
     try:
-        engine = sa.create_engine(url)
+        # JSON stored as UTF-8, not \u escapes: SQLite (3.40, Debian 12) matches a JSON path
+        # such as '$."金额"' only against an unescaped key
+        engine = sa.create_engine(url, json_serializer=_json_text)
     except (sa.exc.ArgumentError, ModuleNotFoundError, sa.exc.NoSuchModuleError) as exc:
         raise ConfigError(
             f"XINYONG_DATABASE_URL {url!r} cannot be used ({exc}); use sqlite:///PATH or "
