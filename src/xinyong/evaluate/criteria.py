@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from ..schemes.lists import Condition, ListType
 
-Dialect = Literal["sqlite", "postgres", "duckdb"]
+Dialect = Literal["sqlite", "postgres", "duckdb", "spark"]
 #: the dialect criteria are written in before transpiling
 SOURCE_DIALECT = "postgres"
 
