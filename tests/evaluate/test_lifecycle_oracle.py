@@ -243,7 +243,8 @@ def _store(ledger: sa.Engine, records: list[dict[str, Any]], events: list[dict[s
                 for s in SUBJECTS
             ],
         )
-        conn.execute(sa.insert(lt.records), records)
+        if records:
+            conn.execute(sa.insert(lt.records), records)
         if events:
             conn.execute(sa.insert(lt.record_events), events)
 
