@@ -111,6 +111,8 @@ LIST_IDS = (
     "cn.sector.procurement_bidding",
     "cn.samr.serious_illegal_enterprises",
     "cn.samr.serious_violation",
+    "cn.red.tax_a_three_years",
+    "cn.red.green_lane",
 )
 TEST_LISTS = {i: CN.lists[i] for i in LIST_IDS}
 TEST_LISTS["cn.test.variant"] = _variant(CN.lists["cn.samr.serious_violation"])
@@ -124,6 +126,12 @@ def _candidates(list_type: ListType) -> dict[str, list[Any]]:
     for c in conditions:
         values = c.value if isinstance(c.value, list) else [c.value]
         found.setdefault(c.field, [None, "other"]).extend(values)
+    streak, absence = list_type.entry.streak, list_type.entry.absence
+    if streak is not None:  # mostly qualifying grades, over a few consecutive years
+        found["attributes.grade"] += ["A", "A", "A"]
+        found[streak.field] = list(range(2020, 2027))
+    if absence is not None and absence.since is not None:
+        found[absence.since] = [None, "2001-05-01", "2015-03-01", "2020-06-30", "2023-01-31"]
     if list_type.term is not None and list_type.term.months_field is not None:
         found[list_type.term.months_field] = [None, 1, 6, 12, 30, 36, 60]
     return found
@@ -161,7 +169,7 @@ def ledgers(draw: st.DrawFn) -> tuple[date, list[dict[str, Any]], list[dict[str,
     )
     records: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
-    for n in range(draw(st.integers(1, 6))):
+    for n in range(draw(st.integers(1, 8))):
         list_id = draw(st.sampled_from(sorted(TEST_LISTS)))
         item = TEST_LISTS[list_id].entry.items[0]
         subject = draw(st.sampled_from(SUBJECTS))
@@ -223,6 +231,39 @@ def ledgers(draw: st.DrawFn) -> tuple[date, list[dict[str, Any]], list[dict[str,
                     "recorded_at": NOW,
                 }
             )
+    if draw(st.booleans()):  # a run of yearly grades of one subject, ending about now
+        years = draw(st.integers(3, 5))
+        first_year = as_of.year - years - draw(st.integers(-1, 1))
+        subject = draw(st.sampled_from(SUBJECTS))
+        for k in range(years):
+            year = first_year + k
+            record_id = f"y{k}"
+            records.append(
+                {
+                    **records[0],
+                    "record_id": record_id,
+                    "item_code": "tax.credit_grade",
+                    "subject_id": subject,
+                    "source_agency": "tax",
+                    "source_record_id": f"grade-{year}",
+                    "version": 1,
+                    "decided_on": date(year + 1, 4, draw(st.integers(1, 2))),
+                    "attributes": {"grade": draw(st.sampled_from("AAAB")), "year": year},
+                }
+            )
+            if draw(st.integers(0, 6)) == 0:
+                kind = draw(st.sampled_from([EventKind.REVOKED, EventKind.REPAIRED]))
+                events.append(
+                    {
+                        "event_id": f"ye{k}",
+                        "record_id": record_id,
+                        "kind": str(kind),
+                        "effective_on": as_of - timedelta(days=draw(st.integers(0, 300))),
+                        "actor": "tax",
+                        "attributes": {},
+                        "recorded_at": NOW,
+                    }
+                )
     return as_of, records, events
 
 
@@ -257,7 +298,7 @@ def test_compiled_lifecycle_equals_the_oracle(
         pytest.skip("snapshot engines read a snapshot of the SQLite ledger")
 
     @settings(
-        max_examples=30,
+        max_examples=40,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )

@@ -1,7 +1,8 @@
 """The PRC working-day calendar as a table a compiled query joins, so that working-day and
 calendar-month arithmetic run inside the engine with no dialect date functions.
 
-One row per day (``CALENDAR``): the date itself (``day``, to join ledger dates), its day
+One row per day (``CALENDAR``): the date itself (``day``, to join ledger dates; ``iso``, to
+join dates held as text in attributes), its day
 number (``dn``, ``date.toordinal()``: a day later is ``dn + 1``), its month index
 (``mi = year * 12 + month - 1``), day of month (``dom``) and the month's last day (``ldom``),
 whether it is a working day (``wd``) and the number of working days up to and including it
@@ -31,6 +32,7 @@ CALENDAR = "xy_calendar"
 SCHEMA = pa.schema(
     [
         ("day", pa.date32()),
+        ("iso", pa.string()),
         ("dn", pa.int64()),
         ("mi", pa.int64()),
         ("dom", pa.int64()),
@@ -51,7 +53,7 @@ def calendar_table(start: date, end: date) -> pa.Table:
 
 @lru_cache(maxsize=8)
 def _years(active: WorkCalendar, first: int, last: int) -> pa.Table:
-    columns: dict[str, list[int | date | None]] = {name: [] for name in SCHEMA.names}
+    columns: dict[str, list[int | date | str | None]] = {name: [] for name in SCHEMA.names}
     worked, provisional_years = 0, 0
     for year in range(first, last + 1):
         try:
@@ -67,8 +69,9 @@ def _years(active: WorkCalendar, first: int, last: int) -> pa.Table:
             working = None if known is None else int(known.is_working_day(day))
             if working is not None:
                 worked += working
-            row: dict[str, int | date | None] = {
+            row: dict[str, int | date | str | None] = {
                 "day": day,
+                "iso": day.isoformat(),
                 "dn": day.toordinal(),
                 "mi": year * 12 + day.month - 1,
                 "dom": day.day,

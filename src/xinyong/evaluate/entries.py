@@ -90,3 +90,78 @@ def entry_from_row(
         record_ids=_ids(row["all_ids"]),
         explanation=explanation,
     )
+
+
+def streak_entry_from_row(
+    pack: Pack, list_type: ListType, cited: dict[Reference, str], row: dict[str, Any]
+) -> ListEntry:
+    """One row of ``compiled_subject_lists.streak_query`` as a ``ListEntry``."""
+    assert list_type.entry.streak is not None
+    pairs = sorted(
+        (int(value), record_id)
+        for value, record_id in (p.split(":", 1) for p in row["ids"].split(","))
+    )
+    # the qualifying records, newest value first (the order the streak is read in)
+    triggering = [{"record_id": record_id} for _, record_id in reversed(pairs)]
+    explanation = entry_explanation(pack, list_type, cited, triggering, {})
+    explanation["streak"] = {
+        "field": list_type.entry.streak.field,
+        "values": [value for value, _ in pairs],
+    }
+    active_from, exited_on = _day(row["af"]), _day(row["exited_on"])
+    assert active_from is not None
+    return ListEntry(
+        list_id=list_type.id,
+        subject_id=row["subject_id"],
+        source_agency=row["source_agency"],
+        source_record_id=row["source_record_id"],
+        status=EntryStatus.EXITED if exited_on else EntryStatus.ACTIVE,
+        listed_on=active_from,
+        noticed_on=None,
+        active_from=active_from,
+        expires_on=None,
+        exited_on=exited_on,
+        exit_reason=ExitReason.CRITERIA_NO_LONGER_MET if exited_on else None,
+        record_ids=tuple(record_id for _, record_id in pairs),
+        explanation=explanation,
+    )
+
+
+def absence_entry_from_row(
+    pack: Pack,
+    list_type: ListType,
+    cited: dict[Reference, str],
+    used: dict[str, Any],
+    row: dict[str, Any],
+) -> ListEntry:
+    """One row of ``compiled_subject_lists.absence_query`` as a ``ListEntry`` (``used``: the
+    months parameter as the explanation gives it)."""
+    absence = list_type.entry.absence
+    assert absence is not None
+    explanation = entry_explanation(
+        pack, list_type, cited, [{"record_id": row["record_id"]}], {absence.months: used}
+    )
+    since: date | None = row["since_value"] or _day(row["s"])
+    last = _day(row["last_d"])
+    assert since is not None
+    explanation["absence"] = {
+        "since": since.isoformat(),
+        "last_negative_record": last.isoformat() if last else None,
+    }
+    active_from = _day(row["af"])
+    assert active_from is not None
+    return ListEntry(
+        list_id=list_type.id,
+        subject_id=row["subject_id"],
+        source_agency=row["source_agency"],
+        source_record_id=row["source_record_id"],
+        status=EntryStatus.ACTIVE,
+        listed_on=active_from,
+        noticed_on=None,
+        active_from=active_from,
+        expires_on=None,
+        exited_on=None,
+        exit_reason=None,
+        record_ids=(row["record_id"],),
+        explanation=explanation,
+    )

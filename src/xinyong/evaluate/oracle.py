@@ -16,7 +16,7 @@ from ..ledger import EventKind
 from ..schemes import Pack, Reference
 from ..schemes.lists import ListType
 from ..workdays import add_months, add_working_days, is_provisional
-from .criteria import events_query, trigger_query
+from .criteria import events_query, last_record_query, trigger_query
 from .engines import QueryEngine
 from .lifecycle import (
     EntryStatus,
@@ -189,19 +189,40 @@ def derive_entry(
 def oracle_entries(
     engine: QueryEngine, pack: Pack, list_type: ListType, as_of: date
 ) -> list[ListEntry]:
-    """The entries of the record-level ``list_type`` on ``as_of`` derived one source record at
-    a time in Python from its trigger rows and events (what the compiled query must equal)."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in engine.rows(trigger_query(list_type, as_of)):
-        groups[(row["source_agency"], row["source_record_id"])].append(row)
+    """The entries of ``list_type`` on ``as_of`` derived one source record (or, for streak and
+    absence lists, one subject) at a time in Python from its trigger rows and events: what
+    the compiled queries must equal. Rows are taken in source-key order, which settles ties
+    (two records of a streak value decided the same day) as the queries do."""
+    from .subject_level import derive_absence_entry, derive_streak_entry
+
+    per_subject = list_type.entry.streak is not None or list_type.entry.absence is not None
+    rows = engine.rows(trigger_query(list_type, as_of))
+    rows.sort(key=lambda r: (r["source_agency"], r["source_record_id"], r["version"]))
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        key = (
+            (row["subject_id"],) if per_subject else (row["source_agency"], row["source_record_id"])
+        )
+        groups[key].append(row)
     events: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in engine.rows(events_query(list_type, as_of)):
         events[event["record_id"]].append(event)
     cited = citations(pack, list_type)
-    found = []
-    for versions in groups.values():
+    last: dict[str, date] = {}
+    if list_type.entry.absence is not None:
+        negative = sorted(i.code for i in pack.catalogue if i.polarity == "negative")
+        query = last_record_query(negative, as_of)
+        last = {r["subject_id"]: r["last_on"] for r in engine.rows(query)}
+    found: list[ListEntry | None] = []
+    for group, versions in groups.items():
         evs = [e for v in versions for e in events.get(v["record_id"], [])]
-        entry = derive_entry(pack, list_type, versions, evs, as_of, cited)
-        if entry is not None:
-            found.append(entry)
-    return sorted(found, key=lambda e: (e.subject_id, e.source_agency, e.source_record_id))
+        if list_type.entry.absence is not None:
+            found.append(
+                derive_absence_entry(pack, list_type, versions, last.get(group[0]), as_of, cited)
+            )
+        elif per_subject:
+            found.append(derive_streak_entry(pack, list_type, versions, evs, as_of, cited))
+        else:
+            found.append(derive_entry(pack, list_type, versions, evs, as_of, cited))
+    entries = [e for e in found if e is not None]
+    return sorted(entries, key=lambda e: (e.subject_id, e.source_agency, e.source_record_id))

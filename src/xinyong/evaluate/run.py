@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Collection
 from datetime import date, datetime
-from typing import Any
 
 import sqlalchemy as sa
 import sqlglot
@@ -14,12 +12,12 @@ from ..schemes import Pack
 from ..schemes.lists import ListType
 from .calendar_table import CALENDAR, calendar_range, calendar_table
 from .compiled_lists import lifecycle_query
-from .criteria import SOURCE_DIALECT, events_query, last_record_query, trigger_query
+from .compiled_subject_lists import absence_query, streak_query
+from .criteria import SOURCE_DIALECT
 from .engines import QueryEngine
-from .entries import entry_from_row
+from .entries import absence_entry_from_row, entry_from_row, streak_entry_from_row
 from .grading import Grade
-from .lifecycle import ListEntry, citations
-from .subject_level import derive_absence_entry, derive_streak_entry
+from .lifecycle import ListEntry, citations, parameter_used
 
 #: months a parameter of each unit may reach, per unit of its value
 _MONTHS_PER_UNIT = {"month": 1.0, "year": 12.0, "working_day": 1 / 15, "day": 1 / 28, "count": 0.0}
@@ -48,7 +46,10 @@ def register_calendar(engine: QueryEngine, pack: Pack, as_of: date) -> None:
         )
     )
     found = [r["decided_on"] for r in first if r["decided_on"] is not None]
-    start, end = calendar_range(min(found, default=None), as_of, _horizon_months(pack))
+    # a decade before the first list took effect: a since date older than that (absence
+    # lists) ends its months before any list existed
+    found += [date(min(t.effective_from for t in pack.lists.values()).year - 10, 1, 1)]
+    start, end = calendar_range(min(found), as_of, _horizon_months(pack))
     engine.register(CALENDAR, calendar_table(start, end))
 
 
@@ -59,33 +60,17 @@ def _subject_level(
     as_of: date,
     among: tuple[str, ...] | None,
 ) -> list[ListEntry]:
-    """Streak and absence lists (still derived in Python from their trigger rows)."""
-    rows = engine.rows(trigger_query(list_type, as_of, among))
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[row["subject_id"]].append(row)
+    """The entries of a streak or absence list, from its compiled query."""
     cited = citations(pack, list_type)
-    found: list[ListEntry | None] = []
-    if list_type.entry.absence is not None:
-        negative = sorted(i.code for i in pack.catalogue if i.polarity == "negative")
-        last = {
-            r["subject_id"]: r["last_on"]
-            for r in engine.rows(last_record_query(negative, as_of, among))
-        }
-        for subject_id, subject_rows in groups.items():
-            found.append(
-                derive_absence_entry(
-                    pack, list_type, subject_rows, last.get(subject_id), as_of, cited
-                )
-            )
-    else:
-        events: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for event in engine.rows(events_query(list_type, as_of, among)):
-            events[event["record_id"]].append(event)
-        for subject_rows in groups.values():
-            evs = [e for v in subject_rows for e in events.get(v["record_id"], [])]
-            found.append(derive_streak_entry(pack, list_type, subject_rows, evs, as_of, cited))
-    return [e for e in found if e is not None]
+    absence = list_type.entry.absence
+    if absence is None:
+        query = streak_query(list_type, as_of, among)
+        return [streak_entry_from_row(pack, list_type, cited, r) for r in engine.rows(query)]
+    months, used = parameter_used(list_type, cited, absence.months, as_of)
+    if months is None:
+        return []
+    query = absence_query(pack, list_type, as_of, months, among)
+    return [absence_entry_from_row(pack, list_type, cited, used, r) for r in engine.rows(query)]
 
 
 def evaluate_lists(
@@ -113,12 +98,12 @@ def evaluate_lists(
             list_type.effective_to is not None and list_type.effective_to < as_of
         ):
             continue
-        if list_type.entry.streak is not None or list_type.entry.absence is not None:
-            entries += _subject_level(engine, pack, list_type, as_of, among)
-            continue
         if not registered:
             register_calendar(engine, pack, as_of)
             registered = True
+        if list_type.entry.streak is not None or list_type.entry.absence is not None:
+            entries += _subject_level(engine, pack, list_type, as_of, among)
+            continue
         cited = citations(pack, list_type)
         for row in engine.rows(lifecycle_query(list_type, as_of, among)):
             entries.append(entry_from_row(pack, list_type, cited, row))
