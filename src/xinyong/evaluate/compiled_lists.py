@@ -126,11 +126,13 @@ def lifecycle_query(
     cached = _templates.get(id(list_type))
     if cached is None or cached[0] is not list_type:
         cached = _templates[id(list_type)] = (list_type, _template(list_type))
-    query = exp.replace_placeholders(
-        cached[1].copy(),
-        as_of_dn=exp.Literal.number(as_of.toordinal()),
-        as_of_day=exp.Literal.string(as_of.isoformat()),
-    )
+    query = cached[1].copy()
+    values = {
+        "as_of_dn": exp.Literal.number(as_of.toordinal()),
+        "as_of_day": exp.Literal.string(as_of.isoformat()),
+    }
+    for placeholder in list(query.find_all(exp.Placeholder)):
+        placeholder.replace(values[placeholder.name].copy())
     if subjects is not None:
         versions = next(c for c in query.find_all(exp.CTE) if c.alias == "v").this
         assert isinstance(versions, exp.Select)
