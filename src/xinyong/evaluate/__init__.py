@@ -1,7 +1,7 @@
 """Evaluating schemes: lists (and later grades) derived from the ledger, a pack and a date."""
 
 from .engines import DuckDBEngine, QueryEngine, SqlEngine
-from .lifecycle import EntryStatus, ExitReason, ListEntry, derive_entry
+from .lifecycle import EntryStatus, ExitReason, ListEntry
 from .run import evaluate_lists
 
 __all__ = [
@@ -11,6 +11,5 @@ __all__ = [
     "ListEntry",
     "QueryEngine",
     "SqlEngine",
-    "derive_entry",
     "evaluate_lists",
 ]

@@ -5,9 +5,11 @@ the same shape."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import count
 from pathlib import Path
 from typing import Any, Protocol
 
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlglot import exp
 
@@ -53,8 +55,57 @@ def normalise(row: dict[str, Any]) -> dict[str, Any]:
 
 class QueryEngine(Protocol):
     name: str
+    dialect: Dialect
 
     def rows(self, query: exp.Expr) -> list[dict[str, Any]]: ...
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Make ``table`` queryable as ``name`` by later ``rows`` calls (replacing it)."""
+        ...
+
+
+#: tells one registered table from another (a connection holds the one it last installed):
+#: the same table registered again, by any engine, is not installed again
+_registrations = count(1)
+_tokens: dict[int, tuple[int, pa.Table]] = {}
+
+
+def _token(table: pa.Table) -> int:
+    found = _tokens.get(id(table))
+    if found is None or found[1] is not table:
+        if len(_tokens) >= 16:
+            del _tokens[next(iter(_tokens))]
+        found = _tokens[id(table)] = (next(_registrations), table)
+    return found[0]
+
+
+_INSTALLED = "xinyong_registered_tables"
+
+
+def _column_type(field: pa.Field) -> sa.types.TypeEngine[Any]:
+    if pa.types.is_date(field.type):
+        return sa.Date()
+    if pa.types.is_integer(field.type):
+        return sa.BigInteger()
+    if pa.types.is_floating(field.type):
+        return sa.Float()
+    return sa.Text()
+
+
+def _install(conn: sa.Connection, name: str, table: pa.Table) -> None:
+    """``table`` as a temporary table of this connection, indexed on every column."""
+    schema = "pg_temp" if conn.dialect.name == "postgresql" else "temp"
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {schema}.{name}")
+    columns = [sa.Column(f.name, _column_type(f)) for f in table.schema]
+    temporary = sa.Table(name, sa.MetaData(), *columns, prefixes=["TEMPORARY"])
+    temporary.create(conn)
+    rows = table.to_pylist()
+    for start in range(0, len(rows), 10_000):
+        conn.execute(temporary.insert(), rows[start : start + 10_000])
+    for column in columns:
+        sa.Index(f"{name}_{column.name}", column).create(conn)
+    # statistics: without them PostgreSQL plans day-by-day joins as if the table were tiny
+    conn.exec_driver_sql(f"ANALYZE {schema}.{name}" if schema == "pg_temp" else f"ANALYZE {name}")
 
 
 class SqlEngine:
@@ -64,9 +115,21 @@ class SqlEngine:
         self.engine = engine
         self.dialect: Dialect = "postgres" if engine.dialect.name == "postgresql" else "sqlite"
         self.name = engine.dialect.name
+        self._registered: dict[str, tuple[int, pa.Table]] = {}
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Each connection that runs a query gets ``table`` as a temporary table (once)."""
+        self._registered[name] = (_token(table), table)
 
     def rows(self, query: exp.Expr) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
+            installed: dict[str, int] = conn.info.setdefault(_INSTALLED, {})
+            missing = [(n, t) for n, t in self._registered.items() if installed.get(n) != t[0]]
+            for name, (token, table) in missing:
+                _install(conn, name, table)
+                installed[name] = token
+            if missing:
+                conn.commit()
             result = conn.exec_driver_sql(to_sql(query, self.dialect))
             return [normalise(dict(r)) for r in result.mappings()]
 
@@ -75,6 +138,7 @@ class DuckDBEngine:
     """DuckDB over a snapshot written by ``export_snapshot``."""
 
     name = "duckdb"
+    dialect: Dialect = "duckdb"
 
     def __init__(self, snapshot: Path, *, threads: int, memory_limit: str) -> None:
         import duckdb
@@ -89,6 +153,9 @@ class DuckDBEngine:
             # partition values stay strings ('01' is a province, not the number 1)
             hive = ", hive_partitioning = true, hive_types_autocast = false" if partitioned else ""
             self.conn.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{where}'{hive})")
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self.conn.register(name, table)
 
     def rows(self, query: exp.Expr) -> list[dict[str, Any]]:
         cursor = self.conn.execute(to_sql(query, "duckdb"))

@@ -1,4 +1,6 @@
-"""Credit grades on a date: indicator counts compiled to SQL, scores computed from them.
+"""Credit grades on a date: indicator counts, points, caps, direct grades and bands compiled
+to SQL (``compiled_grades``); ``score_subject`` is the same scoring in Python, for one
+subject's own file and as the test oracle.
 
 For each indicator the engine counts, per subject, the records of its items that meet its
 conditions, were decided in the window before ``as_of``, are the standing version of their
@@ -10,7 +12,7 @@ function, with each indicator's contribution kept for the explanation.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -22,6 +24,7 @@ from ..errors import RuleError
 from ..schemes import Pack
 from ..schemes.grades import GradingScheme, Indicator
 from ..workdays import add_months
+from .compiled_grades import grade_from_row, grade_query
 from .criteria import Dialect, condition_sql, not_ended, standing, to_sql
 from .engines import QueryEngine
 
@@ -59,10 +62,10 @@ def _qualifying(
     indicator: Indicator,
     window_start: date,
     as_of: date,
-    subject_id: str | None,
+    subjects: tuple[str, ...] | None,
     *columns: exp.Expr,
 ) -> exp.Select:
-    """``columns`` of the records ``indicator`` counts (of one subject, if given)."""
+    """``columns`` of the records ``indicator`` counts (of ``subjects`` only, if given)."""
     day, start = exp.Literal.string(as_of.isoformat()), exp.Literal.string(window_start.isoformat())
     query = (
         exp.select(*columns)
@@ -77,8 +80,10 @@ def _qualifying(
         .where(standing(as_of))
         .where(not_ended(as_of))
     )
-    if subject_id is not None:
-        query = query.where(exp.column("subject_id", table="r").eq(exp.Literal.string(subject_id)))
+    if subjects is not None:
+        query = query.where(
+            exp.column("subject_id", table="r").isin(*[exp.Literal.string(s) for s in subjects])
+        )
     for condition in indicator.where:
         query = query.where(condition_sql(condition, window_start))
     return query
@@ -95,25 +100,23 @@ def counts_query(
     scheme: GradingScheme,
     window_start: date,
     as_of: date,
-    among: Sequence[exp.Expr] | None = None,
+    subjects: tuple[str, ...] | None = None,
 ) -> exp.Expr:
-    """Per subject and indicator, the number of qualifying records (of the subjects ``among``
-    names, as literals, when given)."""
-    parts = []
-    for indicator in scheme.indicators:
-        part = _qualifying(
-            indicator,
-            window_start,
-            as_of,
-            None,
-            exp.column("subject_id", table="r"),
-            exp.alias_(exp.Literal.string(indicator.id), "indicator"),
-            exp.alias_(exp.Count(this=exp.Star()), "n"),
-        )
-        if among is not None:
-            part = part.where(exp.column("subject_id", table="r").isin(*among), copy=False)
-        parts.append(part.group_by(exp.column("subject_id", table="r")))
-    return _union(parts)
+    """Per subject and indicator, the number of qualifying records."""
+    return _union(
+        [
+            _qualifying(
+                indicator,
+                window_start,
+                as_of,
+                subjects,
+                exp.column("subject_id", table="r"),
+                exp.alias_(exp.Literal.string(indicator.id), "indicator"),
+                exp.alias_(exp.Count(this=exp.Star()), "n"),
+            ).group_by(exp.column("subject_id", table="r"))
+            for indicator in scheme.indicators
+        ]
+    )
 
 
 def records_query(
@@ -126,7 +129,7 @@ def records_query(
                 indicator,
                 window_start,
                 as_of,
-                subject_id,
+                (subject_id,),
                 exp.column("record_id", table="r"),
                 exp.alias_(exp.Literal.string(indicator.id), "indicator"),
             )
@@ -135,12 +138,17 @@ def records_query(
     )
 
 
-def subjects_query(scheme: GradingScheme) -> exp.Expr:
-    return (
+def subjects_query(scheme: GradingScheme, subjects: tuple[str, ...] | None = None) -> exp.Select:
+    query = (
         exp.select("subject_id")
         .from_("subjects")
         .where(exp.column("kind").isin(*[exp.Literal.string(k) for k in scheme.subject_kinds]))
     )
+    if subjects is not None:
+        query = query.where(
+            exp.column("subject_id").isin(*[exp.Literal.string(s) for s in subjects])
+        )
+    return query
 
 
 def resolve(scheme: GradingScheme, pack: Pack, as_of: date) -> dict[str, tuple[int, str]]:
@@ -205,39 +213,21 @@ def evaluate_grades(
     as_of: date,
     *,
     include_pilots: bool = False,
-    only: Callable[[str], bool] | None = None,
     subjects: Collection[str] | None = None,
 ) -> list[Grade]:
-    """Every subject's grade under every enabled scheme in force on ``as_of`` (only of
-    ``subjects`` when given: re-deriving a few reads only their records)."""
-    among = [exp.Literal.string(s) for s in sorted(subjects)] if subjects is not None else None
-
-    def of_subjects(query: exp.Expr) -> exp.Expr:
-        if among is None:
-            return query
-        inner = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("q")))
-        return exp.select("*").from_(inner).where(exp.column("subject_id").isin(*among))
-
+    """Every subject's grade under every enabled scheme in force on ``as_of`` (of
+    ``subjects`` only, reading only their records, when given), scored in the engine."""
+    among = tuple(sorted(subjects)) if subjects is not None else None
     grades = []
     for scheme in sorted(pack.grades.values(), key=lambda s: s.id):
         if not (scheme.enabled or (scheme.pilot and include_pilots)) or not scheme.in_force(as_of):
             continue
-        counts: dict[str, dict[str, int]] = defaultdict(dict)
-        window_start = _window_start(scheme, pack, as_of)
-        for row in engine.rows(counts_query(scheme, window_start, as_of, among)):
-            counts[row["subject_id"]][row["indicator"]] = int(row["n"])
         params = resolve(scheme, pack, as_of)
-        default = _score(scheme, params, "", {})
-        for row in engine.rows(of_subjects(subjects_query(scheme))):
-            subject_id = row["subject_id"]
-            if only is not None and not only(subject_id):
-                continue
-            found = counts.get(subject_id)
-            grades.append(
-                _score(scheme, params, subject_id, found)
-                if found
-                else Grade(scheme.id, subject_id, default.grade, default.score, {}, None)
-            )
+        counts = counts_query(scheme, _window_start(scheme, pack, as_of), as_of, among)
+        query = grade_query(scheme, params, counts, subjects_query(scheme, among))
+        for row in engine.rows(query):
+            subject_id, grade, score, contributions, direct = grade_from_row(scheme, params, row)
+            grades.append(Grade(scheme.id, subject_id, grade, score, contributions, direct))
     grades.sort(key=lambda g: (g.scheme_id, g.subject_id))
     return grades
 

@@ -2,19 +2,75 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Collection
 from datetime import date, datetime
-from typing import Any
 
 import sqlalchemy as sa
+import sqlglot
 
 from ..schemes import Pack
-from .criteria import events_query, last_record_query, trigger_query
+from ..schemes.lists import ListType
+from .calendar_table import CALENDAR, calendar_range, calendar_table
+from .compiled_lists import lifecycle_query
+from .compiled_subject_lists import absence_query, streak_query
+from .criteria import SOURCE_DIALECT
 from .engines import QueryEngine
+from .entries import absence_entry_from_row, entry_from_row, streak_entry_from_row
 from .grading import Grade
-from .lifecycle import ListEntry, citations, derive_entry
-from .subject_level import derive_absence_entry, derive_streak_entry
+from .lifecycle import ListEntry, citations, parameter_used
+
+#: months a parameter of each unit may reach, per unit of its value
+_MONTHS_PER_UNIT = {"month": 1.0, "year": 12.0, "working_day": 1 / 15, "day": 1 / 28, "count": 0.0}
+
+
+def _horizon_months(pack: Pack) -> int:
+    """The longest chain of month arithmetic a list's entry may need beyond its start."""
+    longest = 0.0
+    for list_type in pack.lists.values():
+        total = 0.0
+        for parameter in list_type.parameters.values():
+            top = max((abs(v.value or 0) for v in parameter.values.values()), default=0)
+            total += top * _MONTHS_PER_UNIT[parameter.unit] + 1
+        longest = max(longest, total)
+    return int(longest) + 1
+
+
+def register_calendar(engine: QueryEngine, pack: Pack, as_of: date) -> None:
+    """Register the working-day calendar the compiled lifecycle joins, covering every date
+    in the ledger up to what an evaluation on ``as_of`` may compute."""
+    first = engine.rows(
+        sqlglot.parse_one(
+            "SELECT MIN(decided_on) AS decided_on FROM records UNION ALL "
+            "SELECT MIN(effective_on) AS decided_on FROM record_events",
+            read=SOURCE_DIALECT,
+        )
+    )
+    found = [r["decided_on"] for r in first if r["decided_on"] is not None]
+    # a decade before the first list took effect: a since date older than that (absence
+    # lists) ends its months before any list existed
+    found += [date(min(t.effective_from for t in pack.lists.values()).year - 10, 1, 1)]
+    start, end = calendar_range(min(found), as_of, _horizon_months(pack))
+    engine.register(CALENDAR, calendar_table(start, end))
+
+
+def _subject_level(
+    engine: QueryEngine,
+    pack: Pack,
+    list_type: ListType,
+    as_of: date,
+    among: tuple[str, ...] | None,
+) -> list[ListEntry]:
+    """The entries of a streak or absence list, from its compiled query."""
+    cited = citations(pack, list_type)
+    absence = list_type.entry.absence
+    if absence is None:
+        query = streak_query(list_type, as_of, among)
+        return [streak_entry_from_row(pack, list_type, cited, r) for r in engine.rows(query)]
+    months, used = parameter_used(list_type, cited, absence.months, as_of)
+    if months is None:
+        return []
+    query = absence_query(pack, list_type, as_of, months, among)
+    return [absence_entry_from_row(pack, list_type, cited, used, r) for r in engine.rows(query)]
 
 
 def evaluate_lists(
@@ -22,20 +78,19 @@ def evaluate_lists(
     pack: Pack,
     as_of: date,
     *,
-    only: Callable[[dict[str, Any]], bool] | None = None,
     subjects: Collection[str] | None = None,
     on_list: Callable[[str], None] | None = None,
 ) -> list[ListEntry]:
     """Every list entry of every list type in force on ``as_of``, sorted.
 
     Args:
-        only: keep only trigger rows for which this is true.
         subjects: evaluate only these subjects (their records only are read: for explaining
             one subject or re-deriving a few after a decision).
         on_list: called with each list id as it is evaluated (progress).
     """
     among = tuple(sorted(subjects)) if subjects is not None else None
     entries: list[ListEntry] = []
+    registered = False
     for list_type in sorted(pack.lists.values(), key=lambda lt: lt.id):
         if on_list is not None:
             on_list(list_type.id)
@@ -43,49 +98,15 @@ def evaluate_lists(
             list_type.effective_to is not None and list_type.effective_to < as_of
         ):
             continue
-        rows = engine.rows(trigger_query(list_type, as_of, among))
-        if only is not None:
-            rows = [r for r in rows if only(r)]
-        if not rows:
+        if not registered:
+            register_calendar(engine, pack, as_of)
+            registered = True
+        if list_type.entry.streak is not None or list_type.entry.absence is not None:
+            entries += _subject_level(engine, pack, list_type, as_of, among)
             continue
-        per_subject = list_type.entry.streak is not None or list_type.entry.absence is not None
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-        for row in rows:
-            key = (
-                (row["subject_id"],)
-                if per_subject
-                else (row["source_agency"], row["source_record_id"])
-            )
-            groups[key].append(row)
-        events: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for event in engine.rows(events_query(list_type, as_of, among)):
-            events[event["record_id"]].append(event)
         cited = citations(pack, list_type)
-        if list_type.entry.absence is not None:
-            negative = sorted(i.code for i in pack.catalogue if i.polarity == "negative")
-            last = {
-                r["subject_id"]: r["last_on"]
-                for r in engine.rows(last_record_query(negative, as_of, among))
-            }
-            for (subject_id,), subject_rows in groups.items():
-                entry = derive_absence_entry(
-                    pack, list_type, subject_rows, last.get(subject_id), as_of, cited
-                )
-                if entry is not None:
-                    entries.append(entry)
-            continue
-        derive = derive_streak_entry if per_subject else derive_entry
-        for versions in groups.values():
-            entry = derive(
-                pack,
-                list_type,
-                versions,
-                [e for v in versions for e in events.get(v["record_id"], [])],
-                as_of,
-                cited,
-            )
-            if entry is not None:
-                entries.append(entry)
+        for row in engine.rows(lifecycle_query(list_type, as_of, among)):
+            entries.append(entry_from_row(pack, list_type, cited, row))
     entries.sort(key=lambda e: (e.list_id, e.subject_id, e.source_agency, e.source_record_id))
     return entries
 

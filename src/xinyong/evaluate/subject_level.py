@@ -1,6 +1,7 @@
-"""Subject-level list entries: a streak of qualifying records (e.g. A grade three years
-running) or the absence of negative records (e.g. the green lane). Pure functions of one
-subject's rows, events and the date, like ``lifecycle.derive_entry``."""
+"""Subject-level list entries in plain Python: a streak of qualifying records (e.g. A grade
+three years running) or the absence of negative records (e.g. the green lane). Pure
+functions of one subject's rows, events and the date, like ``oracle.derive_entry``: the test
+oracle of ``compiled_subject_lists``; evaluation never calls them."""
 
 from __future__ import annotations
 

@@ -1,0 +1,139 @@
+"""Subject-level list types as compiled queries, one row per finished entry: a streak of
+qualifying records (e.g. A grade three years running) or the absence of negative records
+(e.g. the green lane). The rules are those of ``subject_level`` (kept as the test oracle).
+
+Streak: of each source record its standing version counts, unless revoked or repaired; per
+streak value the latest decision (on a tie, the smallest source key); the latest ``count``
+consecutive values must all match; if the newest value breaks a streak that held just
+before it, the entry is exited on that record's date. Absence: the subject's first matching
+record (by its ``since`` date, else the decision date), ``months`` after it and after the
+last standing, unrevoked negative record.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlglot
+from sqlglot import exp
+
+from ..ledger import EventKind
+from ..schemes import Pack
+from ..schemes.lists import ListType
+from .calendar_table import CALENDAR
+from .criteria import SOURCE_DIALECT, last_record_query, trigger_query
+from .stages import NULL, Stages, greatest, lit
+
+
+def _versions(
+    list_type: ListType, as_of: date, subjects: tuple[str, ...] | None, extra: str = ""
+) -> str:
+    trigger = trigger_query(list_type, as_of, subjects).sql(SOURCE_DIALECT)
+    return (
+        f"SELECT t.*, c.dn AS d{extra} FROM ({trigger}) AS t "
+        f"JOIN {CALENDAR} AS c ON c.day = t.decided_on"
+    )
+
+
+def streak_query(
+    list_type: ListType, as_of: date, subjects: tuple[str, ...] | None = None
+) -> exp.Expr:
+    """Per subject its streak entry on ``as_of``: the completing record, its day number
+    (``completing_d``), the entry's start (``af``), the exit day if the streak broke, and the
+    qualifying records as ``value:record_id``."""
+    streak = list_type.entry.streak
+    assert streak is not None
+    n, day = streak.count, lit(as_of.isoformat())
+    ended = ", ".join(lit(str(k)) for k in (EventKind.REVOKED, EventKind.REPAIRED))
+    value_id = "CAST(CAST(streak_value AS INTEGER) AS TEXT) || ':' || record_id"
+    starts = lit(list_type.effective_from)
+    return sqlglot.parse_one(
+        f"WITH v AS ({_versions(list_type, as_of, subjects)}), "
+        "lv AS (SELECT source_agency AS ka, source_record_id AS kr, MAX(version) AS mv "
+        "FROM v GROUP BY source_agency, source_record_id), "
+        "sv AS (SELECT v.* FROM v JOIN lv ON lv.ka = v.source_agency "
+        "AND lv.kr = v.source_record_id AND lv.mv = v.version "
+        "WHERE v.streak_value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM record_events AS e "
+        f"WHERE e.record_id = v.record_id AND e.kind IN ({ended}) AND e.effective_on <= {day})), "
+        "bv AS (SELECT * FROM (SELECT sv.*, ROW_NUMBER() OVER (PARTITION BY subject_id, "
+        "streak_value ORDER BY d DESC, source_agency, source_record_id) AS rn FROM sv) AS x "
+        "WHERE rn = 1), "
+        "tp AS (SELECT subject_id AS sid, MAX(streak_value) AS l FROM bv GROUP BY subject_id), "
+        "runs AS (SELECT tp.sid, tp.l, "
+        f"SUM(CASE WHEN bv.streak_value > tp.l - {n} AND bv.matches = 1 THEN 1 ELSE 0 END) "
+        f"AS run_a, SUM(CASE WHEN bv.streak_value >= tp.l - {n} AND bv.streak_value < tp.l "
+        "AND bv.matches = 1 THEN 1 ELSE 0 END) AS run_b "
+        "FROM tp JOIN bv ON bv.subject_id = tp.sid GROUP BY tp.sid, tp.l), "
+        f"hit AS (SELECT sid, CASE WHEN run_a = {n} THEN l ELSE l - 1 END AS hi, "
+        f"CASE WHEN run_a = {n} THEN 0 ELSE 1 END AS broke FROM runs "
+        f"WHERE run_a = {n} OR run_b = {n}), "
+        "q AS (SELECT bv.*, hit.hi, hit.broke FROM bv JOIN hit ON hit.sid = bv.subject_id "
+        f"WHERE bv.streak_value > hit.hi - {n} AND bv.streak_value <= hit.hi), "
+        "cp AS (SELECT * FROM (SELECT q.*, ROW_NUMBER() OVER (PARTITION BY subject_id "
+        "ORDER BY d DESC, streak_value DESC) AS cn FROM q) AS y WHERE cn = 1), "
+        f"ids AS (SELECT subject_id AS sid, STRING_AGG({value_id}, ',') AS ids FROM q "
+        "GROUP BY subject_id), "
+        "brk AS (SELECT bv.subject_id AS sid, bv.d AS broke_d FROM bv "
+        "JOIN tp ON tp.sid = bv.subject_id AND bv.streak_value = tp.l) "
+        "SELECT cp.subject_id, cp.source_agency, cp.source_record_id, "
+        f"{greatest('cp.d', starts)} AS af, "
+        "CASE WHEN cp.broke = 1 THEN brk.broke_d END AS exited_on, ids.ids "
+        "FROM cp JOIN ids ON ids.sid = cp.subject_id JOIN brk ON brk.sid = cp.subject_id",
+        read=SOURCE_DIALECT,
+    )
+
+
+def absence_query(
+    pack: Pack,
+    list_type: ListType,
+    as_of: date,
+    months: int,
+    subjects: tuple[str, ...] | None = None,
+) -> exp.Expr:
+    """Per subject its absence entry on ``as_of`` (``months``: the parameter in force then):
+    the first matching record, since when it counts (``since_d``), the last negative
+    record's day (``last_d``) and the entry's start (``af``)."""
+    absence = list_type.entry.absence
+    assert absence is not None
+    since = ", sc.dn AS since_d" if absence.since is not None else f", {NULL} AS since_d"
+    if absence.since is None:
+        since += ", CAST(NULL AS TEXT) AS since_value"
+    # since when the subject counts: its since day, else the decision; a since day before the
+    # calendar starts (which is years before the list took effect) gives NULL: the months
+    # after it end before the list took effect, so only the list's start counts
+    first = "COALESCE(since_d, CASE WHEN since_value IS NULL THEN d ELSE 0 END)"
+    versions = _versions(list_type, as_of, subjects, since)
+    if absence.since is not None:
+        versions += f" LEFT JOIN {CALENDAR} AS sc ON sc.iso = t.since_value"
+    negative = sorted(i.code for i in pack.catalogue if i.polarity == "negative")
+    last = last_record_query(negative, as_of, subjects).sql(SOURCE_DIALECT)
+    st = Stages(
+        [
+            ("v", f"{versions} WHERE t.matches = 1"),
+            (
+                "f",  # a since day before the calendar sorts first (0), by its text
+                f"SELECT * FROM (SELECT v.*, {first} AS s, ROW_NUMBER() OVER "
+                f"(PARTITION BY subject_id ORDER BY {first}, since_value, version, "
+                "source_agency, source_record_id) AS rn FROM v) AS x WHERE rn = 1",
+            ),
+            (
+                "b",
+                f"SELECT f.*, c.dn AS last_d, {lit(months)} AS m FROM f "
+                f"LEFT JOIN ({last}) AS neg ON neg.subject_id = f.subject_id "
+                f"LEFT JOIN {CALENDAR} AS c ON c.day = neg.last_on",
+            ),
+        ]
+    )
+    st.add({"s_known": "CASE WHEN p.s > 0 THEN p.s END"})
+    st.add_months("a_since", "s_known", "m")
+    st.add_months("a_last", "last_d", "m")
+    af = greatest("COALESCE(p.a_since, 0)", lit(list_type.effective_from))
+    st.add({"af0": af})
+    st.add(
+        {"af": f"CASE WHEN p.a_last IS NULL THEN p.af0 ELSE {greatest('p.af0', 'p.a_last')} END"}
+    )
+    return st.query(
+        "SELECT subject_id, source_agency, source_record_id, record_id, since_value, s, "
+        "last_d, af "
+        f"FROM {st.last} WHERE af <= {lit(as_of)}"
+    )
