@@ -14,7 +14,14 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.evaluate.test_lifecycle_oracle import ENGINES, NOW, SUBJECTS, _store
+from tests.evaluate.test_lifecycle_oracle import (
+    ENGINES,
+    EXAMPLES,
+    NOW,
+    SUBJECTS,
+    _store,
+    engine_factory,
+)
 from xinyong.evaluate import SqlEngine
 from xinyong.evaluate.grading import (
     Grade,
@@ -111,14 +118,18 @@ def ledgers(draw: st.DrawFn) -> tuple[date, list[dict[str, Any]], list[dict[str,
 
 @pytest.mark.parametrize("engine_name", sorted(ENGINES))
 def test_compiled_grades_equal_the_python_scoring(
-    engine: sa.Engine, engine_name: str, tmp_path_factory: pytest.TempPathFactory
+    engine: sa.Engine,
+    engine_name: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
 ) -> None:
     if engine_name != "direct" and engine.dialect.name != "sqlite":
         pytest.skip("snapshot engines read a snapshot of the SQLite ledger")
+    factory = engine_factory(request, engine_name)
     ORACLE_ENGINE[:] = [SqlEngine(engine)]
 
     @settings(
-        max_examples=20,
+        max_examples=min(20, EXAMPLES[engine_name]),
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
@@ -126,7 +137,7 @@ def test_compiled_grades_equal_the_python_scoring(
     def check(ledger: tuple[date, list[dict[str, Any]], list[dict[str, Any]]]) -> None:
         as_of, records, events = ledger
         _store(engine, records, events)
-        under_test = ENGINES[engine_name](engine, tmp_path_factory.mktemp("snapshot"))
+        under_test = factory(engine, tmp_path_factory.mktemp("snapshot"))
         compiled = evaluate_grades(under_test, CN, as_of, include_pilots=True)
         expected = _oracle(as_of)
         assert compiled == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlglot
