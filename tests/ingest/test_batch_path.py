@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from tests.ingest.helpers import GOOD_ROW, convert, debtor_row, row, write_csv
 from tests.ingest.ledger_state import fresh_engine, ledger_state
 from xinyong.ids import Mode
+from xinyong.ingest import tables as it
 from xinyong.ingest.commit import DeliveryLoad
 from xinyong.ingest.format import COLUMNS, Content
 from xinyong.ingest.service import IngestOptions, ingest_directory, ingest_file
@@ -145,12 +147,54 @@ COURT_ROWS = [
 ]
 
 
-def _paths(tmp_path: Path, fmt: str, *, again: bool = False) -> list[tuple[Path, str]]:
-    columns = [*COLUMNS[Content.RECORDS], "备注"]
+#: valid rows (the row path puts them in the ledger) that the batch path leaves to the row
+#: path, so none of them is accepted whole: a name with surrounding spaces, with a tab, with
+#: a bidirectional override (not printable); a first-generation fifteen-digit resident
+#: number; a person born on 29 February under an item with a minimum age (both court rows)
+FALL_BACK = {"spaced-name", "tab-name", "bidi-name", "fifteen", "debtor-leap", "debtor-leap-adult"}
+
+
+@pytest.fixture
+def batch_accepted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The source record ids of the rows the batch path accepts whole (not handed to the
+    row path), in the order it accepts them."""
+    accepted: list[str] = []
+    original = DeliveryLoad.accept_records
+
+    def counting(self: DeliveryLoad, rows: list[Any]) -> None:
+        accepted.extend(record[4] for record, _ in rows)  # RECORD_COLUMNS: source_record_id
+        original(self, rows)
+
+    monkeypatch.setattr(DeliveryLoad, "accept_records", counting)
+    return accepted
+
+
+def _valid_rows(engine: Any, files: list[tuple[Path, str]], fmt: str) -> list[str]:
+    """The source record ids of the delivered rows the row path did not quarantine (read
+    from its quarantine's row numbers), in file order."""
+    with engine.connect() as conn:
+        quarantined = set(
+            conn.execute(sa.select(it.quarantine.c.source_agency, it.quarantine.c.row_number))
+        )
+    delivered = {"samr": _samr_rows(fmt), "court": COURT_ROWS}
+    return [
+        r["source_record_id"]
+        for _, source in files
+        for number, r in enumerate(delivered[source], start=1)
+        if (source, number) not in quarantined
+    ]
+
+
+def _samr_rows(fmt: str, again: bool = False) -> list[dict[str, Any]]:
     samr_rows = [{**r, "备注": "无"} for r in SAMR_ROWS + SAMR_ROWS[:again]]
     if fmt == "xlsx":  # a worksheet cannot hold a control character
         samr_rows = [r for r in samr_rows if "\x00" not in "".join(r.values())]
-    samr = write_csv(tmp_path / "records-samr.csv", samr_rows, columns)
+    return samr_rows
+
+
+def _paths(tmp_path: Path, fmt: str, *, again: bool = False) -> list[tuple[Path, str]]:
+    columns = [*COLUMNS[Content.RECORDS], "备注"]
+    samr = write_csv(tmp_path / "records-samr.csv", _samr_rows(fmt, again), columns)
     court = write_csv(tmp_path / "records-court.csv", COURT_ROWS + COURT_ROWS[:again])
     if fmt != "csv":
         samr, court = convert(samr, fmt), convert(court, fmt)
@@ -165,20 +209,26 @@ def _ingest(engine: Any, pack: Pack, files: list[tuple[Path, str]], options: Ing
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet", "xlsx"])
 @pytest.mark.parametrize("mode", [Mode.STRICT, Mode.LENIENT])
 def test_batch_and_row_paths_give_the_same_ledger_and_quarantine(
-    db_url: str, tmp_path: Path, cn_pack: Pack, fmt: str, mode: Mode
+    db_url: str, tmp_path: Path, cn_pack: Pack, fmt: str, mode: Mode, batch_accepted: list[str]
 ) -> None:
     files = _paths(tmp_path, fmt)
     row_options = dataclasses.replace(OPTIONS, row_path=True, mode=mode)
     engine = fresh_engine(db_url, tmp_path, "row")
     row_outcomes = _ingest(engine, cn_pack, files, row_options)
     expected = ledger_state(engine)
+    valid = _valid_rows(engine, files, fmt)
     engine.dispose()
+    assert batch_accepted == []  # the row path accepts nothing whole
     engine = fresh_engine(db_url, tmp_path, "batch")
     batch_outcomes = _ingest(
         engine, cn_pack, files, dataclasses.replace(row_options, row_path=False)
     )
     assert ledger_state(engine) == expected
     assert batch_outcomes == row_outcomes
+    # the batch path ran: it accepted whole every valid row but those it leaves to the row
+    # path (FALL_BACK), in file order (15 in strict mode; the wrong USCC check more in lenient)
+    assert batch_accepted == [r for r in valid if r not in FALL_BACK]
+    assert len(batch_accepted) == len(valid) - len(FALL_BACK) == 15 + (mode is Mode.LENIENT)
     # the deliveries are not trivial: rows of both fates, and the normalised ones accepted
     records = {r[4] for r in expected["records"]}
     assert {
@@ -208,7 +258,7 @@ def test_batch_and_row_paths_give_the_same_ledger_and_quarantine(
 
 
 def test_a_synthetic_delivery_set_loads_the_same_on_both_paths(
-    db_url: str, tmp_path: Path, cn_pack: Pack
+    db_url: str, tmp_path: Path, cn_pack: Pack, batch_accepted: list[str]
 ) -> None:
     config = SynthConfig(
         subjects=400,
@@ -221,10 +271,10 @@ def test_a_synthetic_delivery_set_loads_the_same_on_both_paths(
         revocation_share=0.05,
     )
     write_delivery(config, cn_pack, tmp_path / "delivery")
-    states = []
+    states, valid = [], []
     for name, row_path in (("row", True), ("batch", False)):
         engine = fresh_engine(db_url, tmp_path, name)
-        ingest_directory(
+        outcomes = ingest_directory(
             engine,
             cn_pack,
             tmp_path / "delivery",
@@ -232,8 +282,19 @@ def test_a_synthetic_delivery_set_loads_the_same_on_both_paths(
         )
         states.append(ledger_state(engine))
         engine.dispose()
+        records = [o for o in outcomes if o.content is Content.RECORDS]
+        valid.append(sum(o.rows_total - o.quarantined for o in records))
     assert states[0] == states[1]
     assert len(states[0]["quarantine"]) > 10 and len(states[0]["records"]) > 100
+    # the batch path ran: it accepted whole every records row the row path did not
+    # quarantine (valid ones and exact duplicates), as the generator writes none of the
+    # rows the batch path leaves to the row path (no surrounding spaces, no character
+    # outside the printable classes, no fifteen-digit number, no 29 February birthday)
+    expected = json.loads((tmp_path / "delivery" / "manifest.json").read_text("utf-8"))
+    assert valid == [len(batch_accepted)] * 2
+    assert len(batch_accepted) == (
+        expected["expected"]["records_valid"] + expected["expected"]["duplicate_rows"]
+    )
 
 
 def _typed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -43,7 +43,8 @@ class _Chunk:
     each row as the row reader gives it."""
 
     table: pa.Table | None
-    row: Callable[[int], dict[str, Any]]
+    #: the rows at the given positions, as the row reader gives them
+    rows: Callable[[list[int]], list[dict[str, Any]]]
     size: int
 
 
@@ -63,11 +64,13 @@ def load_in_batches(load: DeliveryLoad, file: DeliveryFile) -> None:
 def _take_chunk(load: DeliveryLoad, chunk: _Chunk) -> None:
     table = _renamed(chunk.table, load) if chunk.table is not None else None
     if table is None:
-        load.take_rows(chunk.row(i) for i in range(chunk.size))
+        load.take_rows(chunk.rows(list(range(chunk.size))))
         return
     checked = check_records(
         table, load.ctx, stamp=load.writer.stamp, dates_as_text=load.writer.dates_as_text
     )
+    refused = [i for i, accepted in enumerate(checked.accepted) if not accepted]
+    by_row = iter(chunk.rows(refused)) if refused else iter(())
     rows, taken, run = checked.rows, 0, 0
     for i, accepted in enumerate([*checked.accepted, False]):
         if accepted:
@@ -77,7 +80,7 @@ def _take_chunk(load: DeliveryLoad, chunk: _Chunk) -> None:
             load.accept_records(rows[taken : taken + run])
             taken, run = taken + run, 0
         if i < chunk.size:
-            load.take_row(chunk.row(i))
+            load.take_row(next(by_row))
 
 
 def _renamed(table: pa.Table, load: DeliveryLoad) -> pa.Table | None:
@@ -158,14 +161,14 @@ def _csv_chunks(file: DeliveryFile, skip: int, size: int) -> Iterator[_Chunk]:
                 raise _Unparsed from None
 
     for table in _aligned(batches(), skip, size):
-        yield _Chunk(table, _table_row(table), table.num_rows)
+        yield _Chunk(table, _table_rows(table), table.num_rows)
 
 
-def _table_row(table: pa.Table) -> Callable[[int], dict[str, Any]]:
-    def row(i: int) -> dict[str, Any]:
-        return table.slice(i, 1).to_pylist()[0]  # type: ignore[no-any-return]
+def _table_rows(table: pa.Table) -> Callable[[list[int]], list[dict[str, Any]]]:
+    def rows(positions: list[int]) -> list[dict[str, Any]]:
+        return table.take(pa.array(positions, pa.int64())).to_pylist()  # type: ignore[no-any-return]
 
-    return row
+    return rows
 
 
 def _parquet_chunks(file: DeliveryFile, skip: int, size: int) -> Iterator[_Chunk]:
@@ -173,7 +176,7 @@ def _parquet_chunks(file: DeliveryFile, skip: int, size: int) -> Iterator[_Chunk
 
     batches = pq.ParquetFile(file.path).iter_batches(batch_size=size)
     for table in _aligned(iter(batches), skip, size):
-        yield _Chunk(_as_text(table), _table_row(table), table.num_rows)
+        yield _Chunk(_as_text(table), _table_rows(table), table.num_rows)
 
 
 def _as_text(table: pa.Table) -> pa.Table | None:
@@ -195,7 +198,11 @@ def _row_chunks(file: DeliveryFile, skip: int, size: int) -> Iterator[_Chunk]:
     first = size - skip % size
     while chunk := list(islice(rows, first)):
         first = size
-        yield _Chunk(_rows_as_text(chunk), chunk.__getitem__, len(chunk))
+        yield _Chunk(_rows_as_text(chunk), _picker(chunk), len(chunk))
+
+
+def _picker(rows: list[dict[str, Any]]) -> Callable[[list[int]], list[dict[str, Any]]]:
+    return lambda positions: [rows[i] for i in positions]
 
 
 def _cell(column: str, value: Any) -> str | None:

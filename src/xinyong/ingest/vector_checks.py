@@ -91,6 +91,19 @@ def _and(mask: pa.Array, more: pa.Array) -> pa.Array:
     return pc.and_(mask, pc.fill_null(more, False))
 
 
+def _plain(cells: pa.Array) -> pa.Array:
+    """Per cell: made of plain characters (``PLAIN``), without surrounding space; tested
+    once per distinct text where a column repeats itself."""
+    encoded = pc.dictionary_encode(cells)
+    few = len(encoded.dictionary) * 2 < len(cells)
+    texts = encoded.dictionary if few else cells
+    plain = pc.and_(
+        pc.match_substring_regex(texts, PLAIN),
+        pc.invert(pc.or_(pc.starts_with(texts, " "), pc.ends_with(texts, " "))),
+    )
+    return pc.take(plain, encoded.indices) if few else plain
+
+
 def _pairs(left: pa.Array, right: pa.Array, allowed: set[str]) -> pa.Array:
     joined = pc.binary_join_element_wise(left, right, "\x1f")
     return pc.is_in(joined, value_set=pa.array(sorted(allowed), pa.string()))
@@ -174,18 +187,20 @@ def check_records(
     n = table.num_rows
     catalogue, agency = ctx.catalogue, ctx.agency
 
+    columns: dict[str, pa.Array] = {}
+
     def col(name: str) -> pa.Array:
-        if name not in table.column_names:
-            return pa.array([""] * n, pa.string())
-        return pc.fill_null(table.column(name).combine_chunks(), "")
+        if name not in columns:
+            if name not in table.column_names:
+                columns[name] = pa.array([""] * n, pa.string())
+            else:
+                columns[name] = pc.fill_null(table.column(name).combine_chunks(), "")
+        return columns[name]
 
     ok: pa.Array = pa.array([True] * n)
     for name in table.column_names:
-        if name == "subject_code":
-            continue
-        cells = col(name)
-        ok = _and(ok, pc.match_substring_regex(cells, PLAIN))
-        ok = _and(ok, pc.invert(pc.or_(pc.starts_with(cells, " "), pc.ends_with(cells, " "))))
+        if name != "subject_code":
+            ok = _and(ok, _plain(col(name)))
     for name in _REQUIRED:
         ok = _and(ok, pc.not_equal(col(name), ""))
     allowed = {

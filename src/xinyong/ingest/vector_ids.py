@@ -145,26 +145,39 @@ def identify_codes(
     exceptions: frozenset[str] | None = None,
 ) -> IdentifiedCodes:
     """Each row's code identified as ``ledger.subject.identify`` would for its kind
-    (``person``: a resident number is expected, else a USCC)."""
-    codes = normalised_codes(raw)
-    uscc_ok = _uscc_valid(codes, mode, exceptions)
-    resident_ok, birth = _resident(codes, today)
-    valid = pc.if_else(person, resident_ok, uscc_ok)
-    numbers = pc.if_else(pc.and_(person, resident_ok), codes, None)
-    encoded = pc.dictionary_encode(numbers)
+    (``person``: a resident number is expected, else a USCC). Everything that depends on
+    the code alone is computed once per distinct code of the batch."""
+    encoded = pc.dictionary_encode(raw)
+    distinct = normalised_codes(encoded.dictionary)
+    uscc_distinct = _uscc_valid(distinct, mode, exceptions)
+    resident_distinct, birth_distinct = _resident(distinct, today)
     pseudonyms = pa.array(
-        [pseudonymise(n, key=key) for n in encoded.dictionary.to_pylist()], pa.string()
+        [
+            pseudonymise(code, key=key) if ok else None
+            for code, ok in zip(distinct.to_pylist(), resident_distinct.to_pylist(), strict=True)
+        ],
+        pa.string(),
     )
-    subject_id = pc.if_else(person, pc.take(pseudonyms, encoded.indices), codes)
-    masked = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(codes, 0, 6), "********", pc.utf8_slice_codeunits(codes, 14, 18), ""
+    masked_distinct = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(distinct, 0, 6),
+        "********",
+        pc.utf8_slice_codeunits(distinct, 14, 18),
+        "",
     )
+
+    def per_row(values: pa.Array) -> pa.Array:
+        return pc.take(values, encoded.indices)
+
+    codes = per_row(distinct)
+    resident_ok = per_row(resident_distinct)
+    valid = pc.if_else(person, resident_ok, per_row(uscc_distinct))
+    subject_id = pc.if_else(person, per_row(pseudonyms), codes)
     return IdentifiedCodes(
         valid=pc.fill_null(valid, False),
         subject_id=subject_id,
         region=pc.if_else(
             person, pc.utf8_slice_codeunits(codes, 0, 6), pc.utf8_slice_codeunits(codes, 2, 8)
         ),
-        id_masked=pc.if_else(person, masked, pa.scalar(None, pa.string())),
-        birth=pc.if_else(person, birth, pa.scalar(None, pa.date32())),
+        id_masked=pc.if_else(person, per_row(masked_distinct), pa.scalar(None, pa.string())),
+        birth=pc.if_else(person, per_row(birth_distinct), pa.scalar(None, pa.date32())),
     )
