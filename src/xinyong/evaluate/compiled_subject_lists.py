@@ -49,36 +49,39 @@ def streak_query(
     starts = lit(list_type.effective_from)
     return sqlglot.parse_one(
         f"WITH v AS ({_versions(list_type, as_of, subjects)}), "
-        "lv AS (SELECT source_agency AS ka, source_record_id AS kr, MAX(version) AS mv "
-        "FROM v GROUP BY source_agency, source_record_id), "
-        "sv AS (SELECT v.* FROM v JOIN lv ON lv.ka = v.source_agency "
-        "AND lv.kr = v.source_record_id AND lv.mv = v.version "
-        "WHERE v.streak_value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM record_events AS e "
-        f"WHERE e.record_id = v.record_id AND e.kind IN ({ended}) AND e.effective_on <= {day})), "
+        # the standing version of each source record (a window, not a join of two derived
+        # tables, which SQLite answers with a nested loop)
+        "lv AS (SELECT v.*, MAX(version) OVER (PARTITION BY source_agency, source_record_id) "
+        "AS mv FROM v), "
+        "sv AS (SELECT lv.* FROM lv WHERE lv.version = lv.mv "
+        "AND lv.streak_value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM record_events AS e "
+        f"WHERE e.record_id = lv.record_id AND e.kind IN ({ended}) "
+        f"AND e.effective_on <= {day})), "
         "bv AS (SELECT * FROM (SELECT sv.*, ROW_NUMBER() OVER (PARTITION BY subject_id, "
         "streak_value ORDER BY d DESC, source_agency, source_record_id) AS rn FROM sv) AS x "
         "WHERE rn = 1), "
-        "tp AS (SELECT subject_id AS sid, MAX(streak_value) AS l FROM bv GROUP BY subject_id), "
-        "runs AS (SELECT tp.sid, tp.l, "
-        f"SUM(CASE WHEN bv.streak_value > tp.l - {n} AND bv.matches = 1 THEN 1 ELSE 0 END) "
-        f"AS run_a, SUM(CASE WHEN bv.streak_value >= tp.l - {n} AND bv.streak_value < tp.l "
-        "AND bv.matches = 1 THEN 1 ELSE 0 END) AS run_b "
-        "FROM tp JOIN bv ON bv.subject_id = tp.sid GROUP BY tp.sid, tp.l), "
-        f"hit AS (SELECT sid, CASE WHEN run_a = {n} THEN l ELSE l - 1 END AS hi, "
-        f"CASE WHEN run_a = {n} THEN 0 ELSE 1 END AS broke FROM runs "
+        # per subject in one pass (window functions, no self-joins: SQLite would loop):
+        # the latest value, the two candidate runs, the day of the latest value's record
+        "w AS (SELECT bv.*, MAX(streak_value) OVER (PARTITION BY subject_id) AS l FROM bv), "
+        "r AS (SELECT w.*, "
+        f"SUM(CASE WHEN streak_value > l - {n} AND matches = 1 THEN 1 ELSE 0 END) "
+        "OVER (PARTITION BY subject_id) AS run_a, "
+        f"SUM(CASE WHEN streak_value >= l - {n} AND streak_value < l AND matches = 1 "
+        "THEN 1 ELSE 0 END) OVER (PARTITION BY subject_id) AS run_b, "
+        "MAX(CASE WHEN streak_value = l THEN d END) OVER (PARTITION BY subject_id) AS broke_d "
+        "FROM w), "
+        f"h AS (SELECT r.*, CASE WHEN run_a = {n} THEN l ELSE l - 1 END AS hi, "
+        f"CASE WHEN run_a = {n} THEN 0 ELSE 1 END AS broke FROM r "
         f"WHERE run_a = {n} OR run_b = {n}), "
-        "q AS (SELECT bv.*, hit.hi, hit.broke FROM bv JOIN hit ON hit.sid = bv.subject_id "
-        f"WHERE bv.streak_value > hit.hi - {n} AND bv.streak_value <= hit.hi), "
-        "cp AS (SELECT * FROM (SELECT q.*, ROW_NUMBER() OVER (PARTITION BY subject_id "
-        "ORDER BY d DESC, streak_value DESC) AS cn FROM q) AS y WHERE cn = 1), "
-        f"ids AS (SELECT subject_id AS sid, STRING_AGG({value_id}, ',') AS ids FROM q "
-        "GROUP BY subject_id), "
-        "brk AS (SELECT bv.subject_id AS sid, bv.d AS broke_d FROM bv "
-        "JOIN tp ON tp.sid = bv.subject_id AND bv.streak_value = tp.l) "
-        "SELECT cp.subject_id, cp.source_agency, cp.source_record_id, "
-        f"{greatest('cp.d', starts)} AS af, "
-        "CASE WHEN cp.broke = 1 THEN brk.broke_d END AS exited_on, ids.ids "
-        "FROM cp JOIN ids ON ids.sid = cp.subject_id JOIN brk ON brk.sid = cp.subject_id",
+        "q AS (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY subject_id "
+        "ORDER BY d DESC, streak_value DESC) AS cn FROM h "
+        f"WHERE streak_value > hi - {n} AND streak_value <= hi) "
+        # the completing record is the run's latest decision (cn = 1)
+        "SELECT subject_id, MAX(CASE WHEN cn = 1 THEN source_agency END) AS source_agency, "
+        "MAX(CASE WHEN cn = 1 THEN source_record_id END) AS source_record_id, "
+        f"{greatest('MAX(CASE WHEN cn = 1 THEN d END)', starts)} AS af, "
+        "CASE WHEN MAX(broke) = 1 THEN MAX(broke_d) END AS exited_on, "
+        f"STRING_AGG({value_id}, ',') AS ids FROM q GROUP BY subject_id",
         read=SOURCE_DIALECT,
     )
 
