@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from tests.factories import GUANGZHOU_USCC, make_company, make_penalty
 from xinyong.evaluate import EntryStatus, SqlEngine, evaluate_lists
 from xinyong.evaluate.in_force import in_force_rows
-from xinyong.evaluate.in_force_sql import in_force_clause
+from xinyong.evaluate.in_force_sql import in_force_clause, in_force_since_clause
 from xinyong.evaluate.run import materialise
 from xinyong.evaluate.tables import list_entries
 from xinyong.ledger import EventKind, RecordEvent, append_event
@@ -217,6 +217,9 @@ def test_the_entries_in_force_are_those_the_lifecycle_finds_active(
             by_sql = {
                 tuple(r) for r in conn.execute(query.where(mine, in_force_clause(cn_pack, on)))
             }
+            # the statistics' form: decisions looked up only for subjects decided about
+            cheap = in_force_since_clause(cn_pack, on, E)
+            by_cheap_sql = {tuple(r) for r in conn.execute(query.where(mine, cheap))}
             rows = list(conn.execute(sa.select(list_entries).where(mine)).mappings())
             by_python = {
                 (r["list_id"], r["source_agency"], r["source_record_id"])
@@ -234,3 +237,4 @@ def test_the_entries_in_force_are_those_the_lifecycle_finds_active(
             conn.execute(sa.delete(t.records).where(t.records.c.recorded_at == LATER))
     assert by_sql == active
     assert by_python == active
+    assert by_cheap_sql == active

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ..errors import NotFound
 from ..evaluate.in_force import in_force_rows
-from ..evaluate.in_force_sql import in_force_clause
+from ..evaluate.in_force_sql import in_force_clause, in_force_since_clause
 from ..evaluate.tables import NEWEST_FIRST, evaluations, grades, list_entries
 from ..ids import Kind, Mode, PseudonymKey, classify
 from ..ids.divisions import divisions
@@ -569,14 +569,15 @@ def statistics(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str, Any]:
     le, e = list_entries.c, evaluations.c
     sizes: dict[str, dict[str, int]] = defaultdict(dict)
     dates: set[str] = set()
+    retained = (e.pack == f"{pack.id} {pack.meta.version}", e.as_of <= as_of)
+    oldest = conn.execute(sa.select(sa.func.min(e.as_of)).where(*retained)).scalar()
     for day, list_id, count in conn.execute(
         sa.select(e.as_of, le.list_id, sa.func.count())
         .join(evaluations, e.evaluation_id == le.evaluation_id)
         .where(
-            e.pack == f"{pack.id} {pack.meta.version}",
-            e.as_of <= as_of,
+            *retained,
             le.list_id.in_(list(public)),
-            in_force_clause(pack, e.as_of),
+            in_force_since_clause(pack, e.as_of, oldest or as_of),
         )
         .group_by(e.as_of, le.list_id)
     ).all():

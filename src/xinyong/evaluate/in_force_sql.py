@@ -229,6 +229,44 @@ def _extended_term_over(pack: Pack, entry: sa.FromClause, on: Day) -> sa.ColumnE
     )
 
 
+def _by_dates(entry: sa.FromClause, on: Day) -> sa.ColumnElement[bool]:
+    """The dates of ``entry`` but its expiry put it in force on ``on``."""
+    le = entry.c
+    return sa.and_(
+        le.status.in_(LIVE_STATUSES),
+        le.active_from.is_not(None),
+        le.active_from <= on,
+        sa.or_(le.exited_on.is_(None), le.exited_on > on),
+    )
+
+
+def in_force_since_clause(
+    pack: Pack, on: Day, since: date, entry: sa.FromClause = list_entries
+) -> sa.ColumnElement[bool]:
+    """:func:`in_force_clause` for the entries of evaluations of ``since`` or later, cheap
+    over many: the decisions are looked up only for the subjects with a decision effective
+    (or a version decided) after ``since`` — a few, found once; the other entries are in
+    force by their dates alone (what was decided by their evaluation is in them)."""
+    le = entry.c
+    r, e = t.records.c, t.record_events.c
+    decided = sa.exists().where(
+        e.record_id == r.record_id,
+        e.kind.in_([str(k) for k in (*ENDING_EVENTS, EventKind.EXTENDED)]),
+        e.effective_on > since,
+    )
+    touched = sa.select(r.subject_id).where(
+        sa.or_(sa.and_(r.version > 1, r.decided_on > since), decided)
+    )
+    return sa.or_(
+        sa.and_(
+            le.subject_id.not_in(touched),
+            _by_dates(entry, on),
+            sa.or_(le.expires_on.is_(None), le.expires_on > on),
+        ),
+        sa.and_(le.subject_id.in_(touched), in_force_clause(pack, on, entry)),
+    )
+
+
 def in_force_clause(
     pack: Pack, on: Day, entry: sa.FromClause = list_entries
 ) -> sa.ColumnElement[bool]:
@@ -278,10 +316,7 @@ def in_force_clause(
         else sa.false()
     )
     return sa.and_(
-        le.status.in_(LIVE_STATUSES),
-        le.active_from.is_not(None),
-        le.active_from <= on,
-        sa.or_(le.exited_on.is_(None), le.exited_on > on),
+        _by_dates(entry, on),
         sa.or_(
             le.expires_on.is_(None),
             le.expires_on > on,
