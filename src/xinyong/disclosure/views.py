@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -570,14 +570,17 @@ def statistics(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str, Any]:
     sizes: dict[str, dict[str, int]] = defaultdict(dict)
     dates: set[str] = set()
     retained = (e.pack == f"{pack.id} {pack.meta.version}", e.as_of <= as_of)
-    oldest = conn.execute(sa.select(sa.func.min(e.as_of)).where(*retained)).scalar()
+    oldest, first_run = conn.execute(
+        sa.select(sa.func.min(e.as_of), sa.func.min(e.recorded_at)).where(*retained)
+    ).one()
     for day, list_id, count in conn.execute(
         sa.select(e.as_of, le.list_id, sa.func.count())
         .join(evaluations, e.evaluation_id == le.evaluation_id)
         .where(
             *retained,
             le.list_id.in_(list(public)),
-            in_force_since_clause(pack, e.as_of, oldest or as_of),
+            # no evaluation retained: nothing to count, whatever the bounds
+            in_force_since_clause(pack, e.as_of, oldest or as_of, first_run or datetime.now(UTC)),
         )
         .group_by(e.as_of, le.list_id)
     ).all():

@@ -13,8 +13,9 @@ lifecycle (``lifecycle.derive_entry``, ``subject_level``) says:
   (``delisted``) naming this list, an early exit once the list's minimum time (the dated
   parameter in force when the entry took effect) has passed; or the latest version of the
   source record decided by ``on`` no longer meets the list's criteria (the debt was paid).
-  An ``extended`` decision effective after ``E``, by ``on`` and before the stored expiry
-  adds its months (all together at most the list's dated maximum in force at that expiry);
+  An ``extended`` decision the evaluation did not see (in effect after ``E``, or received
+  after the evaluation ran), in effect by ``on`` and before the stored expiry, adds its
+  months (all together at most the list's dated maximum in force at that expiry);
 - a streak list (``entry.streak``): a revocation or a repair of any record the streak is
   made of (``record_ids``), whatever the list's exit flags (the lifecycle drops such records
   from every year); no removal, early exit or extension applies;
@@ -26,11 +27,14 @@ year or version that breaks the streak, and a new negative record that interrupt
 absence, are seen only by the next evaluation; an entry already extended at ``E`` has its
 later extensions capped on their own, within its extended term.
 
-Which path answers when: the pages, search, statistics, own file, reports, screening
-(``/api/screen``, bulk, ``sanctions.standing``), dispatch and extracts answer from this
-module. The screening index (``sanctions.index``) re-derives the subjects whose ledger changed
-with ``evaluate_lists`` (the lifecycle itself, exact) and reads the rest of its rows from the
-materialised evaluation; where the two differ it is by the approximations above.
+Which path answers when: the pages, search, statistics (``in_force_since_clause``: the same
+answer, looked up only for the subjects decided about since the oldest retained evaluation),
+own file, reports, dispatch and extracts answer from this module. Screening (``/api/screen``,
+bulk) answers from the screening index (``sanctions.index``): when built, from this module
+(``sanctions.standing.materialised_listings``); once it has followed the ledger, the subjects
+received about since re-derived with ``evaluate_lists`` (the lifecycle itself). The two agree
+but for the approximations above (``tests/test_in_force_scenario.py`` checks both after each
+kind of decision).
 
 It comes in two forms that a test holds equal: :func:`xinyong.evaluate.in_force_sql.
 in_force_clause`, a SQL condition correlated on a ``list_entries`` row, and :func:`in_force`,
@@ -43,7 +47,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -79,6 +83,27 @@ class Decision:
     list_id: str | None = None
     #: the months an ``extended`` event adds
     months: int = 0
+    #: when the ledger received it
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """The evaluation an entry row comes from: its date and when it read the ledger."""
+
+    as_of: date
+    recorded_at: datetime
+
+    def saw(self, decision: Decision) -> bool:
+        """Whether the evaluation took ``decision`` into account (in effect by its date and
+        received before it ran)."""
+        return decision.effective_on <= self.as_of and (
+            decision.recorded_at is not None and decision.recorded_at <= self.recorded_at
+        )
+
+
+#: for a row whose evaluation is not stored: it saw nothing
+UNKNOWN = Evaluated(date.min, datetime.min.replace(tzinfo=UTC))
 
 
 def record_ids(row: Mapping[str, Any]) -> list[str]:
@@ -139,10 +164,14 @@ def ends(pack: Pack, row: Mapping[str, Any], decision: Decision) -> bool:
 
 
 def expiry(
-    pack: Pack, row: Mapping[str, Any], decisions: Iterable[Decision], evaluated_on: date, on: date
+    pack: Pack,
+    row: Mapping[str, Any],
+    decisions: Iterable[Decision],
+    evaluated: Evaluated,
+    on: date,
 ) -> date | None:
-    """The entry's expiry on ``on``: as stored, plus the extensions decided since its
-    evaluation (``evaluated_on``) before it, within the list's maximum."""
+    """The entry's expiry on ``on``: as stored, plus the extensions its evaluation did not
+    see, in effect by ``on`` and before it, within the list's maximum."""
     stored: date | None = row["expires_on"]
     list_type = pack.lists.get(row["list_id"])
     if stored is None or list_type is None or list_type.extension is None:
@@ -153,7 +182,8 @@ def expiry(
         for d in decisions
         if d.kind == EventKind.EXTENDED
         and (d.source_agency, d.source_record_id) == key
-        and evaluated_on < d.effective_on <= on
+        and not evaluated.saw(d)
+        and d.effective_on <= on
         and d.effective_on < stored
     )
     if not added:
@@ -184,12 +214,12 @@ def in_force(
     pack: Pack,
     row: Mapping[str, Any],
     decisions: Sequence[Decision],
-    evaluated_on: date,
+    evaluated: Evaluated,
     on: date,
 ) -> bool:
-    """Whether the materialised entry ``row`` of the evaluation of ``evaluated_on`` is in
-    force on ``on``, given the decisions about its records (:func:`decisions_about`)."""
-    expires_on = expiry(pack, row, decisions, evaluated_on, on)
+    """Whether the materialised entry ``row`` of the evaluation ``evaluated`` is in force on
+    ``on``, given the decisions about its records (:func:`decisions_about`)."""
+    expires_on = expiry(pack, row, decisions, evaluated, on)
     return in_force_by_dates(row, on, expires_on) and not ended_by_decision(
         pack, row, decisions, on
     )
@@ -199,7 +229,13 @@ def _events(conn: sa.Connection, where: sa.ColumnElement[bool], on: date) -> lis
     r, e = t.records.c, t.record_events.c
     query = (
         sa.select(
-            e.record_id, r.source_agency, r.source_record_id, e.kind, e.effective_on, e.attributes
+            e.record_id,
+            r.source_agency,
+            r.source_record_id,
+            e.kind,
+            e.effective_on,
+            e.attributes,
+            e.recorded_at,
         )
         .select_from(t.record_events.join(t.records, r.record_id == e.record_id))
         .where(
@@ -210,7 +246,7 @@ def _events(conn: sa.Connection, where: sa.ColumnElement[bool], on: date) -> lis
         )
     )
     found = []
-    for record, agency, source, kind, effective_on, attributes in conn.execute(query):
+    for record, agency, source, kind, effective_on, attributes, recorded_at in conn.execute(query):
         if isinstance(attributes, str):
             attributes = json.loads(attributes)
         attributes = attributes or {}
@@ -225,6 +261,7 @@ def _events(conn: sa.Connection, where: sa.ColumnElement[bool], on: date) -> lis
                 effective_on,
                 str(list_id) if list_id else None,
                 months,
+                recorded_at,
             )
         )
     return found
@@ -266,8 +303,12 @@ def in_force_rows(
     decisions = decisions_about(conn, pack, rows, on)
     wanted = sorted({row["evaluation_id"] for row in rows})
     ev = evaluations.c
-    query = sa.select(ev.evaluation_id, ev.as_of).where(ev.evaluation_id.in_(wanted))
-    evaluated: dict[str, date] = {row.evaluation_id: row.as_of for row in conn.execute(query)}
+    query = sa.select(ev.evaluation_id, ev.as_of, ev.recorded_at).where(
+        ev.evaluation_id.in_(wanted)
+    )
+    evaluated = {
+        row.evaluation_id: Evaluated(row.as_of, row.recorded_at) for row in conn.execute(query)
+    }
     by_source: dict[tuple[str, str], list[Decision]] = defaultdict(list)
     by_record: dict[str, list[Decision]] = defaultdict(list)
     for d in decisions:
@@ -277,12 +318,11 @@ def in_force_rows(
     for row in rows:
         own = by_source.get((row["source_agency"], row["source_record_id"]), [])
         own = own + [d for i in record_ids(row) for d in by_record.get(i, [])]
-        # an entry whose evaluation is unknown (never stored) counts every extension
-        evaluated_on = evaluated.get(row["evaluation_id"], date.min)
+        seen_by = evaluated.get(row["evaluation_id"], UNKNOWN)
         found.append(
             (
                 row,
-                in_force(pack, row, own, evaluated_on, on),
+                in_force(pack, row, own, seen_by, on),
                 ended_by_decision(pack, row, own, on),
             )
         )

@@ -11,7 +11,7 @@ can change (an expired entry of a list with extensions; an entry of a list with 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -194,12 +194,17 @@ def _extended_term_over(pack: Pack, entry: sa.FromClause, on: Day) -> sa.ColumnE
         return sa.true()
     r, e = t.records.c, t.record_events.c
     evaluation = evaluations.alias("entry_evaluation")
-    evaluated_on = (
-        sa.select(evaluation.c.as_of)
-        .where(evaluation.c.evaluation_id == le.evaluation_id)
-        .scalar_subquery()
-        .correlate_except(evaluation)
-    )
+
+    def evaluated(column: str, unknown: Any) -> Any:
+        seen = (
+            sa.select(evaluation.c[column])
+            .where(evaluation.c.evaluation_id == le.evaluation_id)
+            .scalar_subquery()
+            .correlate_except(evaluation)
+        )
+        # an entry whose evaluation is not stored: it saw nothing
+        return sa.func.coalesce(seen, unknown)
+
     added = (
         sa.select(sa.func.coalesce(sa.func.sum(e.attributes["months"].as_integer()), 0))
         .select_from(t.record_events.join(t.records, r.record_id == e.record_id))
@@ -210,7 +215,11 @@ def _extended_term_over(pack: Pack, entry: sa.FromClause, on: Day) -> sa.ColumnE
             e.kind == str(EventKind.EXTENDED),
             e.effective_on <= on,
             e.effective_on < le.expires_on,
-            e.effective_on > sa.func.coalesce(evaluated_on, date.min),
+            # what the evaluation did not see (``in_force.Evaluated.saw``)
+            sa.or_(
+                e.effective_on > evaluated("as_of", date.min),
+                e.recorded_at > evaluated("recorded_at", datetime.min.replace(tzinfo=UTC)),
+            ),
         )
         .scalar_subquery()
         .correlate_except(t.records, t.record_events)
@@ -241,22 +250,22 @@ def _by_dates(entry: sa.FromClause, on: Day) -> sa.ColumnElement[bool]:
 
 
 def in_force_since_clause(
-    pack: Pack, on: Day, since: date, entry: sa.FromClause = list_entries
+    pack: Pack, on: Day, since: date, received: datetime, entry: sa.FromClause = list_entries
 ) -> sa.ColumnElement[bool]:
-    """:func:`in_force_clause` for the entries of evaluations of ``since`` or later, cheap
-    over many: the decisions are looked up only for the subjects with a decision effective
-    (or a version decided) after ``since`` — a few, found once; the other entries are in
-    force by their dates alone (what was decided by their evaluation is in them)."""
+    """:func:`in_force_clause` for the entries of evaluations of ``since`` or later that ran
+    at ``received`` or later, cheap over many: the decisions are looked up only for the
+    subjects with a decision (or a later version) in effect after ``since`` or received
+    after ``received`` — a few, found once; the other entries are in force by their dates
+    alone (what their evaluation saw is in them)."""
     le = entry.c
     r, e = t.records.c, t.record_events.c
     decided = sa.exists().where(
         e.record_id == r.record_id,
         e.kind.in_([str(k) for k in (*ENDING_EVENTS, EventKind.EXTENDED)]),
-        e.effective_on > since,
+        sa.or_(e.effective_on > since, e.recorded_at > received),
     )
-    touched = sa.select(r.subject_id).where(
-        sa.or_(sa.and_(r.version > 1, r.decided_on > since), decided)
-    )
+    versioned = sa.and_(r.version > 1, sa.or_(r.decided_on > since, r.recorded_at > received))
+    touched = sa.select(r.subject_id).where(sa.or_(versioned, decided))
     return sa.or_(
         sa.and_(
             le.subject_id.not_in(touched),
