@@ -85,6 +85,8 @@ class Decision:
     months: int = 0
     #: when the ledger received it
     recorded_at: datetime | None = None
+    #: the event's id (two alike events both count)
+    event_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ def _events(conn: sa.Connection, where: sa.ColumnElement[bool], on: date) -> lis
             e.effective_on,
             e.attributes,
             e.recorded_at,
+            e.event_id,
         )
         .select_from(t.record_events.join(t.records, r.record_id == e.record_id))
         .where(
@@ -246,7 +249,16 @@ def _events(conn: sa.Connection, where: sa.ColumnElement[bool], on: date) -> lis
         )
     )
     found = []
-    for record, agency, source, kind, effective_on, attributes, recorded_at in conn.execute(query):
+    for (
+        record,
+        agency,
+        source,
+        kind,
+        effective_on,
+        attributes,
+        recorded_at,
+        event_id,
+    ) in conn.execute(query):
         if isinstance(attributes, str):
             attributes = json.loads(attributes)
         attributes = attributes or {}
@@ -262,6 +274,7 @@ def _events(conn: sa.Connection, where: sa.ColumnElement[bool], on: date) -> lis
                 str(list_id) if list_id else None,
                 months,
                 recorded_at,
+                event_id,
             )
         )
     return found
@@ -317,7 +330,8 @@ def in_force_rows(
     found = []
     for row in rows:
         own = by_source.get((row["source_agency"], row["source_record_id"]), [])
-        own = own + [d for i in record_ids(row) for d in by_record.get(i, [])]
+        # a record-level entry's versions are among its record ids: each decision once
+        own = list(dict.fromkeys(own + [d for i in record_ids(row) for d in by_record.get(i, [])]))
         seen_by = evaluated.get(row["evaluation_id"], UNKNOWN)
         found.append(
             (
