@@ -205,7 +205,6 @@ def _decide(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 # the repros: a streak year revoked; an extension decided before the term ends and the
 # entry read after the stored expiry; the debt paid in a later version
