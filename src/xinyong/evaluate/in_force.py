@@ -341,3 +341,12 @@ def in_force_rows(
             )
         )
     return found
+
+
+def __getattr__(name: str) -> Any:
+    """``in_force_clause`` lived here before the SQL form moved to ``in_force_sql``."""
+    if name == "in_force_clause":
+        from .in_force_sql import in_force_clause
+
+        return in_force_clause
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
