@@ -262,3 +262,79 @@ def test_every_consumer_shows_exactly_the_entries_in_force(
     index = ScreeningIndex(engine, pack)
     index.build(TODAY, evaluation)
     assert {line["subject_id"] for line in lines_of(index)} == IN_FORCE
+
+
+def _listed(client: ScanningClient, subject_id: str) -> bool:
+    """Whether the subject's public page shows it on the court list (no page: not listed)."""
+    page = client.get(f"/api/subjects/{subject_id}")
+    if page.status_code == 404:
+        return False
+    return COURT in [e["list_id"] for e in page.json()["lists"]]
+
+
+def test_screening_answers_as_the_subject_page_after_each_decision(
+    engine: sa.Engine, pack: Pack, world: tuple[ScanningClient, str], tmp_path: Path
+) -> None:
+    """Screening answers from the index as production builds it (the evaluation plus the
+    decisions since: ``evaluate.in_force``), then from what following the ledger re-derives
+    (``evaluate_lists``): after every decision both agree with the subject page, and with
+    evaluating again. The world's decisions (revocation, repair, removal, early exits, a
+    term ending today) come first, then an extension of the ending term (decided on 1 June,
+    before it ended) and a version saying the control's debt is paid."""
+    client, evaluation = world
+    platform = client.app.state.platform  # type: ignore[attr-defined]
+    following = platform._built(TODAY, evaluation)
+    later = datetime(2026, 6, 30, 9, 5, tzinfo=UTC)
+    r = t.records.c
+
+    def extend() -> None:
+        with engine.begin() as conn:
+            [record_id] = conn.execute(
+                sa.select(r.record_id).where(r.subject_id == GUANGZHOU_USCC)
+            ).scalars()
+            extension = RecordEvent(
+                record_id, EventKind.EXTENDED, date(2026, 6, 1), "court", attributes={"months": 12}
+            )
+            append_event(conn, extension, recorded_at=later)
+
+    def pay() -> None:
+        code, name, region, decided, _ = WORLD[XIAMEN_USCC]
+        paid = debtor_row(
+            source_record_id="ZX-0",
+            version="2",
+            subject_kind="legal_person",
+            subject_code=code,
+            subject_name=name,
+            region=region,
+            decided_on=TODAY.isoformat(),
+            instrument_date=TODAY.isoformat(),
+            published_on=TODAY.isoformat(),
+            occurred_on=decided,
+            instrument_number="（2026）京0105执0号之一",
+            attributes={"performance": "full"},
+        )
+        options = IngestOptions(key=KEY, delivered_on=TODAY, recorded_at=later)
+        outcome = deliver(
+            engine, pack, tmp_path / "paid.csv", [paid], options=options, source="court"
+        )
+        assert outcome.accepted == 1, outcome
+
+    steps = [
+        ("the world's decisions", lambda: None, ON_COURT),
+        ("an extension of the term ending today", extend, ON_COURT | {GUANGZHOU_USCC}),
+        ("the control's debt paid", pay, {TOO_EARLY, GUANGZHOU_USCC}),
+    ]
+    subjects = sorted(WORLD)
+    for step, decide, listed in steps:
+        decide()
+        fresh = evaluate_lists(SqlEngine(engine), pack, TODAY)
+        active = {
+            e.subject_id for e in fresh if e.list_id == COURT and e.status is EntryStatus.ACTIVE
+        }
+        assert active == listed, step
+        pages = {s for s in subjects if _listed(client, s)}
+        built = platform._built(TODAY, evaluation)
+        following.follow()
+        by_build = {s for s in subjects if built.outcome(s, ACTION) == "deny"}
+        by_follow = {s for s in subjects if following.outcome(s, ACTION) == "deny"}
+        assert (pages, by_build, by_follow) == (listed, listed, listed), step

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_company, make_penalty
-from xinyong.evaluate.in_force import _months_reached, in_force_clause, in_force_rows
+from xinyong.evaluate.in_force import in_force_rows
+from xinyong.evaluate.in_force_sql import _months_reached, in_force_clause
 from xinyong.evaluate.tables import evaluations, list_entries
 from xinyong.ledger import EventKind, RecordEvent, append_event
 from xinyong.ledger import tables as t
@@ -92,7 +93,12 @@ def ledger(engine: sa.Engine) -> dict[tuple[str, int], str]:
         register_subject(conn, company, recorded_at=NOW)
         for source in SOURCES:
             for version in (1, 2):
-                record = make_penalty(company.subject_id, source_record_id=source, version=version)
+                record = make_penalty(
+                    company.subject_id,
+                    source_record_id=source,
+                    version=version,
+                    decided_on=date(2022, 1, 1),
+                )
                 conn.execute(sa.insert(t.records), [record_row(record, NOW, None)])
                 ids[(source, version)] = record.record_id
         conn.execute(

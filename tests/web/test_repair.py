@@ -162,6 +162,24 @@ def test_the_remedies_name_the_lists_a_repair_ends(web: Web) -> None:
     assert found["lists_not_ended_by_repair"] == []
 
 
+def test_the_remedies_do_not_promise_to_end_a_list_the_pack_does_not_know(web: Web) -> None:
+    """An entry on a list the pack no longer has: the repair notice names it among the lists
+    a repair does not end (nothing says it would), never among those it ends."""
+    import dataclasses
+
+    from xinyong.rights.repair import _remedies
+
+    platform = web.client.app.state.platform  # type: ignore[attr-defined]
+    court = "cn.court.dishonest_debtors"
+    lists = {k: v for k, v in platform.pack.lists.items() if k != court}
+    with platform.engine.connect() as conn:
+        found = _remedies(
+            conn, dataclasses.replace(platform.pack, lists=lists), record_id(web, "ZX-2")
+        )
+    assert found["removed_from_lists"] == []
+    assert found["lists_not_ended_by_repair"] == [court]
+
+
 def test_repair_deadlines_hold_on_every_day_of_the_calendar() -> None:
     from datetime import timedelta
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from ..errors import NotFound
-from ..evaluate.in_force import in_force_clause, in_force_rows
+from ..evaluate.in_force import in_force_rows
+from ..evaluate.in_force_sql import in_force_clause, in_force_since_clause
 from ..evaluate.tables import NEWEST_FIRST, evaluations, grades, list_entries
 from ..ids import Kind, Mode, PseudonymKey, classify
 from ..ids.divisions import divisions
@@ -568,14 +569,18 @@ def statistics(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str, Any]:
     le, e = list_entries.c, evaluations.c
     sizes: dict[str, dict[str, int]] = defaultdict(dict)
     dates: set[str] = set()
+    retained = (e.pack == f"{pack.id} {pack.meta.version}", e.as_of <= as_of)
+    oldest, first_run = conn.execute(
+        sa.select(sa.func.min(e.as_of), sa.func.min(e.recorded_at)).where(*retained)
+    ).one()
     for day, list_id, count in conn.execute(
         sa.select(e.as_of, le.list_id, sa.func.count())
         .join(evaluations, e.evaluation_id == le.evaluation_id)
         .where(
-            e.pack == f"{pack.id} {pack.meta.version}",
-            e.as_of <= as_of,
+            *retained,
             le.list_id.in_(list(public)),
-            in_force_clause(pack, e.as_of),
+            # no evaluation retained: nothing to count, whatever the bounds
+            in_force_since_clause(pack, e.as_of, oldest or as_of, first_run or datetime.now(UTC)),
         )
         .group_by(e.as_of, le.list_id)
     ).all():

@@ -1,20 +1,44 @@
 """Is a list entry in force on a date? The one answer every reader uses.
 
-The answer is the newest materialised evaluation on or before the date plus the decisions
-recorded since it: an entry is in force on ``on`` when
+The answer is the newest materialised evaluation on or before the date (its as-of day ``E``)
+plus the decisions recorded since it. An entry is in force on ``on`` when its status is
+``active`` (or ``noticed`` with its notice period over by ``on``), it took effect by ``on``,
+it has not exited by ``on``, its term (extended as below) has not ended, and no decision
+effective by ``on`` ended it. Which decisions end it depends on the kind of list, as the
+lifecycle (``lifecycle.derive_entry``, ``subject_level``) says:
 
-- its status is ``active`` (or ``noticed`` with its notice period over by ``on``), it took
-  effect by ``on``, its term has not ended (``expires_on > on``) and it has not exited; and
-- no ending event of its source record (any version, matched by ``source_agency`` and
-  ``source_record_id``) effective by ``on`` ends it under its list type's rules:
-  a revocation if the list has ``exit_on_revocation``, a repair if ``exit_on_repair``,
-  a removal on an upheld objection (``delisted``) naming this list, an early exit once the
-  list's minimum time (the dated parameter in force when the entry took effect) has passed.
+- a record-level list (one entry per source record): a decision about any version of the
+  entry's source record decided by ``on`` — a revocation if the list has
+  ``exit_on_revocation``, a repair if ``exit_on_repair``, a removal on an upheld objection
+  (``delisted``) naming this list, an early exit once the list's minimum time (the dated
+  parameter in force when the entry took effect) has passed; or the latest version of the
+  source record decided by ``on`` no longer meets the list's criteria (the debt was paid).
+  An ``extended`` decision the evaluation did not see (in effect after ``E``, or received
+  after the evaluation ran), in effect by ``on`` and before the stored expiry, adds its
+  months (all together at most the list's dated maximum in force at that expiry);
+- a streak list (``entry.streak``): a revocation or a repair of any record the streak is
+  made of (``record_ids``), whatever the list's exit flags (the lifecycle drops such records
+  from every year); no removal, early exit or extension applies;
+- an absence list (``entry.absence``): no decision ends it; only its dates.
 
-It comes in two forms that a test holds equal: :func:`in_force_clause`, a SQL condition
-correlated on a ``list_entries`` row (for WHERE / EXISTS, index-friendly: the ending events
-are looked up through ``ix_records_source`` and the events' record index), and
-:func:`in_force`, the same over a fetched row and its :func:`ending_events`.
+Approximations, each exact again at the next evaluation: a streak whose record is revoked is
+ended even where earlier years would still make a (different) streak entry; a new streak
+year or version that breaks the streak, and a new negative record that interrupts an
+absence, are seen only by the next evaluation; an entry already extended at ``E`` has its
+later extensions capped on their own, within its extended term.
+
+Which path answers when: the pages, search, statistics (``in_force_since_clause``: the same
+answer, looked up only for the subjects decided about since the oldest retained evaluation),
+own file, reports, dispatch and extracts answer from this module. Screening (``/api/screen``,
+bulk) answers from the screening index (``sanctions.index``): when built, from this module
+(``sanctions.standing.materialised_listings``); once it has followed the ledger, the subjects
+received about since re-derived with ``evaluate_lists`` (the lifecycle itself). The two agree
+but for the approximations above (``tests/test_in_force_scenario.py`` checks both after each
+kind of decision).
+
+It comes in two forms that a test holds equal: :func:`xinyong.evaluate.in_force_sql.
+in_force_clause`, a SQL condition correlated on a ``list_entries`` row, and :func:`in_force`,
+the same over a fetched row and its :class:`Decision` s (:func:`decisions_about`).
 """
 
 from __future__ import annotations
@@ -23,7 +47,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,40 +57,78 @@ from ..ledger import tables as t
 from ..schemes import Pack
 from ..schemes.lists import ListType
 from ..workdays import add_months
-from .tables import list_entries
+from .tables import evaluations
 
 #: decisions that end a list entry at once, before the next evaluation is materialised
 ENDING_EVENTS = (EventKind.REVOKED, EventKind.REPAIRED, EventKind.EARLY_EXIT, EventKind.DELISTED)
+#: decisions read about an entry's records: the ending ones and extensions of its term
+READ_EVENTS = (*ENDING_EVENTS, EventKind.EXTENDED)
+#: the decision a later version of the source record that no longer qualifies stands for
+NO_LONGER_MET = "criteria_no_longer_met"
 #: statuses an entry can be in force in (a noticed entry once its notice period is over)
 LIVE_STATUSES = ("active", "noticed")
 
-Day = date | sa.ColumnElement[Any]
-
 
 @dataclass(frozen=True)
-class EndingEvent:
-    """A decision about one version of a source record that may end its entries."""
+class Decision:
+    """A decision about one version of a record (an event of it), or (``NO_LONGER_MET``) the
+    source record's latest version no longer meeting ``list_id``'s criteria."""
 
+    record_id: str
     source_agency: str
     source_record_id: str
     kind: str
     effective_on: date
-    #: the list a ``delisted`` event removes the record from
+    #: the list a ``delisted`` event removes the record from, or whose criteria fail
     list_id: str | None = None
+    #: the months an ``extended`` event adds
+    months: int = 0
+    #: when the ledger received it
+    recorded_at: datetime | None = None
+    #: the event's id (two alike events both count)
+    event_id: str = ""
 
 
-def early_exit_months(list_type: ListType, active_from: date) -> int:
-    """The minimum months on ``list_type`` before an early exit takes effect, for an entry
-    that took effect on ``active_from`` (0 when no value is in force then)."""
-    assert list_type.early_exit is not None
-    found = list_type.parameters[list_type.early_exit.after_months].at(active_from)
+@dataclass(frozen=True)
+class Evaluated:
+    """The evaluation an entry row comes from: its date and when it read the ledger."""
+
+    as_of: date
+    recorded_at: datetime
+
+    def saw(self, decision: Decision) -> bool:
+        """Whether the evaluation took ``decision`` into account (in effect by its date and
+        received before it ran)."""
+        return decision.effective_on <= self.as_of and (
+            decision.recorded_at is not None and decision.recorded_at <= self.recorded_at
+        )
+
+
+#: for a row whose evaluation is not stored: it saw nothing
+UNKNOWN = Evaluated(date.min, datetime.min.replace(tzinfo=UTC))
+
+
+def record_ids(row: Mapping[str, Any]) -> list[str]:
+    found = row["record_ids"]
+    return list(json.loads(found) if isinstance(found, str) else found or [])
+
+
+def subject_level(list_type: ListType | None) -> bool:
+    return list_type is not None and (
+        list_type.entry.streak is not None or list_type.entry.absence is not None
+    )
+
+
+def dated(list_type: ListType, name: str, day: date) -> int:
+    """The value of the parameter ``name`` in force on ``day`` (0 when none is)."""
+    found = list_type.parameters[name].at(day)
     return int(found[0]) if found is not None and found[0] is not None else 0
 
 
 def ends_list(pack: Pack, kind: str, list_id: str) -> bool:
-    """Whether a revocation or a repair (``kind``) ends entries of ``list_id``: as the list
-    type says (``exit_on_revocation`` / ``exit_on_repair``); a list the pack does not know
-    follows the defaults (both end it)."""
+    """Whether a revocation or a repair (``kind``) ends entries of the record-level list
+    ``list_id``: as the list type says (``exit_on_revocation`` / ``exit_on_repair``); a list
+    the pack does not know follows the defaults (both end it)."""
     list_type = pack.lists.get(list_id)
     if kind == EventKind.REVOKED:
         return list_type is None or list_type.exit_on_revocation
@@ -75,189 +137,216 @@ def ends_list(pack: Pack, kind: str, list_id: str) -> bool:
     return False
 
 
-def ends(pack: Pack, row: Mapping[str, Any], event: EndingEvent) -> bool:
-    """Whether ``event`` ends the entry ``row`` (whatever its date)."""
+def ends(pack: Pack, row: Mapping[str, Any], decision: Decision) -> bool:
+    """Whether ``decision`` ends the entry ``row`` (whatever its date)."""
     list_type = pack.lists.get(row["list_id"])
-    if event.kind in (EventKind.REVOKED, EventKind.REPAIRED):
-        return ends_list(pack, event.kind, row["list_id"])
-    if event.kind == EventKind.DELISTED:
-        return event.list_id is not None and event.list_id == str(row["list_id"])
-    if event.kind == EventKind.EARLY_EXIT:
+    kind = decision.kind
+    if list_type is not None and list_type.entry.absence is not None:
+        return False
+    if list_type is not None and list_type.entry.streak is not None:
+        return kind in (EventKind.REVOKED, EventKind.REPAIRED) and (
+            decision.record_id in record_ids(row)
+        )
+    if (decision.source_agency, decision.source_record_id) != (
+        row["source_agency"],
+        row["source_record_id"],
+    ):
+        return False
+    if kind in (EventKind.REVOKED, EventKind.REPAIRED):
+        return ends_list(pack, kind, row["list_id"])
+    if kind in (EventKind.DELISTED, NO_LONGER_MET):
+        return decision.list_id is not None and decision.list_id == str(row["list_id"])
+    if kind == EventKind.EARLY_EXIT:
         start = row["active_from"]
         if list_type is None or list_type.early_exit is None or start is None:
             return False
-        return event.effective_on >= add_months(start, early_exit_months(list_type, start))
+        minimum = dated(list_type, list_type.early_exit.after_months, start)
+        return decision.effective_on >= add_months(start, minimum)
     return False
 
 
-def in_force_by_dates(row: Mapping[str, Any], on: date) -> bool:
+def expiry(
+    pack: Pack,
+    row: Mapping[str, Any],
+    decisions: Iterable[Decision],
+    evaluated: Evaluated,
+    on: date,
+) -> date | None:
+    """The entry's expiry on ``on``: as stored, plus the extensions its evaluation did not
+    see, in effect by ``on`` and before it, within the list's maximum."""
+    stored: date | None = row["expires_on"]
+    list_type = pack.lists.get(row["list_id"])
+    if stored is None or list_type is None or list_type.extension is None:
+        return stored
+    key = (row["source_agency"], row["source_record_id"])
+    added = sum(
+        d.months
+        for d in decisions
+        if d.kind == EventKind.EXTENDED
+        and (d.source_agency, d.source_record_id) == key
+        and not evaluated.saw(d)
+        and d.effective_on <= on
+        and d.effective_on < stored
+    )
+    if not added:
+        return stored
+    return add_months(stored, min(added, dated(list_type, list_type.extension.max_months, stored)))
+
+
+def in_force_by_dates(row: Mapping[str, Any], on: date, expires_on: date | None) -> bool:
     """Whether the materialised entry ``row`` is in force on ``on`` by its own dates."""
     return (
         row["status"] in LIVE_STATUSES
         and row["active_from"] is not None
         and row["active_from"] <= on
-        and (row["expires_on"] is None or row["expires_on"] > on)
+        and (expires_on is None or expires_on > on)
         and (row["exited_on"] is None or row["exited_on"] > on)
     )
 
 
 def ended_by_decision(
-    pack: Pack, row: Mapping[str, Any], events: Iterable[EndingEvent], on: date
+    pack: Pack, row: Mapping[str, Any], decisions: Iterable[Decision], on: date
 ) -> bool:
-    """Whether a decision effective by ``on`` ended ``row`` (``events``: its source record's
-    ending events, or any superset: others are ignored)."""
-    key = (row["source_agency"], row["source_record_id"])
-    return any(
-        (e.source_agency, e.source_record_id) == key and e.effective_on <= on and ends(pack, row, e)
-        for e in events
+    """Whether a decision effective by ``on`` ended ``row`` (``decisions``: any that may be
+    about its records; others are ignored)."""
+    return any(d.effective_on <= on and ends(pack, row, d) for d in decisions)
+
+
+def in_force(
+    pack: Pack,
+    row: Mapping[str, Any],
+    decisions: Sequence[Decision],
+    evaluated: Evaluated,
+    on: date,
+) -> bool:
+    """Whether the materialised entry ``row`` of the evaluation ``evaluated`` is in force on
+    ``on``, given the decisions about its records (:func:`decisions_about`)."""
+    expires_on = expiry(pack, row, decisions, evaluated, on)
+    return in_force_by_dates(row, on, expires_on) and not ended_by_decision(
+        pack, row, decisions, on
     )
 
 
-def in_force(pack: Pack, row: Mapping[str, Any], events: Iterable[EndingEvent], on: date) -> bool:
-    """Whether the materialised entry ``row`` is in force on ``on``, given the ending events
-    of its source record (:func:`ending_events`)."""
-    return in_force_by_dates(row, on) and not ended_by_decision(pack, row, events, on)
-
-
-def ending_events(
-    conn: sa.Connection, rows: Sequence[Mapping[str, Any]], on: date
-) -> dict[tuple[str, str], list[EndingEvent]]:
-    """The ending events effective by ``on`` of the source records of the entries ``rows``,
-    by (source agency, source record id)."""
-    keys = sorted({(r["source_agency"], r["source_record_id"]) for r in rows})
-    found: dict[tuple[str, str], list[EndingEvent]] = defaultdict(list)
+def _events(conn: sa.Connection, where: sa.ColumnElement[bool], on: date) -> list[Decision]:
     r, e = t.records.c, t.record_events.c
-    for start in range(0, len(keys), 1000):
-        query = (
-            sa.select(r.source_agency, r.source_record_id, e.kind, e.effective_on, e.attributes)
-            .select_from(t.record_events.join(t.records, r.record_id == e.record_id))
-            .where(
-                sa.tuple_(r.source_agency, r.source_record_id).in_(keys[start : start + 1000]),
-                e.kind.in_([str(k) for k in ENDING_EVENTS]),
-                e.effective_on <= on,
+    query = (
+        sa.select(
+            e.record_id,
+            r.source_agency,
+            r.source_record_id,
+            e.kind,
+            e.effective_on,
+            e.attributes,
+            e.recorded_at,
+            e.event_id,
+        )
+        .select_from(t.record_events.join(t.records, r.record_id == e.record_id))
+        .where(
+            where,
+            r.decided_on <= on,
+            e.kind.in_([str(k) for k in READ_EVENTS]),
+            e.effective_on <= on,
+        )
+    )
+    found = []
+    for (
+        record,
+        agency,
+        source,
+        kind,
+        effective_on,
+        attributes,
+        recorded_at,
+        event_id,
+    ) in conn.execute(query):
+        if isinstance(attributes, str):
+            attributes = json.loads(attributes)
+        attributes = attributes or {}
+        list_id = attributes.get("list_id")
+        months = int(attributes.get("months", 0)) if kind == EventKind.EXTENDED else 0
+        found.append(
+            Decision(
+                record,
+                agency,
+                source,
+                kind,
+                effective_on,
+                str(list_id) if list_id else None,
+                months,
+                recorded_at,
+                event_id,
             )
         )
-        for agency, record, kind, effective_on, attributes in conn.execute(query):
-            if isinstance(attributes, str):
-                attributes = json.loads(attributes)
-            list_id = (attributes or {}).get("list_id")
-            found[(agency, record)].append(
-                EndingEvent(agency, record, kind, effective_on, str(list_id) if list_id else None)
-            )
     return found
+
+
+def decisions_about(
+    conn: sa.Connection, pack: Pack, rows: Sequence[Mapping[str, Any]], on: date
+) -> list[Decision]:
+    """The decisions effective by ``on`` that may end or extend the entries ``rows``."""
+    from .in_force_sql import latest_no_longer_met
+
+    r, e = t.records.c, t.record_events.c
+    keys = sorted({(row["source_agency"], row["source_record_id"]) for row in rows})
+    ids = sorted({i for row in rows for i in record_ids(row)})
+    found: list[Decision] = []
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        found += _events(conn, sa.tuple_(r.source_agency, r.source_record_id).in_(chunk), on)
+    for start in range(0, len(ids), 1000):
+        found += _events(conn, e.record_id.in_(ids[start : start + 1000]), on)
+    by_list: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in rows:
+        by_list[row["list_id"]].add((row["source_agency"], row["source_record_id"]))
+    for list_id, of_list in sorted(by_list.items()):
+        list_type = pack.lists.get(list_id)
+        if list_type is None or subject_level(list_type) or not list_type.entry.where:
+            continue
+        for record, agency, source, decided_on in conn.execute(
+            latest_no_longer_met(list_type, sorted(of_list), on)
+        ):
+            found.append(Decision(record, agency, source, NO_LONGER_MET, decided_on, list_id))
+    return sorted(set(found), key=lambda d: (d.effective_on, d.record_id, d.kind))
 
 
 def in_force_rows(
     conn: sa.Connection, pack: Pack, rows: Sequence[Mapping[str, Any]], on: date
 ) -> list[tuple[Mapping[str, Any], bool, bool]]:
     """Each of the fetched entries ``rows`` with (in force, ended by a decision) on ``on``."""
-    events = ending_events(conn, rows, on)
+    decisions = decisions_about(conn, pack, rows, on)
+    wanted = sorted({row["evaluation_id"] for row in rows})
+    ev = evaluations.c
+    query = sa.select(ev.evaluation_id, ev.as_of, ev.recorded_at).where(
+        ev.evaluation_id.in_(wanted)
+    )
+    evaluated = {
+        row.evaluation_id: Evaluated(row.as_of, row.recorded_at) for row in conn.execute(query)
+    }
+    by_source: dict[tuple[str, str], list[Decision]] = defaultdict(list)
+    by_record: dict[str, list[Decision]] = defaultdict(list)
+    for d in decisions:
+        by_source[(d.source_agency, d.source_record_id)].append(d)
+        by_record[d.record_id].append(d)
     found = []
     for row in rows:
-        own = events.get((row["source_agency"], row["source_record_id"]), [])
-        found.append((row, in_force(pack, row, own, on), ended_by_decision(pack, row, own, on)))
+        own = by_source.get((row["source_agency"], row["source_record_id"]), [])
+        # a record-level entry's versions are among its record ids: each decision once
+        own = list(dict.fromkeys(own + [d for i in record_ids(row) for d in by_record.get(i, [])]))
+        seen_by = evaluated.get(row["evaluation_id"], UNKNOWN)
+        found.append(
+            (
+                row,
+                in_force(pack, row, own, seen_by, on),
+                ended_by_decision(pack, row, own, on),
+            )
+        )
     return found
 
 
-def _months_reached(start: Any, months: Any, day: Any) -> sa.ColumnElement[bool]:
-    """``add_months(start, months) <= day`` in portable SQL: the month ``months`` after
-    ``start``'s is before ``day``'s, or it is ``day``'s and ``start``'s day of the month is
-    not after ``day``'s — or ``day`` is its month's last day (the end-of-month clamp)."""
+def __getattr__(name: str) -> Any:
+    """``in_force_clause`` lived here before the SQL form moved to ``in_force_sql``."""
+    if name == "in_force_clause":
+        from .in_force_sql import in_force_clause
 
-    def part(name: str, value: Any) -> sa.ColumnElement[int]:
-        return sa.cast(sa.extract(name, value), sa.Integer)
-
-    def month_index(value: Any) -> sa.ColumnElement[int]:
-        return part("year", value) * 12 + part("month", value)
-
-    year, month = part("year", day), part("month", day)
-    leap = sa.or_(
-        sa.and_(year % 4 == 0, year % 100 != 0),
-        year % 400 == 0,
-    )
-    last_day = sa.case(
-        (month.in_([4, 6, 9, 11]), 30),
-        (sa.and_(month == 2, leap), 29),
-        (month == 2, 28),
-        else_=31,
-    )
-    target = month_index(start) + months
-    return sa.or_(
-        target < month_index(day),
-        sa.and_(
-            target == month_index(day),
-            sa.or_(part("day", start) <= part("day", day), part("day", day) == last_day),
-        ),
-    )
-
-
-def _early_exit_months_sql(list_type: ListType, start: Any) -> sa.ColumnElement[int]:
-    """:func:`early_exit_months` as a CASE over the dated values of the parameter."""
-    assert list_type.early_exit is not None
-    values = list_type.parameters[list_type.early_exit.after_months].values
-    whens = [
-        (start >= since, int(values[since].value or 0)) for since in sorted(values, reverse=True)
-    ]
-    return sa.case(*whens, else_=0)
-
-
-def _ends_sql(pack: Pack, entry: sa.FromClause, event: sa.FromClause) -> sa.ColumnElement[bool]:
-    """:func:`ends` compiled for every list of ``pack``."""
-    le, e = entry.c, event.c
-    lists = list(pack.lists.values())
-    early = [
-        sa.and_(
-            le.list_id == lt.id,
-            _months_reached(
-                le.active_from, _early_exit_months_sql(lt, le.active_from), e.effective_on
-            ),
-        )
-        for lt in lists
-        if lt.early_exit is not None
-    ]
-    return sa.or_(
-        *(
-            # the lists this kind does not end are few: the rest, and lists unknown, end
-            sa.and_(
-                e.kind == str(kind),
-                le.list_id.not_in([lt.id for lt in lists if not ends_list(pack, kind, lt.id)]),
-            )
-            for kind in (EventKind.REVOKED, EventKind.REPAIRED)
-        ),
-        sa.and_(
-            e.kind == str(EventKind.DELISTED), e.attributes["list_id"].as_string() == le.list_id
-        ),
-        sa.and_(e.kind == str(EventKind.EARLY_EXIT), le.active_from.is_not(None), sa.or_(*early))
-        if early
-        else sa.false(),
-    )
-
-
-def in_force_clause(
-    pack: Pack, on: Day, entry: sa.FromClause = list_entries
-) -> sa.ColumnElement[bool]:
-    """:func:`in_force` as SQL, correlated on the row ``entry`` (``list_entries`` or an alias
-    of it). ``on`` is a date or a date column (e.g. each evaluation's own date)."""
-    le = entry.c
-    r, e = t.records.c, t.record_events.c
-    ended = (
-        sa.exists()
-        .where(
-            r.source_agency == le.source_agency,
-            r.source_record_id == le.source_record_id,
-            e.record_id == r.record_id,
-            e.kind.in_([str(k) for k in ENDING_EVENTS]),
-            e.effective_on <= on,
-            _ends_sql(pack, entry, t.record_events),
-        )
-        # the entry row, and whatever ``on`` reads (e.g. its evaluation), come from outside
-        .correlate_except(t.records, t.record_events)
-    )
-    return sa.and_(
-        le.status.in_(LIVE_STATUSES),
-        le.active_from.is_not(None),
-        le.active_from <= on,
-        sa.or_(le.expires_on.is_(None), le.expires_on > on),
-        sa.or_(le.exited_on.is_(None), le.exited_on > on),
-        ~ended,
-    )
+        return in_force_clause
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

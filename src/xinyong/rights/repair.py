@@ -228,7 +228,7 @@ def _remedies(conn: sa.Connection, pack: Pack, record_id: str) -> dict[str, Any]
             )
         ).scalars()
     )
-    ends = sorted(x for x in listed if ends_list(pack, EventKind.REPAIRED, x))
+    ends = sorted(x for x in listed if x in pack.lists and ends_list(pack, EventKind.REPAIRED, x))
     return {
         "publicity_stopped": True,
         "marked_repaired_in_own_file": True,

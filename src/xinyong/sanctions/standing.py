@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..evaluate.in_force import in_force_clause
+from ..evaluate.in_force_sql import in_force_clause
 from ..evaluate.tables import list_entries
 from ..ledger import tables as t
 from ..schemes import Pack
