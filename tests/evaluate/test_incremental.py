@@ -453,3 +453,43 @@ def test_the_cli_evaluates_incrementally_verifies_and_fails_on_a_difference(
     assert snapshot.returncode == 2
     said = " ".join(snapshot.stderr.replace("│", " ").split())  # the error box, unwrapped
     assert "--incremental and --verify run on the ledger itself (--engine sql, no --diff)" in said
+
+
+def test_a_duplicate_key_or_a_changed_explanation_is_a_difference(
+    ledger: sa.Engine, cn_pack: Pack
+) -> None:
+    from xinyong.evaluate.digest import differences
+
+    entry = evaluate_lists(SqlEngine(ledger), cn_pack, D0)[0]
+    twin = dataclasses.replace(entry, subject_id="91110000100000099X")
+    once, twice = of_derived([entry], []), of_derived([entry, twin], [])
+    name = f"entry {entry.list_id} {entry.source_agency} {entry.source_record_id}"
+    assert once.digest != twice.digest
+    assert differences(once, twice) == [f"{name}: 2 rows share this key in the full recompute"]
+    assert differences(twice, once) == [f"{name}: 2 rows share this key in the stored evaluation"]
+    moved = dataclasses.replace(entry, explanation={**entry.explanation, "rule": "x"})
+    assert differences(of_derived([moved], []), once) == [
+        f"{name}: explanation.rule stored 'x', full {entry.list_id!r}"
+    ]
+
+
+def test_a_snapshot_evaluation_is_not_taken_as_verified(
+    ledger: sa.Engine, cn_pack: Pack, tmp_path: Path
+) -> None:
+    from xinyong.evaluate.engines import DuckDBEngine
+    from xinyong.evaluate.snapshot import export_snapshot
+
+    export_snapshot(ledger, tmp_path / "snap")
+    duck = DuckDBEngine(tmp_path / "snap", threads=1, memory_limit="1GB")
+    run = evaluate_full(ledger, duck, cn_pack, D0, recorded_at=Clock().now())
+    with ledger.connect() as conn:
+        stored = conn.execute(
+            sa.select(evaluations.c.digest, evaluations.c.pack_digest).where(
+                evaluations.c.evaluation_id == run.evaluation_id
+            )
+        ).one()
+        assert tuple(stored) == (None, None)
+        assert verify_due(conn, cn_pack, D0, 7)
+    assert verify(ledger, cn_pack, D0, run.evaluation_id).ok
+    with ledger.connect() as conn:
+        assert not verify_due(conn, cn_pack, D0, 7)

@@ -88,8 +88,8 @@ def store_full(
     snapshot: str | None = None,
     fallback: str | None = None,
 ) -> Evaluated:
-    """Store a full derivation with its digest and (derived from the ledger itself, not a
-    ``snapshot`` engine that may be older than ``recorded_at``) its fingerprints."""
+    """Store a full derivation and, derived from the ledger itself (not a ``snapshot``
+    engine that may be older than ``recorded_at``), its digest and fingerprints."""
     full = of_derived(entries, derived)
     evaluation_id = materialise(
         engine,
@@ -100,16 +100,22 @@ def store_full(
         engine_name=snapshot or "sql",
         recorded_at=recorded_at,
     )
-    stamp: dict[str, Any] = {"digest": full.digest}
+    # a snapshot engine's evaluation is no full recompute on the ledger: it has no digest
+    # until ``verify`` finds it equal to one (so ``verify_due`` does not count it)
+    stamp: dict[str, Any] = {}
     if snapshot is None:
         stamp |= {
+            "digest": full.digest,
             "pack_digest": pack_digest(pack, include_pilots=include_pilots),
             "calendar_digest": calendar_digest(),
         }
-    with engine.begin() as conn:
-        conn.execute(
-            evaluations.update().where(evaluations.c.evaluation_id == evaluation_id).values(stamp)
-        )
+    if stamp:
+        with engine.begin() as conn:
+            conn.execute(
+                evaluations.update()
+                .where(evaluations.c.evaluation_id == evaluation_id)
+                .values(stamp)
+            )
     return Evaluated(evaluation_id, None, fallback, full=full)
 
 
