@@ -108,9 +108,11 @@ def _new_version(
     conn: sa.Connection, row: Any, decided_on: date, at: datetime, **attributes: Any
 ) -> None:
     """A later version of ``row``'s source record (attributes changed), or a new record of
-    the same subject when ``source_record_id`` is given."""
+    the same subject when ``source_record_id`` is given; a correction moving it to another
+    subject when ``subject_id`` is."""
     values = dict(row._mapping)
     source = attributes.pop("source_record_id", None)
+    values["subject_id"] = attributes.pop("subject_id", values["subject_id"])
     if source is not None:
         values["source_record_id"], values["version"] = source, 1
     else:
@@ -153,6 +155,8 @@ def test_incremental_equals_full_across_transitions(ledger: sa.Engine, cn_pack: 
         )
         _new_version(conn, penalties[0], date(2026, 10, 20), at, fine_yuan=1)
         _new_version(conn, penalties[1], date(2026, 11, 2), at, source_record_id="TEST-NEW-1")
+        # a correction: the record was another subject's all along
+        _new_version(conn, court[2], date(2026, 10, 5), at, subject_id=court[3].subject_id)
     run = evaluate_incremental(ledger, cn_pack, d1, recorded_at=clock.now())
     assert run.base_id == base.evaluation_id and run.fallback is None
     for reason in (
@@ -195,7 +199,7 @@ KINDS = [
             st.integers(min_value=0, max_value=45),  # days the evaluation date moves
             st.lists(
                 st.tuples(
-                    st.sampled_from(KINDS + ["version", "record"]),
+                    st.sampled_from(KINDS + ["version", "record", "moved"]),
                     st.integers(min_value=0, max_value=10_000),  # which record
                     st.integers(min_value=-60, max_value=60),  # effective, from the new date
                 ),
@@ -228,6 +232,9 @@ def test_incremental_equals_full_for_any_changes_and_day_steps(
                     _new_version(conn, row, on, at, amount_yuan=0, fine_yuan=0)
                 elif kind == "record":
                     _new_version(conn, row, on, at, source_record_id=f"HYP-{at:%H%M}-{n}")
+                elif kind == "moved":  # corrected: the record is another subject's
+                    other = rows[(which + offset + 61) % len(rows)].subject_id
+                    _new_version(conn, row, on, at, subject_id=other)
                 else:
                     extra = {"months": 3} if kind is EventKind.EXTENDED else {}
                     if kind is EventKind.DELISTED:
