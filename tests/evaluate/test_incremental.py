@@ -225,9 +225,19 @@ def test_incremental_equals_full_for_any_changes_and_day_steps(
         with ledger.begin() as conn:
             rows = _records(conn)
             at = clock.now()
+            versioned: set[tuple[str, str]] = set()  # one new version per record and step
             for n, (kind, which, offset) in enumerate(changes):
                 row = rows[which % len(rows)]
                 on = day + timedelta(days=offset)
+                if kind in ("version", "moved"):
+                    key = (row.source_agency, row.source_record_id)
+                    if key in versioned or any(
+                        r.version > row.version
+                        for r in rows
+                        if (r.source_agency, r.source_record_id) == key
+                    ):
+                        continue
+                    versioned.add(key)
                 if kind == "version":
                     _new_version(conn, row, on, at, amount_yuan=0, fine_yuan=0)
                 elif kind == "record":
