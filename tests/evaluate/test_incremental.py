@@ -241,7 +241,7 @@ def test_incremental_equals_full_for_any_changes_and_day_steps(
                 if kind == "version":
                     _new_version(conn, row, on, at, amount_yuan=0, fine_yuan=0)
                 elif kind == "record":
-                    _new_version(conn, row, on, at, source_record_id=f"HYP-{at:%H%M}-{n}")
+                    _new_version(conn, row, on, at, source_record_id=f"HYP-{len(rows)}-{n}")
                 elif kind == "moved":  # corrected: the record is another subject's
                     other = rows[(which + offset + 61) % len(rows)].subject_id
                     _new_version(conn, row, on, at, subject_id=other)
