@@ -108,9 +108,11 @@ def _new_version(
     conn: sa.Connection, row: Any, decided_on: date, at: datetime, **attributes: Any
 ) -> None:
     """A later version of ``row``'s source record (attributes changed), or a new record of
-    the same subject when ``source_record_id`` is given."""
+    the same subject when ``source_record_id`` is given; a correction moving it to another
+    subject when ``subject_id`` is."""
     values = dict(row._mapping)
     source = attributes.pop("source_record_id", None)
+    values["subject_id"] = attributes.pop("subject_id", values["subject_id"])
     if source is not None:
         values["source_record_id"], values["version"] = source, 1
     else:
@@ -153,6 +155,8 @@ def test_incremental_equals_full_across_transitions(ledger: sa.Engine, cn_pack: 
         )
         _new_version(conn, penalties[0], date(2026, 10, 20), at, fine_yuan=1)
         _new_version(conn, penalties[1], date(2026, 11, 2), at, source_record_id="TEST-NEW-1")
+        # a correction: the record was another subject's all along
+        _new_version(conn, court[2], date(2026, 10, 5), at, subject_id=court[3].subject_id)
     run = evaluate_incremental(ledger, cn_pack, d1, recorded_at=clock.now())
     assert run.base_id == base.evaluation_id and run.fallback is None
     for reason in (
@@ -195,7 +199,7 @@ KINDS = [
             st.integers(min_value=0, max_value=45),  # days the evaluation date moves
             st.lists(
                 st.tuples(
-                    st.sampled_from(KINDS + ["version", "record"]),
+                    st.sampled_from(KINDS + ["version", "record", "moved"]),
                     st.integers(min_value=0, max_value=10_000),  # which record
                     st.integers(min_value=-60, max_value=60),  # effective, from the new date
                 ),
@@ -221,13 +225,26 @@ def test_incremental_equals_full_for_any_changes_and_day_steps(
         with ledger.begin() as conn:
             rows = _records(conn)
             at = clock.now()
+            versioned: set[tuple[str, str]] = set()  # one new version per record and step
             for n, (kind, which, offset) in enumerate(changes):
                 row = rows[which % len(rows)]
                 on = day + timedelta(days=offset)
+                if kind in ("version", "moved"):
+                    key = (row.source_agency, row.source_record_id)
+                    if key in versioned or any(
+                        r.version > row.version
+                        for r in rows
+                        if (r.source_agency, r.source_record_id) == key
+                    ):
+                        continue
+                    versioned.add(key)
                 if kind == "version":
                     _new_version(conn, row, on, at, amount_yuan=0, fine_yuan=0)
                 elif kind == "record":
-                    _new_version(conn, row, on, at, source_record_id=f"HYP-{at:%H%M}-{n}")
+                    _new_version(conn, row, on, at, source_record_id=f"HYP-{len(rows)}-{n}")
+                elif kind == "moved":  # corrected: the record is another subject's
+                    other = rows[(which + offset + 61) % len(rows)].subject_id
+                    _new_version(conn, row, on, at, subject_id=other)
                 else:
                     extra = {"months": 3} if kind is EventKind.EXTENDED else {}
                     if kind is EventKind.DELISTED:
@@ -453,3 +470,43 @@ def test_the_cli_evaluates_incrementally_verifies_and_fails_on_a_difference(
     assert snapshot.returncode == 2
     said = " ".join(snapshot.stderr.replace("│", " ").split())  # the error box, unwrapped
     assert "--incremental and --verify run on the ledger itself (--engine sql, no --diff)" in said
+
+
+def test_a_duplicate_key_or_a_changed_explanation_is_a_difference(
+    ledger: sa.Engine, cn_pack: Pack
+) -> None:
+    from xinyong.evaluate.digest import differences
+
+    entry = evaluate_lists(SqlEngine(ledger), cn_pack, D0)[0]
+    twin = dataclasses.replace(entry, subject_id="91110000100000099X")
+    once, twice = of_derived([entry], []), of_derived([entry, twin], [])
+    name = f"entry {entry.list_id} {entry.source_agency} {entry.source_record_id}"
+    assert once.digest != twice.digest
+    assert differences(once, twice) == [f"{name}: 2 rows share this key in the full recompute"]
+    assert differences(twice, once) == [f"{name}: 2 rows share this key in the stored evaluation"]
+    moved = dataclasses.replace(entry, explanation={**entry.explanation, "rule": "x"})
+    assert differences(of_derived([moved], []), once) == [
+        f"{name}: explanation.rule stored 'x', full {entry.list_id!r}"
+    ]
+
+
+def test_a_snapshot_evaluation_is_not_taken_as_verified(
+    ledger: sa.Engine, cn_pack: Pack, tmp_path: Path
+) -> None:
+    from xinyong.evaluate.engines import DuckDBEngine
+    from xinyong.evaluate.snapshot import export_snapshot
+
+    export_snapshot(ledger, tmp_path / "snap")
+    duck = DuckDBEngine(tmp_path / "snap", threads=1, memory_limit="1GB")
+    run = evaluate_full(ledger, duck, cn_pack, D0, recorded_at=Clock().now())
+    with ledger.connect() as conn:
+        stored = conn.execute(
+            sa.select(evaluations.c.digest, evaluations.c.pack_digest).where(
+                evaluations.c.evaluation_id == run.evaluation_id
+            )
+        ).one()
+        assert tuple(stored) == (None, None)
+        assert verify_due(conn, cn_pack, D0, 7)
+    assert verify(ledger, cn_pack, D0, run.evaluation_id).ok
+    with ledger.connect() as conn:
+        assert not verify_due(conn, cn_pack, D0, 7)

@@ -146,15 +146,20 @@ def _candidates(list_type: ListType) -> dict[str, list[Any]]:
     streak, absence = list_type.entry.streak, list_type.entry.absence
     if streak is not None:  # mostly qualifying grades, over a few consecutive years
         found["attributes.grade"] += ["A", "A", "A"]
-        found[streak.field] = list(range(2020, 2027))
+        found[streak.field] = [*range(2020, 2027), 2024.5, "2023.0"]  # 2024.5: no value
     if absence is not None and absence.since is not None:
+        # beyond the calendar, with a time, malformed: not qualifying
         found[absence.since] = [None, "2001-05-01", "2015-03-01", "2020-06-30", "2023-01-31"]
+        found[absence.since] += ["2099-06-01", "2015-03-01T10:00:00", "n/a", "20150301"]
     if list_type.term is not None and list_type.term.months_field is not None:
-        found[list_type.term.months_field] = [None, 1, 6, 12, 30, 36, 60]
+        # not whole months from 0 to 1200 (1.5, -3, 1e50, "x"): the record's own term is ignored
+        found[list_type.term.months_field] = [None, 0, 1, 6, 12, 30, 36, 60, 1.5, -3, 1e50, "x"]
     return found
 
 
 CANDIDATES = {i: _candidates(t) for i, t in TEST_LISTS.items()}
+#: extension months that are not whole months from 0 to 1200 (no extension), or are as text
+EXTENSIONS = [1.5, -3, 1e50, "x", "3.0", "2", 3.0]
 KINDS = [
     EventKind.NOTICE_SERVED,
     EventKind.NOTICE_SERVED,
@@ -194,6 +199,8 @@ def ledgers(draw: st.DrawFn) -> tuple[date, list[dict[str, Any]], list[dict[str,
         first = day
         ids = []
         for version in range(1, draw(st.integers(1, 3)) + 1):
+            if version > 1 and draw(st.integers(0, 3)) == 0:  # corrected to another subject
+                subject = draw(st.sampled_from(SUBJECTS))
             attributes: dict[str, Any] = {}
             severity = "general"
             for name, values in CANDIDATES[list_id].items():
@@ -227,7 +234,8 @@ def ledgers(draw: st.DrawFn) -> tuple[date, list[dict[str, Any]], list[dict[str,
             kind = draw(st.sampled_from(KINDS))
             attributes = {}
             if kind is EventKind.EXTENDED:
-                attributes = {"months": draw(st.integers(1, 12))}
+                months = st.one_of(st.integers(1, 12), st.sampled_from(EXTENSIONS))
+                attributes = {"months": draw(months)}
             if kind is EventKind.DELISTED:
                 attributes = {"list_id": draw(st.sampled_from([list_id, "cn.other.list"]))}
             events.append(
@@ -341,3 +349,52 @@ def test_compiled_lifecycle_equals_the_oracle(
         assert [e.explanation for e in compiled] == [e.explanation for e in expected]
 
     check()
+
+
+def test_a_working_day_period_outside_the_calendar_fails_the_run(engine: sa.Engine) -> None:
+    from xinyong.workdays import CalendarError
+
+    listed = TEST_LISTS["cn.samr.serious_violation"]
+    assert listed.notice.period is not None
+    period = listed.parameters[listed.notice.period]
+    early = period.model_copy(
+        update={"values": {date(2000, 1, 1): period.values[date(2021, 9, 1)]}}
+    )
+    list_type = listed.model_copy(  # as if the period had applied since 2000
+        update={
+            "parameters": {**listed.parameters, listed.notice.period: early},
+            "effective_from": date(2000, 1, 1),
+        }
+    )
+    day = date(2003, 3, 3)  # before the first official calendar year
+    record = {
+        "record_id": "r-old",
+        "item_code": list_type.entry.items[0],
+        "subject_id": SUBJECTS[0],
+        "source_agency": "samr",
+        "source_record_id": "case-old",
+        "version": 1,
+        "instrument_type": "decision",
+        "instrument_number": "no-old",
+        "instrument_issuer": "test",
+        "instrument_date": day,
+        "decided_on": day,
+        "severity": "serious",
+        "attributes": {},
+        "recorded_at": NOW,
+    }
+    notice = {
+        "event_id": "e-old",
+        "record_id": "r-old",
+        "kind": str(EventKind.NOTICE_SERVED),
+        "effective_on": day,
+        "actor": "samr",
+        "attributes": {},
+        "recorded_at": NOW,
+    }
+    _store(engine, [record], [notice])
+    pack = dataclasses.replace(PACK, lists={list_type.id: list_type})
+    with pytest.raises(CalendarError, match="outside the PRC working-day calendar"):
+        oracle_entries(SqlEngine(engine), pack, list_type, date(2025, 1, 1))
+    with pytest.raises(CalendarError, match="outside the PRC working-day calendar"):
+        evaluate_lists(SqlEngine(engine), pack, date(2025, 1, 1))

@@ -35,6 +35,48 @@ def safe_number(text: exp.Expr) -> exp.Expr:
     return exp.TryCast(this=text, to=exp.DataType.build("DOUBLE"), safe=True)
 
 
+#: a safe number in a query rendered as source text for a larger query (the source dialect
+#: writes ``TRY_CAST`` as a plain ``CAST``, which would abort PostgreSQL on ``"x"``)
+_MARK = "XY_SAFE_NUMBER"
+#: the largest term in months a record may set for itself (100 years)
+OWN_MONTHS_MAX = 1200
+
+
+def source_text(query: exp.Expr, dialect: str) -> str:
+    """``query`` as text in ``dialect`` to embed in a larger query, its safe numbers kept
+    (``safe_cast`` restores them when the whole query is rendered)."""
+
+    def mark(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.TryCast) and node.to.is_type(*exp.DataType.REAL_TYPES):
+            return exp.Anonymous(this=_MARK, expressions=[node.this.copy()])
+        return node
+
+    return query.transform(mark).sql(dialect)
+
+
+def whole_months(number: str) -> str:
+    """SQL: the number ``number`` as whole months when it is an integer from 0 to
+    ``OWN_MONTHS_MAX`` (``3``, ``3.0``), else NULL (``1.5``, ``-3``, ``1e50``): the one rule
+    for a record's own term and an extension's months, as ``whole_months_of`` in Python."""
+    return (
+        f"CASE WHEN {number} >= 0 AND {number} <= {OWN_MONTHS_MAX} AND {number} = "
+        f"FLOOR({number}) THEN CAST({number} AS INTEGER) END"
+    )
+
+
+def whole_months_of(value: object) -> int | None:
+    """``value`` (a number or its text) as whole months by the rule of ``whole_months``."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value) if isinstance(value, int | float | str) else None
+    except ValueError:
+        return None
+    if number is None or not 0 <= number <= OWN_MONTHS_MAX or number != int(number):
+        return None
+    return int(number)
+
+
 def _is_number(text: exp.Expr, dialect: Dialect) -> exp.Expr:
     if dialect == "sqlite":
         return exp.and_(
@@ -52,6 +94,8 @@ def safe_cast(node: exp.Expr, dialect: Dialect) -> exp.Expr:
     nodes unchanged): ``CASE WHEN <a number> THEN CAST(...) END``. DuckDB and Spark also keep
     ``TRY_CAST`` inside the guard, written explicitly (sqlglot would write ``CAST`` for a
     Spark ``TRY_CAST`` in some versions: tobymao/sqlglot#2389)."""
+    if isinstance(node, exp.Anonymous) and str(node.this).upper() == _MARK:
+        node = safe_number(node.expressions[0])
     if not isinstance(node, exp.TryCast) or not node.to.is_type(*exp.DataType.REAL_TYPES):
         return node
     text = exp.Trim(this=node.this.copy())

@@ -58,6 +58,29 @@ def _of_source_records(touched: sa.Select[tuple[str, str]]) -> sa.Select[tuple[s
     )
 
 
+def with_source_records(conn: sa.Connection, found: set[str]) -> set[str]:
+    """``found`` and the subjects of every version of every source record they have a version
+    of: a record corrected to another subject re-derives both."""
+    out = set(found)
+    ordered = sorted(found)
+    same = records.alias("same")
+    for start in range(0, len(ordered), 1_000):
+        query = (
+            sa.select(same.c.subject_id)
+            .join(
+                records,
+                sa.and_(
+                    records.c.source_agency == same.c.source_agency,
+                    records.c.source_record_id == same.c.source_record_id,
+                ),
+            )
+            .where(records.c.subject_id.in_(ordered[start : start + 1_000]))
+            .distinct()
+        )
+        out.update(str(s) for s in conn.execute(query).scalars())
+    return out
+
+
 def _sources() -> sa.Select[tuple[str, str]]:
     return sa.select(r.source_agency, r.source_record_id)
 

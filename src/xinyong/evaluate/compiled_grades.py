@@ -13,6 +13,7 @@ import sqlglot
 from sqlglot import exp
 
 from ..schemes.grades import GradingScheme
+from .casts import source_text
 from .criteria import SOURCE_DIALECT
 from .stages import lit
 
@@ -60,7 +61,8 @@ def grade_query(
     lowest = lit(scheme.bands[-1].grade)
     columns = ", ".join(f"n{k}, p{k}" for k, _ in indicators)
     return sqlglot.parse_one(
-        f"WITH c AS ({counts.sql(SOURCE_DIALECT)}), s AS ({subjects.sql(SOURCE_DIALECT)}), "
+        f"WITH c AS ({source_text(counts, SOURCE_DIALECT)}), "
+        f"s AS ({source_text(subjects, SOURCE_DIALECT)}), "
         f"k AS (SELECT s.subject_id, {pivot} FROM s LEFT JOIN c ON c.subject_id = s.subject_id "
         "GROUP BY s.subject_id), "
         f"pt AS (SELECT k.*, {', '.join(points)} FROM k), "

@@ -19,7 +19,8 @@ from sqlglot import exp
 from ..ledger import EventKind
 from ..schemes.lists import ListType
 from .calendar_table import CALENDAR
-from .criteria import SOURCE_DIALECT, trigger_query
+from .casts import source_text, whole_months
+from .criteria import SOURCE_DIALECT, of_source_records, trigger_query
 from .stages import NULL, Stages, earliest_of, greatest, least, lit, parameter_case
 
 #: exit candidates and the ``ExitReason`` each gives (compared by label on a tie)
@@ -32,13 +33,18 @@ EXIT_COLUMNS = {
     "revoked": "x_revoked",
 }
 
+#: an extension event's months, a safe number (see ``casts.whole_months`` for the rule)
+_EXTENSION_MONTHS = "TRY_CAST(e.attributes ->> 'months' AS DOUBLE PRECISION)"
+
 #: parameter slots: (column prefix, the day it is read on); see ``entries.entry_from_row``
 SLOTS = ("w", "n", "t", "x", "e", "r")
 
 
 def _base(list_type: ListType) -> Stages:
-    trigger = trigger_query(list_type, _SENTINEL).sql(SOURCE_DIALECT)
-    own = ", t.term_months AS own" if list_type.term and list_type.term.months_field else ""
+    trigger = source_text(trigger_query(list_type, _SENTINEL), SOURCE_DIALECT)
+    own = ""
+    if list_type.term and list_type.term.months_field:
+        own = f", {whole_months('t.term_months')} AS own"
     first_own = ", f.own" if own else ""
     version_id = "CAST(version AS TEXT) || ':' || record_id"
     kind = {k: lit(str(k)) for k in EventKind}
@@ -56,7 +62,7 @@ def _base(list_type: ListType) -> Stages:
                 f"c.dn AS d, CASE WHEN e.kind = {kind[EventKind.DELISTED]} THEN "
                 "e.attributes ->> 'list_id' END AS list_id, "
                 f"CASE WHEN e.kind = {kind[EventKind.EXTENDED]} THEN "
-                "COALESCE(CAST(e.attributes ->> 'months' AS INTEGER), 0) ELSE 0 END AS months "
+                f"COALESCE({whole_months(_EXTENSION_MONTHS)}, 0) ELSE 0 END AS months "
                 "FROM record_events AS e JOIN v ON v.record_id = e.record_id "
                 f"JOIN {CALENDAR} AS c ON c.day = e.effective_on WHERE c.dn <= :as_of_dn",
             ),
@@ -133,13 +139,13 @@ def lifecycle_query(
     }
     for placeholder in list(query.find_all(exp.Placeholder)):
         placeholder.replace(values[placeholder.name].copy())
-    if subjects is not None:
+    if subjects is not None:  # every version of a source record any of them has a version of
         versions = next(c for c in query.find_all(exp.CTE) if c.alias == "v").this
         assert isinstance(versions, exp.Select)
-        versions.where(
-            exp.column("subject_id", table="t").isin(*[exp.Literal.string(s) for s in subjects]),
-            copy=False,
-        )
+        versions.where(of_source_records("t", subjects), copy=False)
+        assert isinstance(query, exp.Select)  # and only their entries
+        listed = [exp.Literal.string(s) for s in subjects]
+        query.where(exp.column("subject_id").isin(*listed), copy=False)
     return query
 
 
@@ -273,6 +279,13 @@ def _stages(list_type: ListType) -> exp.Expr:
     st.add_working_days(
         "remove_by", "r_prov", "exited_on", "r_days", needed=bool(list_type.removal_working_days)
     )
+    # a working-day period that reaches a year the calendar cannot know: the run must fail
+    st.add(
+        {
+            "off_calendar": "CASE WHEN p.n_days > 0 AND p.n_last IS NULL THEN 'n' "
+            "WHEN p.r_days > 0 AND p.remove_by IS NULL THEN 'r' END"
+        }
+    )
     status = (
         "CASE WHEN exited_on IS NOT NULL THEN 'exited' WHEN af IS NULL THEN 'candidate' "
         "WHEN af > :as_of_dn THEN 'noticed' ELSE 'active' END"
@@ -288,6 +301,6 @@ def _stages(list_type: ListType) -> exp.Expr:
     return st.query(
         f"SELECT ka AS source_agency, kr AS source_record_id, subject_id, {status} AS status, "
         "first_d, noticed, af, expires, exited_on, exit_reason, all_ids, match_ids, "
-        f"remove_by, n_prov, r_prov, t_record, {own_column}, {parameters} "
+        f"remove_by, n_prov, r_prov, t_record, off_calendar, {own_column}, {parameters} "
         f"FROM {st.last} WHERE {where}"
     )

@@ -21,6 +21,7 @@ from ..ledger import EventKind
 from ..schemes import Pack
 from ..schemes.lists import ListType
 from .calendar_table import CALENDAR
+from .casts import source_text
 from .criteria import SOURCE_DIALECT, last_record_query, trigger_query
 from .stages import NULL, Stages, greatest, lit
 
@@ -28,10 +29,31 @@ from .stages import NULL, Stages, greatest, lit
 def _versions(
     list_type: ListType, as_of: date, subjects: tuple[str, ...] | None, extra: str = ""
 ) -> str:
-    trigger = trigger_query(list_type, as_of, subjects).sql(SOURCE_DIALECT)
+    trigger = source_text(trigger_query(list_type, as_of, subjects), SOURCE_DIALECT)
     return (
         f"SELECT t.*, c.dn AS d{extra} FROM ({trigger}) AS t "
         f"JOIN {CALENDAR} AS c ON c.day = t.decided_on"
+    )
+
+
+def _among(column: str, subjects: tuple[str, ...] | None, joiner: str = "WHERE") -> str:
+    """Only ``subjects``' entries: the trigger rows also hold other subjects' versions of
+    their source records (``criteria.of_source_records``)."""
+    if subjects is None:
+        return ""
+    return f" {joiner} {column} IN ({', '.join(lit(s) for s in subjects)})"
+
+
+def _iso_before_calendar(text: str) -> str:
+    """SQL: ``text`` is an ISO date (``YYYY-MM-DD``) earlier than the calendar's first day
+    (as ``engines.iso_date`` judges a date in Python)."""
+    digits = ", ".join(lit(str(d)) for d in range(10))
+    shape = " AND ".join(f"SUBSTR({text}, {i}, 1) IN ({digits})" for i in (1, 2, 3, 4, 6, 7, 9, 10))
+    return (
+        f"(LENGTH({text}) = 10 AND {shape} AND SUBSTR({text}, 5, 1) = '-' AND "
+        f"SUBSTR({text}, 8, 1) = '-' AND SUBSTR({text}, 6, 2) BETWEEN '01' AND '12' AND "
+        f"SUBSTR({text}, 9, 2) BETWEEN '01' AND '31' AND "
+        f"{text} < (SELECT MIN(iso) FROM {CALENDAR}))"
     )
 
 
@@ -54,7 +76,8 @@ def streak_query(
         "lv AS (SELECT v.*, MAX(version) OVER (PARTITION BY source_agency, source_record_id) "
         "AS mv FROM v), "
         "sv AS (SELECT lv.* FROM lv WHERE lv.version = lv.mv "
-        "AND lv.streak_value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM record_events AS e "
+        "AND lv.streak_value = FLOOR(lv.streak_value) AND NOT EXISTS (SELECT 1 "
+        "FROM record_events AS e "
         f"WHERE e.record_id = lv.record_id AND e.kind IN ({ended}) "
         f"AND e.effective_on <= {day})), "
         "bv AS (SELECT * FROM (SELECT sv.*, ROW_NUMBER() OVER (PARTITION BY subject_id, "
@@ -81,7 +104,9 @@ def streak_query(
         "MAX(CASE WHEN cn = 1 THEN source_record_id END) AS source_record_id, "
         f"{greatest('MAX(CASE WHEN cn = 1 THEN d END)', starts)} AS af, "
         "CASE WHEN MAX(broke) = 1 THEN MAX(broke_d) END AS exited_on, "
-        f"STRING_AGG({value_id}, ',') AS ids FROM q GROUP BY subject_id",
+        f"STRING_AGG({value_id}, ',') AS ids FROM q"
+        + _among("subject_id", subjects)
+        + " GROUP BY subject_id",
         read=SOURCE_DIALECT,
     )
 
@@ -101,18 +126,30 @@ def absence_query(
     since = ", sc.dn AS since_d" if absence.since is not None else f", {NULL} AS since_d"
     if absence.since is None:
         since += ", CAST(NULL AS TEXT) AS since_value"
-    # since when the subject counts: its since day, else the decision; a since day before the
-    # calendar starts (which is years before the list took effect) gives NULL: the months
-    # after it end before the list took effect, so only the list's start counts
-    first = "COALESCE(since_d, CASE WHEN since_value IS NULL THEN d ELSE 0 END)"
+    # since when the subject counts: its since day, else the decision; an ISO date before the
+    # calendar starts (a decade before the first list took effect) counts as 0: the months
+    # after it end before the list took effect, so only the list's start counts. Any other
+    # since value no calendar day matches (later than the calendar, with a time, malformed)
+    # does not qualify.
+    old = _iso_before_calendar("since_value")
+    first = f"COALESCE(since_d, CASE WHEN since_value IS NULL THEN d WHEN {old} THEN 0 END)"
     versions = _versions(list_type, as_of, subjects, since)
     if absence.since is not None:
         versions += f" LEFT JOIN {CALENDAR} AS sc ON sc.iso = t.since_value"
     negative = sorted(i.code for i in pack.catalogue if i.polarity == "negative")
-    last = last_record_query(negative, as_of, subjects).sql(SOURCE_DIALECT)
+    last = source_text(last_record_query(negative, as_of, subjects), SOURCE_DIALECT)
     st = Stages(
         [
-            ("v", f"{versions} WHERE t.matches = 1"),
+            (
+                "v",
+                f"{versions} WHERE t.matches = 1"
+                + (
+                    " AND (t.since_value IS NULL OR sc.dn IS NOT NULL OR "
+                    f"{_iso_before_calendar('t.since_value')})"
+                    if absence.since is not None
+                    else ""
+                ),
+            ),
             (
                 "f",  # a since day before the calendar sorts first (0), by its text
                 f"SELECT * FROM (SELECT v.*, {first} AS s, ROW_NUMBER() OVER "
@@ -138,5 +175,5 @@ def absence_query(
     return st.query(
         "SELECT subject_id, source_agency, source_record_id, record_id, since_value, s, "
         "last_d, af "
-        f"FROM {st.last} WHERE af <= {lit(as_of)}"
+        f"FROM {st.last} WHERE af <= {lit(as_of)}" + _among("subject_id", subjects, "AND")
     )

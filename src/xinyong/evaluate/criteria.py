@@ -79,11 +79,25 @@ def _of_subjects(
     return query.where(column.isin(*[exp.Literal.string(s) for s in subjects]))
 
 
+def of_source_records(alias: str, subjects: tuple[str, ...]) -> exp.Expr:
+    """The record aliased ``alias`` is a version of a source record one of ``subjects`` has
+    a version of (a corrected record may move to another subject: its versions stay one
+    source record)."""
+    listed = ", ".join(exp.Literal.string(s).sql(SOURCE_DIALECT) for s in subjects)
+    return sqlglot.parse_one(
+        f"EXISTS (SELECT 1 FROM records AS same WHERE same.source_agency = "
+        f"{alias}.source_agency AND same.source_record_id = {alias}.source_record_id "
+        f"AND same.subject_id IN ({listed}))",
+        read=SOURCE_DIALECT,
+    )
+
+
 def trigger_query(
     list_type: ListType, as_of: date, subjects: tuple[str, ...] | None = None
 ) -> exp.Select:
     """The query selecting the versions that may put subjects on ``list_type`` by ``as_of``
-    (only of ``subjects`` when given: re-deriving a few subjects reads only their records)."""
+    (only of ``subjects``' source records when given: re-deriving a few subjects reads only
+    their records, with every version of each, whichever subject it names)."""
     term = list_type.term.applies_when if list_type.term else ()
     subject_level: list[exp.Expr] = []  # fields the subject-level tests read
     if list_type.entry.streak is not None:
@@ -115,7 +129,9 @@ def trigger_query(
         )
         .where(exp.column("decided_on") <= exp.Literal.string(as_of.isoformat()))
     )
-    return _of_subjects(query, subjects)
+    if subjects is None:
+        return query
+    return query.where(of_source_records("records", subjects))
 
 
 def events_query(

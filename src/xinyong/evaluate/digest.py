@@ -59,16 +59,17 @@ def _json(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Canonical:
-    """An evaluation's entries and grades, each as key → canonical line."""
+    """An evaluation's entries and grades, each as key → its canonical lines (sorted; more
+    than one when rows share a key, which ``differences`` reports)."""
 
-    entries: dict[tuple[str, ...], str]
-    grades: dict[tuple[str, ...], str]
+    entries: dict[tuple[str, ...], list[str]]
+    grades: dict[tuple[str, ...], list[str]]
 
     @property
     def digest(self) -> str:
         h = hashlib.sha256()
         for kind, lines in (("entry", self.entries), ("grade", self.grades)):
-            for line in sorted(lines.values()):
+            for line in sorted(line for same in lines.values() for line in same):
                 h.update(f"{kind}\x1f{line}\n".encode())
         return h.hexdigest()
 
@@ -84,13 +85,12 @@ def canonical(
 
 def _lines(
     rows: Iterable[Mapping[Any, Any]], fields: tuple[str, ...], key: tuple[str, ...]
-) -> dict[tuple[str, ...], str]:
-    return {
-        tuple(str(row[k]) for k in key): _json(
-            {f: list(row[f]) if f == "record_ids" else row[f] for f in fields}
-        )
-        for row in rows
-    }
+) -> dict[tuple[str, ...], list[str]]:
+    out: dict[tuple[str, ...], list[str]] = {}
+    for row in rows:
+        line = _json({f: list(row[f]) if f == "record_ids" else row[f] for f in fields})
+        out.setdefault(tuple(str(row[k]) for k in key), []).append(line)
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def of_derived(entries: list[ListEntry], derived_grades: list[Grade]) -> Canonical:
@@ -125,20 +125,35 @@ def differences(stored: Canonical, full: Canonical, *, limit: int = 5) -> list[s
         for key in sorted(mine.keys() | theirs.keys()):
             if len(out) >= limit:
                 return out
-            a, b = mine.get(key), theirs.get(key)
-            if a == b:
+            a, b = mine.get(key, []), theirs.get(key, [])
+            if a == b and len(a) == 1:
                 continue
             name = f"{kind} {' '.join(key)}"
-            if a is None:
-                out.append(f"{name}: missing from the stored evaluation; full gives {b}")
-            elif b is None:
-                out.append(f"{name}: not in the full recompute; stored holds {a}")
+            if len(a) > 1 or len(b) > 1:
+                where = "stored evaluation" if len(a) > 1 else "full recompute"
+                out.append(f"{name}: {max(len(a), len(b))} rows share this key in the {where}")
+            elif not a:
+                out.append(f"{name}: missing from the stored evaluation; full gives {b[0]}")
+            elif not b:
+                out.append(f"{name}: not in the full recompute; stored holds {a[0]}")
             else:
-                left, right = json.loads(a), json.loads(b)
-                fields = [f for f in left if left[f] != right.get(f)]
-                shown = "; ".join(f"{f} stored {left[f]!r}, full {right.get(f)!r}" for f in fields)
-                out.append(f"{name}: {shown}")
+                out.append(f"{name}: {_changed(json.loads(a[0]), json.loads(b[0]))}")
     return out
+
+
+def _changed(stored: dict[str, Any], full: dict[str, Any]) -> str:
+    """The fields that differ; of an explanation (or contributions) only its differing keys."""
+    shown = []
+    for f in stored:
+        left, right = stored[f], full.get(f)
+        if left == right:
+            continue
+        if isinstance(left, dict) and isinstance(right, dict):
+            inner = sorted(k for k in left.keys() | right.keys() if left.get(k) != right.get(k))
+            shown += [f"{f}.{k} stored {left.get(k)!r}, full {right.get(k)!r}" for k in inner]
+        else:
+            shown.append(f"{f} stored {left!r}, full {right!r}")
+    return "; ".join(shown)
 
 
 def pack_digest(pack: Pack, *, include_pilots: bool) -> str:

@@ -4,6 +4,7 @@ the same shape."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from itertools import count
 from pathlib import Path
@@ -41,15 +42,39 @@ def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+#: a plain ISO date: ``date.fromisoformat`` alone also takes ``20240101`` and week dates
+_ISO_DATE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
+
+
+def iso_date(value: Any) -> date | str:
+    """``value`` as a ``date`` if it is one or its ISO text (``2024-01-31``), else as text
+    (``2024-01-31T10:00``, ``2024-02-30``, ``n/a``)."""
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return text
+    return text
+
+
 def normalise(row: dict[str, Any]) -> dict[str, Any]:
-    """Engine-independent values: dates as ``date``, flags and versions as ``int``."""
+    """Engine-independent values: dates as ``date``, flags and versions as ``int`` (a
+    record's own term stays a number: ``casts.whole_months_of`` judges it)."""
     out = dict(row)
-    for key in ("decided_on", "effective_on", "last_on", "since_value"):
+    for key in ("decided_on", "effective_on", "last_on"):
         if key in out and out[key] is not None:
             out[key] = _date(out[key])
-    for key in ("version", "matches", "term_applies", "streak_value", "term_months"):
+    if out.get("since_value") is not None:  # a date only if it is one (else its text)
+        out["since_value"] = iso_date(out["since_value"])
+    for key in ("version", "matches", "term_applies"):
         if key in out and out[key] is not None:
             out[key] = int(out[key])
+    value = out.get("streak_value")
+    if value is not None:  # a whole number as int; any other (2024.5) counts as none
+        out["streak_value"] = int(value) if float(value).is_integer() else float(value)
     return out
 
 

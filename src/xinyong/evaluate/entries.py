@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .. import workdays
 from ..schemes import Pack, Reference
 from ..schemes.lists import ListType
+from ..workdays import CalendarError
 from .lifecycle import EntryStatus, ExitReason, ListEntry, entry_explanation
 
 
@@ -49,10 +51,23 @@ def _used(
     }
 
 
+def _off_calendar(list_type: ListType, row: dict[str, Any]) -> None:
+    slot, start = ("n", row["noticed"]) if row["off_calendar"] == "n" else ("r", row["exited_on"])
+    workdays.add_working_days(date.fromordinal(int(start)), int(row[f"{slot}_val"]))
+    raise CalendarError(  # the calendar table lacked a year workdays knows: still no answer
+        f"{list_type.id} {row['source_agency']} {row['source_record_id']}: a working-day "
+        "period outside the working-day calendar",
+        code="beyond-calendar",
+    )
+
+
 def entry_from_row(
     pack: Pack, list_type: ListType, cited: dict[Reference, str], row: dict[str, Any]
 ) -> ListEntry:
-    """One row of ``lifecycle_query`` as a ``ListEntry`` with its explanation."""
+    """One row of ``lifecycle_query`` as a ``ListEntry`` with its explanation. Raises
+    ``CalendarError`` for a working-day period outside the calendar, as the oracle does."""
+    if row["off_calendar"] is not None:
+        _off_calendar(list_type, row)
     used: dict[str, Any] = {}
     for slot, name in slot_parameters(list_type).items():
         if name is not None and row[f"{slot}_used"]:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from ..ledger import content_id
 from ..schemes import Pack
-from .changes import reasons
+from .changes import reasons, with_source_records
 from .digest import Canonical, calendar_digest, of_derived, pack_digest
 from .engines import QueryEngine, SqlEngine
 from .grading import Grade, evaluate_grades
@@ -88,8 +88,8 @@ def store_full(
     snapshot: str | None = None,
     fallback: str | None = None,
 ) -> Evaluated:
-    """Store a full derivation with its digest and (derived from the ledger itself, not a
-    ``snapshot`` engine that may be older than ``recorded_at``) its fingerprints."""
+    """Store a full derivation and, derived from the ledger itself (not a ``snapshot``
+    engine that may be older than ``recorded_at``), its digest and fingerprints."""
     full = of_derived(entries, derived)
     evaluation_id = materialise(
         engine,
@@ -100,16 +100,22 @@ def store_full(
         engine_name=snapshot or "sql",
         recorded_at=recorded_at,
     )
-    stamp: dict[str, Any] = {"digest": full.digest}
+    # a snapshot engine's evaluation is no full recompute on the ledger: it has no digest
+    # until ``verify`` finds it equal to one (so ``verify_due`` does not count it)
+    stamp: dict[str, Any] = {}
     if snapshot is None:
         stamp |= {
+            "digest": full.digest,
             "pack_digest": pack_digest(pack, include_pilots=include_pilots),
             "calendar_digest": calendar_digest(),
         }
-    with engine.begin() as conn:
-        conn.execute(
-            evaluations.update().where(evaluations.c.evaluation_id == evaluation_id).values(stamp)
-        )
+    if stamp:
+        with engine.begin() as conn:
+            conn.execute(
+                evaluations.update()
+                .where(evaluations.c.evaluation_id == evaluation_id)
+                .values(stamp)
+            )
     return Evaluated(evaluation_id, None, fallback, full=full)
 
 
@@ -205,7 +211,7 @@ def evaluate_incremental(
             if found:
                 per_reason[reason] = len(found)
                 chosen.update(found)
-    among = sorted(chosen)
+        among = sorted(with_source_records(conn, chosen))
     entries = (
         evaluate_lists(query_engine, pack, as_of, subjects=among, on_list=on_list) if among else []
     )
@@ -266,6 +272,18 @@ def _store(
                         table.c.subject_id.in_(among[start : start + CHUNK]),
                     )
                 )
+        # a re-derived entry's source record may have been another subject's in the base
+        keys = sorted({(e.list_id, e.source_agency, e.source_record_id) for e in entries})
+        le = list_entries.c
+        for start in range(0, len(keys), CHUNK):
+            conn.execute(
+                list_entries.delete().where(
+                    le.evaluation_id == evaluation_id,
+                    sa.tuple_(le.list_id, le.source_agency, le.source_record_id).in_(
+                        keys[start : start + CHUNK]
+                    ),
+                )
+            )
         rows = [entry_row(evaluation_id, e) for e in entries]
         for start in range(0, len(rows), 10_000):
             conn.execute(sa.insert(list_entries), rows[start : start + 10_000])

@@ -16,6 +16,7 @@ from ..ledger import EventKind
 from ..schemes import Pack, Reference
 from ..schemes.lists import ListType
 from ..workdays import add_months, add_working_days, is_provisional
+from .casts import whole_months_of
 from .criteria import events_query, last_record_query, trigger_query
 from .engines import QueryEngine
 from .lifecycle import (
@@ -34,7 +35,7 @@ def _attributes(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def _months(event: dict[str, Any]) -> int:
-    return int(_attributes(event).get("months", 0))
+    return whole_months_of(_attributes(event).get("months")) or 0
 
 
 def _list_of(event: dict[str, Any]) -> str | None:
@@ -100,7 +101,7 @@ def derive_entry(
         months, used[list_type.term.months] = parameter_used(
             list_type, cited, list_type.term.months, active_from
         )
-        own = first.get("term_months")
+        own = whole_months_of(first.get("term_months"))
         if list_type.term.months_field is not None and own is not None and months is not None:
             months = min(own, months)  # the record's own term, within the legal maximum
             used["term_from_record"] = {"value": own, "field": list_type.term.months_field}
@@ -198,6 +199,11 @@ def oracle_entries(
     per_subject = list_type.entry.streak is not None or list_type.entry.absence is not None
     rows = engine.rows(trigger_query(list_type, as_of))
     rows.sort(key=lambda r: (r["source_agency"], r["source_record_id"], r["version"]))
+    if list_type.entry.streak is not None:  # a record counts for its latest version's subject
+        latest = {(r["source_agency"], r["source_record_id"]): r["version"] for r in rows}
+        rows = [
+            r for r in rows if latest[(r["source_agency"], r["source_record_id"])] == r["version"]
+        ]
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         key = (

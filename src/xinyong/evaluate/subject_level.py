@@ -49,7 +49,7 @@ def derive_streak_entry(
     by_value: dict[int, dict[str, Any]] = {}
     for row in standing.values():
         value = row.get("streak_value")
-        if value is None or row["record_id"] in ended:
+        if not isinstance(value, int) or row["record_id"] in ended:
             continue
         if value not in by_value or row["decided_on"] > by_value[value]["decided_on"]:
             by_value[value] = row
@@ -111,7 +111,9 @@ def derive_absence_entry(
     absence = list_type.entry.absence
     assert absence is not None
     cited = cited if cited is not None else citations(pack, list_type)
-    matching = [r for r in rows if r["matches"]]
+    # a since value that is no date (``engines.iso_date``: with a time, malformed) does not
+    # qualify; a date older than any list counts by its date, as the queries' 0 does
+    matching = [r for r in rows if r["matches"] and not isinstance(r.get("since_value"), str)]
     if not matching:
         return None
     first = min(matching, key=lambda r: (r.get("since_value") or r["decided_on"], r["version"]))

@@ -114,14 +114,17 @@ class TermSpec(Strict):
 
     #: parameter (months): the term, or the most a record's own term may be
     months: str
-    #: a field of the record giving its own term in months (``attributes.ban_months``)
+    #: a field of the record giving its own term in months (``attributes.ban_months``); only
+    #: a whole number from 0 to 1200 (``6``, ``"6.0"``) counts, any other value (``1.5``,
+    #: ``-3``, ``1e50``, ``"x"``) is ignored and the parameter applies (``casts.whole_months``)
     months_field: str | None = None
     #: the term applies only to records meeting these conditions (else: until exit)
     applies_when: tuple[Condition, ...] = ()
 
 
 class ExtensionSpec(Strict):
-    """A term may be extended by decision (an ``extended`` event), up to a maximum."""
+    """A term may be extended by decision (an ``extended`` event, its ``months`` a whole
+    number from 0 to 1200, else it adds nothing), up to a maximum."""
 
     #: parameter (months): the most all extensions together may add
     max_months: str
