@@ -17,9 +17,9 @@ from typing import Any
 import pyarrow as pa
 from sqlglot import exp
 
-from ..errors import ConfigError, NotFound
+from ..errors import ConfigError
 from .criteria import Dialect, to_sql
-from .engines import SNAPSHOT_TABLES, normalise
+from .engines import SNAPSHOT_TABLES, normalise, snapshot_sources
 
 INSTALL = (
     "install it with `uv sync --extra spark` (or `pip install 'xinyong[spark]'`) and Java 17 "
@@ -74,20 +74,9 @@ def _sources(snapshot: str) -> dict[str, str]:
             table: f"{root_url}/{table}" + ("" if table == "records" else ".parquet")
             for table in SNAPSHOT_TABLES
         }
-    root = Path(snapshot)
-    found = {}
-    for table in SNAPSHOT_TABLES:
-        for candidate in (root / table, root / f"{table}.parquet"):
-            if candidate.exists():
-                found[table] = str(candidate.resolve())  # a directory first (partitioned)
-                break
-        else:
-            raise NotFound(
-                f"{snapshot} holds no {table}.parquet; write a snapshot with "
-                "`xinyong snapshot export --out DIR`",
-                code="no-snapshot",
-            )
-    return found
+    return {
+        table: str(path.resolve()) for table, (path, _) in snapshot_sources(Path(snapshot)).items()
+    }
 
 
 class SparkEngine:
