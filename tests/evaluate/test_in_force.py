@@ -52,7 +52,7 @@ EDGES = sorted(
 )
 DAYS = st.one_of(st.sampled_from(EDGES), st.dates(date(2023, 1, 1), date(2026, 6, 30)))
 FIXED = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
