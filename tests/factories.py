@@ -8,7 +8,7 @@ from typing import Any
 from xinyong.ledger import EffectiveInstrument, Record, Subject, make_subject
 from xinyong.types import SubjectKind
 
-#: A real, valid code (domain.md §1.1 worked example), for a Xiamen company.
+#: A real, valid code (docs/sources.md §1.1 worked example), for a Xiamen company.
 XIAMEN_USCC = "91350200776049653A"
 #: A second real, valid code, for a Guangzhou company.
 GUANGZHOU_USCC = "91440101MA5CJQ4N59"

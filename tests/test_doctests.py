@@ -1,4 +1,4 @@
-"""The examples in docstrings run (style.md §10: doctests for pure helpers)."""
+"""The examples in docstrings run (doctests for pure helpers)."""
 
 from __future__ import annotations
 

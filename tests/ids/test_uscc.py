@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from xinyong.ids import IdentifierError, Mode, divisions, generate_uscc, parse_uscc
 from xinyong.ids.uscc import ALPHABET
 
-#: Verified-valid samples from domain.md §1.1 [C].
+#: Verified-valid samples from docs/sources.md §1.1 [C].
 REAL_CODES = [
     "91350200776049653A",
     "91440101MA5CJQ4N59",

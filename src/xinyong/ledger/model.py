@@ -1,6 +1,6 @@
 """Ledger domain objects: subjects, links, records and the events that refer to records.
 
-Dates are kept apart on purpose (style.md §2): ``decided_on`` is when the deciding body
+Dates are kept apart on purpose: ``decided_on`` is when the deciding body
 took the decision, ``published_on`` when it was made public, ``occurred_on`` when the
 conduct happened, ``instrument.issued_on`` the date on the legally effective instrument.
 ``recorded_at`` (set by the service that appends) is when xinyong observed the row.

@@ -9,7 +9,7 @@ record's source agency (for a grade: the scheme's authority) and runs on one of 
   procedures — the platform's check (``objection_platform_check_working_days``), the
   provider's decision (``objection_provider_decision_working_days``) and one extension
   (``objection_extension_working_days``). A pack that sets none (the national baseline does
-  not: domain.md §8 lists local regimes) files the objection without deadlines and says so.
+  not: docs/sources.md §8 lists local regimes) files the objection without deadlines and says so.
 - ``credit_reporting``: an objection to a record as it appears in an issued credit report is
   verified and answered within ``credit_report_objection_days`` calendar days (20: 征信业管理
   条例 Art 25), with no extension.

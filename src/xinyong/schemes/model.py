@@ -128,7 +128,7 @@ class CatalogueItem(Strict):
     subject_kinds: tuple[SubjectKind, ...] = Field(min_length=1)
     #: severity classes a record may carry, e.g. ``minor``, ``general``, ``serious``
     severity_classes: tuple[Code, ...] = Field(min_length=1)
-    #: years a record is kept and served after the conduct ends (domain.md §7.4)
+    #: years a record is kept and served after the conduct ends (docs/sources.md §7.4)
     retention_years: int = Field(ge=1, le=100)
     #: the kind of legally effective instrument a record rests on, e.g. ``penalty_decision``
     instrument_types: tuple[Code, ...] = Field(min_length=1)

@@ -1,10 +1,10 @@
 """Categories of data xinyong refuses to record, whatever a pack says.
 
-The list is code, not pack data, on purpose: it is the platform's own invariant
-(architecture.md, "Rule-of-law invariants" 1 and "Out of scope by design"), and no
-jurisdiction pack can switch it off. The catalogue loader scans every item's code, names,
-description, sector and field names and descriptions for these categories and refuses the
-pack with the reason.
+The list is code, not pack data, on purpose: it is the platform's own invariant (the
+rule-of-law invariants in README.md: no record outside the catalogue; what is out of scope
+by design), and no jurisdiction pack can switch it off. The catalogue loader scans every
+item's code, names, description, sector and field names and descriptions for these
+categories and refuses the pack with the reason.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ _CREDIT_REPORTING_ART14 = (
     "征信业管理条例 Art 14 forbids collecting religion, genes, fingerprints, blood type, "
     "disease and medical history"
 )
-_OUT_OF_SCOPE = "xinyong never monitors speech, politics, religion or biometrics (architecture.md)"
+_OUT_OF_SCOPE = "xinyong never monitors speech, politics, religion or biometrics (README.md)"
 
 PROHIBITED: tuple[ProhibitedCategory, ...] = (
     ProhibitedCategory(

@@ -1,4 +1,4 @@
-"""Publicity regimes for administrative penalty information (domain.md §7.1), as pack data.
+"""Publicity regimes for administrative penalty information (docs/sources.md §7.1), as pack data.
 
 A regime says, per severity class, whether a penalty is shown at all, after how many months
 its subject may apply for repair (the minimum publicity period) and after how many months
