@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_company, make_penalty
-from xinyong.evaluate.in_force import in_force_rows
-from xinyong.evaluate.in_force_sql import _months_reached, in_force_clause
+from xinyong.evaluate.decisions_since import in_force_rows
+from xinyong.evaluate.in_force_sql import in_force_clause
+from xinyong.evaluate.portable_sql import months_reached
 from xinyong.evaluate.tables import evaluations, list_entries
 from xinyong.ledger import EventKind, RecordEvent, append_event
 from xinyong.ledger import tables as t
@@ -266,7 +267,7 @@ def test_months_reached_is_add_months_in_sql(
     """The end-of-month clamp included: 31 January plus one month is the last of February."""
     with engine.connect() as conn:
         reached = conn.execute(
-            sa.select(_months_reached(sa.literal(start, sa.Date), months, sa.literal(day, sa.Date)))
+            sa.select(months_reached(sa.literal(start, sa.Date), months, sa.literal(day, sa.Date)))
         ).scalar_one()
     assert bool(reached) is (add_months(start, months) <= day)
 

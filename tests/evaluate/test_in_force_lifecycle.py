@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from tests.factories import GUANGZHOU_USCC, make_company, make_penalty
 from xinyong.evaluate import EntryStatus, SqlEngine, evaluate_lists
-from xinyong.evaluate.in_force import in_force_rows
+from xinyong.evaluate.decisions_since import in_force_rows
 from xinyong.evaluate.in_force_sql import in_force_clause, in_force_since_clause
 from xinyong.evaluate.run import materialise
 from xinyong.evaluate.tables import list_entries

@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import NotFound
-from ..evaluate.in_force import in_force_rows
+from ..evaluate.decisions_since import in_force_rows
 from ..evaluate.in_force_sql import in_force_clause, in_force_since_clause
 from ..evaluate.tables import NEWEST_FIRST, evaluations, grades, list_entries
 from ..ids import Kind, Mode, PseudonymKey, classify

@@ -38,26 +38,22 @@ kind of decision).
 
 It comes in two forms that a test holds equal: :func:`xinyong.evaluate.in_force_sql.
 in_force_clause`, a SQL condition correlated on a ``list_entries`` row, and :func:`in_force`,
-the same over a fetched row and its :class:`Decision` s (:func:`decisions_about`).
+the same over a fetched row and its :class:`Decision` s (fetched by
+:func:`xinyong.evaluate.decisions_since.decisions_about`).
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..ledger import EventKind
-from ..ledger import tables as t
 from ..schemes import Pack
 from ..schemes.lists import ListType
 from ..workdays import add_months
-from .tables import evaluations
 
 #: decisions that end a list entry at once, before the next evaluation is materialised
 ENDING_EVENTS = (EventKind.REVOKED, EventKind.REPAIRED, EventKind.EARLY_EXIT, EventKind.DELISTED)
@@ -220,133 +216,8 @@ def in_force(
     on: date,
 ) -> bool:
     """Whether the materialised entry ``row`` of the evaluation ``evaluated`` is in force on
-    ``on``, given the decisions about its records (:func:`decisions_about`)."""
+    ``on``, given the decisions about its records (``decisions_since.decisions_about``)."""
     expires_on = expiry(pack, row, decisions, evaluated, on)
     return in_force_by_dates(row, on, expires_on) and not ended_by_decision(
         pack, row, decisions, on
     )
-
-
-def _events(conn: sa.Connection, where: sa.ColumnElement[bool], on: date) -> list[Decision]:
-    r, e = t.records.c, t.record_events.c
-    query = (
-        sa.select(
-            e.record_id,
-            r.source_agency,
-            r.source_record_id,
-            e.kind,
-            e.effective_on,
-            e.attributes,
-            e.recorded_at,
-            e.event_id,
-        )
-        .select_from(t.record_events.join(t.records, r.record_id == e.record_id))
-        .where(
-            where,
-            r.decided_on <= on,
-            e.kind.in_([str(k) for k in READ_EVENTS]),
-            e.effective_on <= on,
-        )
-    )
-    found = []
-    for (
-        record,
-        agency,
-        source,
-        kind,
-        effective_on,
-        attributes,
-        recorded_at,
-        event_id,
-    ) in conn.execute(query):
-        if isinstance(attributes, str):
-            attributes = json.loads(attributes)
-        attributes = attributes or {}
-        list_id = attributes.get("list_id")
-        months = int(attributes.get("months", 0)) if kind == EventKind.EXTENDED else 0
-        found.append(
-            Decision(
-                record,
-                agency,
-                source,
-                kind,
-                effective_on,
-                str(list_id) if list_id else None,
-                months,
-                recorded_at,
-                event_id,
-            )
-        )
-    return found
-
-
-def decisions_about(
-    conn: sa.Connection, pack: Pack, rows: Sequence[Mapping[str, Any]], on: date
-) -> list[Decision]:
-    """The decisions effective by ``on`` that may end or extend the entries ``rows``."""
-    from .in_force_sql import latest_no_longer_met
-
-    r, e = t.records.c, t.record_events.c
-    keys = sorted({(row["source_agency"], row["source_record_id"]) for row in rows})
-    ids = sorted({i for row in rows for i in record_ids(row)})
-    found: list[Decision] = []
-    for start in range(0, len(keys), 1000):
-        chunk = keys[start : start + 1000]
-        found += _events(conn, sa.tuple_(r.source_agency, r.source_record_id).in_(chunk), on)
-    for start in range(0, len(ids), 1000):
-        found += _events(conn, e.record_id.in_(ids[start : start + 1000]), on)
-    by_list: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for row in rows:
-        by_list[row["list_id"]].add((row["source_agency"], row["source_record_id"]))
-    for list_id, of_list in sorted(by_list.items()):
-        list_type = pack.lists.get(list_id)
-        if list_type is None or subject_level(list_type) or not list_type.entry.where:
-            continue
-        for record, agency, source, decided_on in conn.execute(
-            latest_no_longer_met(list_type, sorted(of_list), on)
-        ):
-            found.append(Decision(record, agency, source, NO_LONGER_MET, decided_on, list_id))
-    return sorted(set(found), key=lambda d: (d.effective_on, d.record_id, d.kind))
-
-
-def in_force_rows(
-    conn: sa.Connection, pack: Pack, rows: Sequence[Mapping[str, Any]], on: date
-) -> list[tuple[Mapping[str, Any], bool, bool]]:
-    """Each of the fetched entries ``rows`` with (in force, ended by a decision) on ``on``."""
-    decisions = decisions_about(conn, pack, rows, on)
-    wanted = sorted({row["evaluation_id"] for row in rows})
-    ev = evaluations.c
-    query = sa.select(ev.evaluation_id, ev.as_of, ev.recorded_at).where(
-        ev.evaluation_id.in_(wanted)
-    )
-    evaluated = {
-        row.evaluation_id: Evaluated(row.as_of, row.recorded_at) for row in conn.execute(query)
-    }
-    by_source: dict[tuple[str, str], list[Decision]] = defaultdict(list)
-    by_record: dict[str, list[Decision]] = defaultdict(list)
-    for d in decisions:
-        by_source[(d.source_agency, d.source_record_id)].append(d)
-        by_record[d.record_id].append(d)
-    found = []
-    for row in rows:
-        own = by_source.get((row["source_agency"], row["source_record_id"]), [])
-        # a record-level entry's versions are among its record ids: each decision once
-        own = list(dict.fromkeys(own + [d for i in record_ids(row) for d in by_record.get(i, [])]))
-        seen_by = evaluated.get(row["evaluation_id"], UNKNOWN)
-        found.append(
-            (
-                row,
-                in_force(pack, row, own, seen_by, on),
-                ended_by_decision(pack, row, own, on),
-            )
-        )
-    return found
-
-
-def __getattr__(name: str) -> Any:
-    """``in_force_clause`` lived here before the SQL form moved to ``in_force_sql``."""
-    if name == "in_force_clause":
-        from .in_force_sql import in_force_clause
-
-        return in_force_clause
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

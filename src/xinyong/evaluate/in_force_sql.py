@@ -11,110 +11,28 @@ can change (an expired entry of a list with extensions; an entry of a list with 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-import sqlglot
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.visitors import InternalTraversal
-from sqlglot import exp
 
 from ..ledger import EventKind
 from ..ledger import tables as t
 from ..schemes import Pack
 from ..schemes.lists import ListType
-from .criteria import SOURCE_DIALECT, condition_sql
-from .in_force import ENDING_EVENTS, LIVE_STATUSES, ends_list, subject_level
+from .casts import OWN_MONTHS_MAX
+from .in_force import (
+    ENDING_EVENTS,
+    LIVE_STATUSES,
+    READ_EVENTS,
+    UNKNOWN,
+    ends_list,
+    subject_level,
+)
+from .portable_sql import InJsonArray, ListCriteria, dated_value, months_reached
 from .tables import evaluations, list_entries
 
 Day = date | sa.ColumnElement[Any]
-_DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres", "duckdb": "duckdb"}
-
-
-class _Criteria(sa.ColumnElement[bool]):
-    """A list's entry conditions (``criteria.condition_sql``), written in the source dialect
-    over one table alias and transpiled to the connection's dialect when compiled."""
-
-    type = sa.Boolean()
-    inherit_cache = True
-    _traverse_internals = [("sql", InternalTraversal.dp_string)]
-
-    def __init__(self, list_type: ListType, alias: str) -> None:
-        test = exp.and_(*(condition_sql(c) for c in list_type.entry.where))
-        qualified = test.transform(
-            lambda node: (
-                exp.column(node.name, table=alias) if isinstance(node, exp.Column) else node
-            )
-        )
-        self.sql = qualified.sql(SOURCE_DIALECT)
-
-
-@compiles(_Criteria)
-def _compile_criteria(element: _Criteria, compiler: SQLCompiler, **_: Any) -> str:
-    dialect = _DIALECTS[compiler.dialect.name]
-    return "(" + sqlglot.transpile(element.sql, read=SOURCE_DIALECT, write=dialect)[0] + ")"
-
-
-class _InJsonArray(sa.ColumnElement[bool]):
-    """``value`` is one of the strings of the JSON array ``array``."""
-
-    type = sa.Boolean()
-    inherit_cache = True
-    _traverse_internals = [
-        ("value", InternalTraversal.dp_clauseelement),
-        ("array", InternalTraversal.dp_clauseelement),
-    ]
-
-    def __init__(self, value: sa.ColumnElement[Any], array: sa.ColumnElement[Any]) -> None:
-        self.value, self.array = value, array
-
-
-@compiles(_InJsonArray)
-def _compile_in_array(element: _InJsonArray, compiler: SQLCompiler, **kw: Any) -> str:
-    value, array = compiler.process(element.value, **kw), compiler.process(element.array, **kw)
-    if compiler.dialect.name == "postgresql":
-        return f"{value} IN (SELECT jsonb_array_elements_text({array}))"
-    return f"{value} IN (SELECT value FROM json_each({array}))"
-
-
-def _months_reached(start: Any, months: Any, day: Any) -> sa.ColumnElement[bool]:
-    """``add_months(start, months) <= day`` in portable SQL: the month ``months`` after
-    ``start``'s is before ``day``'s, or it is ``day``'s and ``start``'s day of the month is
-    not after ``day``'s — or ``day`` is its month's last day (the end-of-month clamp)."""
-
-    def part(name: str, value: Any) -> sa.ColumnElement[int]:
-        return sa.cast(sa.extract(name, value), sa.Integer)
-
-    def month_index(value: Any) -> sa.ColumnElement[int]:
-        return part("year", value) * 12 + part("month", value)
-
-    year, month = part("year", day), part("month", day)
-    leap = sa.or_(sa.and_(year % 4 == 0, year % 100 != 0), year % 400 == 0)
-    last_day = sa.case(
-        (month.in_([4, 6, 9, 11]), 30),
-        (sa.and_(month == 2, leap), 29),
-        (month == 2, 28),
-        else_=31,
-    )
-    target = month_index(start) + months
-    return sa.or_(
-        target < month_index(day),
-        sa.and_(
-            target == month_index(day),
-            sa.or_(part("day", start) <= part("day", day), part("day", day) == last_day),
-        ),
-    )
-
-
-def _dated_sql(list_type: ListType, name: str, day: Any) -> sa.ColumnElement[int]:
-    """``in_force.dated`` as a CASE over the dated values of the parameter."""
-    values = list_type.parameters[name].values
-    whens = [
-        (day >= since, int(values[since].value or 0)) for since in sorted(values, reverse=True)
-    ]
-    return sa.case(*whens, else_=0)
 
 
 def _no_longer_met(list_type: ListType, record: Any, on: Day) -> sa.ColumnElement[bool]:
@@ -133,7 +51,7 @@ def _no_longer_met(list_type: ListType, record: Any, on: Day) -> sa.ColumnElemen
     return sa.and_(
         r.item_code.in_(items),
         r.decided_on <= on,
-        sa.case((_Criteria(list_type, record.name), 0), else_=1) == 1,
+        sa.case((ListCriteria(list_type, record.name), 0), else_=1) == 1,
         ~newer,
     )
 
@@ -158,9 +76,9 @@ def _ends_sql(pack: Pack, entry: sa.FromClause, event: sa.FromClause) -> sa.Colu
     early = [
         sa.and_(
             le.list_id == lt.id,
-            _months_reached(
+            months_reached(
                 le.active_from,
-                _dated_sql(lt, lt.early_exit.after_months, le.active_from),
+                dated_value(lt, lt.early_exit.after_months, le.active_from),
                 e.effective_on,
             ),
         )
@@ -185,6 +103,14 @@ def _ends_sql(pack: Pack, entry: sa.FromClause, event: sa.FromClause) -> sa.Colu
     )
 
 
+def _whole_months(value: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
+    """An extension's ``months`` by the one rule (``casts.whole_months``): an integer from 0 to
+    ``OWN_MONTHS_MAX``, else nothing (the ledger's writers accept only positive integers)."""
+    number = value.as_float()
+    whole = sa.and_(number >= 0, number <= OWN_MONTHS_MAX, number == sa.func.floor(number))
+    return sa.case((whole, sa.cast(number, sa.Integer)), else_=0)
+
+
 def _extended_term_over(pack: Pack, entry: sa.FromClause, on: Day) -> sa.ColumnElement[bool]:
     """The stored term of ``entry`` (over by ``on``) is still over with the extensions
     decided after its evaluation (``in_force.expiry``)."""
@@ -206,7 +132,7 @@ def _extended_term_over(pack: Pack, entry: sa.FromClause, on: Day) -> sa.ColumnE
         return sa.func.coalesce(seen, unknown)
 
     added = (
-        sa.select(sa.func.coalesce(sa.func.sum(e.attributes["months"].as_integer()), 0))
+        sa.select(sa.func.coalesce(sa.func.sum(_whole_months(e.attributes["months"])), 0))
         .select_from(t.record_events.join(t.records, r.record_id == e.record_id))
         .where(
             r.source_agency == le.source_agency,
@@ -217,8 +143,8 @@ def _extended_term_over(pack: Pack, entry: sa.FromClause, on: Day) -> sa.ColumnE
             e.effective_on < le.expires_on,
             # what the evaluation did not see (``in_force.Evaluated.saw``)
             sa.or_(
-                e.effective_on > evaluated("as_of", date.min),
-                e.recorded_at > evaluated("recorded_at", datetime.min.replace(tzinfo=UTC)),
+                e.effective_on > evaluated("as_of", UNKNOWN.as_of),
+                e.recorded_at > evaluated("recorded_at", UNKNOWN.recorded_at),
             ),
         )
         .scalar_subquery()
@@ -226,7 +152,7 @@ def _extended_term_over(pack: Pack, entry: sa.FromClause, on: Day) -> sa.ColumnE
     )
     cap = sa.case(
         *(
-            (le.list_id == lt.id, _dated_sql(lt, lt.extension.max_months, le.expires_on))
+            (le.list_id == lt.id, dated_value(lt, lt.extension.max_months, le.expires_on))
             for lt in extendable
             if lt.extension is not None
         ),
@@ -234,7 +160,7 @@ def _extended_term_over(pack: Pack, entry: sa.FromClause, on: Day) -> sa.ColumnE
     )
     months = sa.case((added < cap, added), else_=cap)
     return sa.or_(
-        le.list_id.not_in([lt.id for lt in extendable]), _months_reached(le.expires_on, months, on)
+        le.list_id.not_in([lt.id for lt in extendable]), months_reached(le.expires_on, months, on)
     )
 
 
@@ -261,7 +187,7 @@ def in_force_since_clause(
     r, e = t.records.c, t.record_events.c
     decided = sa.exists().where(
         e.record_id == r.record_id,
-        e.kind.in_([str(k) for k in (*ENDING_EVENTS, EventKind.EXTENDED)]),
+        e.kind.in_([str(k) for k in READ_EVENTS]),
         sa.or_(e.effective_on > since, e.recorded_at > received),
     )
     versioned = sa.and_(r.version > 1, sa.or_(r.decided_on > since, r.recorded_at > received))
@@ -303,7 +229,7 @@ def in_force_clause(
     ended_streak = (
         sa.exists()
         .where(
-            _InJsonArray(e.record_id, le.record_ids),
+            InJsonArray(e.record_id, le.record_ids),
             e.kind.in_([str(EventKind.REVOKED), str(EventKind.REPAIRED)]),
             e.effective_on <= on,
         )
