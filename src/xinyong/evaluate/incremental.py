@@ -17,18 +17,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..ledger import content_id
 from ..schemes import Pack
 from .changes import reasons, with_source_records
 from .digest import Canonical, calendar_digest, of_derived, pack_digest
 from .engines import QueryEngine, SqlEngine
 from .grading import Grade, evaluate_grades
+from .incremental_store import store_incremental
 from .lifecycle import ListEntry
-from .run import entry_row, evaluate_lists, grade_row, materialise
-from .tables import NEWEST_FIRST, evaluations, grades, list_entries
-
-#: subjects per DELETE of re-derived subjects' copied rows (well under every bind limit)
-CHUNK = 1_000
+from .run import evaluate_lists, materialise
+from .tables import NEWEST_FIRST, evaluations
 
 
 @dataclass(frozen=True)
@@ -220,82 +217,7 @@ def evaluate_incremental(
         if among
         else []
     )
-    evaluation_id = _store(
-        engine, pack, as_of, base, among, entries, derived, recorded_at, include_pilots
+    evaluation_id = store_incremental(
+        engine, pack, as_of, base, among, entries, derived, recorded_at
     )
     return Evaluated(evaluation_id, base.evaluation_id, None, len(among), per_reason)
-
-
-def _store(
-    engine: sa.Engine,
-    pack: Pack,
-    as_of: date,
-    base: Any,
-    among: list[str],
-    entries: list[ListEntry],
-    derived: list[Grade],
-    recorded_at: datetime,
-    include_pilots: bool,
-) -> str:
-    """One transaction: the base's rows copied, the re-derived subjects' replaced."""
-    evaluation_id = content_id(
-        "evaluation", as_of, pack.id, pack.meta.version, "sql", recorded_at, base.evaluation_id
-    )
-    with engine.begin() as conn:
-        conn.execute(
-            sa.insert(evaluations).values(
-                evaluation_id=evaluation_id,
-                as_of=as_of,
-                pack=f"{pack.id} {pack.meta.version}",
-                engine="sql",
-                entries=0,
-                recorded_at=recorded_at,
-                pack_digest=pack_digest(pack, include_pilots=include_pilots),
-                calendar_digest=calendar_digest(),
-                incremental_from=base.evaluation_id,
-            )
-        )
-        for table in (list_entries, grades):
-            columns = [c for c in table.c if c.name != "evaluation_id"]
-            conn.execute(
-                table.insert().from_select(
-                    ["evaluation_id", *(c.name for c in columns)],
-                    sa.select(sa.literal(evaluation_id, sa.String(32)), *columns).where(
-                        table.c.evaluation_id == base.evaluation_id
-                    ),
-                )
-            )
-            for start in range(0, len(among), CHUNK):
-                conn.execute(
-                    table.delete().where(
-                        table.c.evaluation_id == evaluation_id,
-                        table.c.subject_id.in_(among[start : start + CHUNK]),
-                    )
-                )
-        # a re-derived entry's source record may have been another subject's in the base
-        keys = sorted({(e.list_id, e.source_agency, e.source_record_id) for e in entries})
-        le = list_entries.c
-        for start in range(0, len(keys), CHUNK):
-            conn.execute(
-                list_entries.delete().where(
-                    le.evaluation_id == evaluation_id,
-                    sa.tuple_(le.list_id, le.source_agency, le.source_record_id).in_(
-                        keys[start : start + CHUNK]
-                    ),
-                )
-            )
-        rows = [entry_row(evaluation_id, e) for e in entries]
-        for start in range(0, len(rows), 10_000):
-            conn.execute(sa.insert(list_entries), rows[start : start + 10_000])
-        grade_rows = [grade_row(evaluation_id, g) for g in derived]
-        for start in range(0, len(grade_rows), 10_000):
-            conn.execute(sa.insert(grades), grade_rows[start : start + 10_000])
-        stored = conn.execute(
-            sa.select(sa.func.count()).where(list_entries.c.evaluation_id == evaluation_id)
-        ).scalar_one()
-        conn.execute(
-            evaluations.update()
-            .where(evaluations.c.evaluation_id == evaluation_id)
-            .values(entries=stored)
-        )
-    return evaluation_id

@@ -124,13 +124,11 @@ def materialise(
 ) -> str:
     """Store one evaluation's entries; returns its id. The ledger is not touched."""
     from ..ledger import content_id
-    from .tables import evaluations, list_entries
-    from .tables import grades as grade_table
+    from .tables import evaluations
 
     evaluation_id = content_id(
         "evaluation", as_of, pack.id, pack.meta.version, engine_name, recorded_at
     )
-    rows = [entry_row(evaluation_id, e) for e in entries]
     with engine.begin() as conn:
         conn.execute(
             sa.insert(evaluations),
@@ -145,12 +143,27 @@ def materialise(
                 }
             ],
         )
-        for start in range(0, len(rows), 10_000):
-            conn.execute(sa.insert(list_entries), rows[start : start + 10_000])
-        grade_rows = [grade_row(evaluation_id, g) for g in grades or []]
-        for start in range(0, len(grade_rows), 10_000):
-            conn.execute(sa.insert(grade_table), grade_rows[start : start + 10_000])
+        insert_derived(conn, evaluation_id, entries, grades or [])
     return evaluation_id
+
+
+#: rows per INSERT of derived state
+BATCH = 10_000
+
+
+def insert_derived(
+    conn: sa.Connection, evaluation_id: str, entries: list[ListEntry], grades: list[Grade]
+) -> None:
+    """``entries`` and ``grades`` as rows of the evaluation ``evaluation_id``, in batches."""
+    from .tables import grades as grade_table
+    from .tables import list_entries
+
+    for table, rows in (
+        (list_entries, [entry_row(evaluation_id, e) for e in entries]),
+        (grade_table, [grade_row(evaluation_id, g) for g in grades]),
+    ):
+        for start in range(0, len(rows), BATCH):
+            conn.execute(sa.insert(table), rows[start : start + BATCH])
 
 
 def entry_row(evaluation_id: str, e: ListEntry) -> dict[str, Any]:
