@@ -21,6 +21,7 @@ from ..schemes.lists import ListType
 from .calendar_table import CALENDAR
 from .casts import source_text, whole_months
 from .criteria import SOURCE_DIALECT, of_source_records, trigger_query
+from .query_templates import SENTINEL, filled, template
 from .stages import NULL, Stages, earliest_of, greatest, least, lit, parameter_case
 
 #: exit candidates and the ``ExitReason`` each gives (compared by label on a tie)
@@ -41,7 +42,7 @@ SLOTS = ("w", "n", "t", "x", "e", "r")
 
 
 def _base(list_type: ListType) -> Stages:
-    trigger = source_text(trigger_query(list_type, _SENTINEL), SOURCE_DIALECT)
+    trigger = source_text(trigger_query(list_type, SENTINEL), SOURCE_DIALECT)
     own = ""
     if list_type.term and list_type.term.months_field:
         own = f", {whole_months('t.term_months')} AS own"
@@ -129,16 +130,7 @@ def lifecycle_query(
     list_type: ListType, as_of: date, subjects: tuple[str, ...] | None = None
 ) -> exp.Expr:
     """Every entry of the record-level ``list_type`` on ``as_of`` (of ``subjects`` only)."""
-    cached = _templates.get(id(list_type))
-    if cached is None or cached[0] is not list_type:
-        cached = _templates[id(list_type)] = (list_type, _template(list_type))
-    query = cached[1].copy()
-    values = {
-        "as_of_dn": exp.Literal.number(as_of.toordinal()),
-        "as_of_day": exp.Literal.string(as_of.isoformat()),
-    }
-    for placeholder in list(query.find_all(exp.Placeholder)):
-        placeholder.replace(values[placeholder.name].copy())
+    query = filled(template(list_type, _stages), as_of)
     if subjects is not None:  # every version of a source record any of them has a version of
         versions = next(c for c in query.find_all(exp.CTE) if c.alias == "v").this
         assert isinstance(versions, exp.Select)
@@ -147,26 +139,6 @@ def lifecycle_query(
         listed = [exp.Literal.string(s) for s in subjects]
         query.where(exp.column("subject_id").isin(*listed), copy=False)
     return query
-
-
-#: a date no ledger holds, standing for the evaluation date while the template is built
-_SENTINEL = date(1, 1, 1)
-#: id(list type) → (the list type, its query with placeholders for the date)
-_templates: dict[int, tuple[ListType, exp.Expr]] = {}
-
-
-def _template(list_type: ListType) -> exp.Expr:
-    """The lifecycle query of ``list_type`` with ``:as_of_dn`` / ``:as_of_day`` placeholders:
-    parsed once per list type, since parsing costs far more than filling it in."""
-    query = _stages(list_type)
-    sentinel = _SENTINEL.isoformat()
-
-    def placeholder(node: exp.Expr) -> exp.Expr:
-        if isinstance(node, exp.Literal) and node.is_string and node.this == sentinel:
-            return exp.Placeholder(this="as_of_day")
-        return node
-
-    return query.transform(placeholder)
 
 
 def _stages(list_type: ListType) -> exp.Expr:

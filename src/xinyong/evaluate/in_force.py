@@ -110,9 +110,8 @@ def record_ids(row: Mapping[str, Any]) -> list[str]:
 
 
 def subject_level(list_type: ListType | None) -> bool:
-    return list_type is not None and (
-        list_type.entry.streak is not None or list_type.entry.absence is not None
-    )
+    """A known list with one entry per subject (``ListType.subject_level``)."""
+    return list_type is not None and list_type.subject_level
 
 
 def dated(list_type: ListType, name: str, day: date) -> int:

@@ -196,7 +196,7 @@ def oracle_entries(
     (two records of a streak value decided the same day) as the queries do."""
     from .subject_level import derive_absence_entry, derive_streak_entry
 
-    per_subject = list_type.entry.streak is not None or list_type.entry.absence is not None
+    per_subject = list_type.subject_level
     rows = engine.rows(trigger_query(list_type, as_of))
     rows.sort(key=lambda r: (r["source_agency"], r["source_record_id"], r["version"]))
     if list_type.entry.streak is not None:  # a record counts for its latest version's subject

@@ -102,7 +102,7 @@ def evaluate_lists(
         if not registered:
             register_calendar(engine, pack, as_of)
             registered = True
-        if list_type.entry.streak is not None or list_type.entry.absence is not None:
+        if list_type.subject_level:
             entries += _subject_level(engine, pack, list_type, as_of, among)
             continue
         cited = citations(pack, list_type)

@@ -173,6 +173,11 @@ class ListType(Strict):
     effective_from: date
     effective_to: date | None = None
 
+    @property
+    def subject_level(self) -> bool:
+        """One entry per subject (a streak or an absence criterion), not per source record."""
+        return self.entry.streak is not None or self.entry.absence is not None
+
     @model_validator(mode="after")
     def _parameters_exist(self) -> ListType:
         named = [

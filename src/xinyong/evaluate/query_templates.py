@@ -1,0 +1,48 @@
+"""Compiled queries kept as templates: built and parsed once per list type with the evaluation
+date left open, then filled in for each date (parsing costs far more than filling in).
+
+A builder writes ``SENTINEL`` wherever the date goes as text (``'0001-01-01'``, a date no
+ledger holds) and ``:as_of_dn`` where its day number goes; ``filled`` puts the date in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlglot import exp
+
+from ..schemes.lists import ListType
+
+SENTINEL = date(1, 1, 1)
+#: (id(builder), id(list type)) → (the list type, its query with placeholders for the date)
+_templates: dict[tuple[int, int], tuple[ListType, exp.Expr]] = {}
+
+
+def template(list_type: ListType, build: Callable[[ListType], exp.Expr]) -> exp.Expr:
+    """``build(list_type)`` with ``:as_of_day`` / ``:as_of_dn`` placeholders, built once per
+    loaded list type."""
+    key = (id(build), id(list_type))
+    cached = _templates.get(key)
+    if cached is None or cached[0] is not list_type:
+        sentinel = SENTINEL.isoformat()
+
+        def placeholder(node: exp.Expr) -> exp.Expr:
+            if isinstance(node, exp.Literal) and node.is_string and node.this == sentinel:
+                return exp.Placeholder(this="as_of_day")
+            return node
+
+        cached = _templates[key] = (list_type, build(list_type).transform(placeholder))
+    return cached[1]
+
+
+def filled(query: exp.Expr, as_of: date) -> exp.Expr:
+    """A copy of the template ``query`` for the evaluation date ``as_of``."""
+    out = query.copy()
+    values = {
+        "as_of_dn": exp.Literal.number(as_of.toordinal()),
+        "as_of_day": exp.Literal.string(as_of.isoformat()),
+    }
+    for node in list(out.find_all(exp.Placeholder)):
+        node.replace(values[node.name].copy())
+    return out
