@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date
 
@@ -25,6 +26,7 @@ from xinyong.ledger import (
     SubjectLink,
     add_link,
     append_event,
+    make_engine,
     append_record,
     register_subject,
     subject_file,
@@ -245,3 +247,23 @@ class TestSubjectFileAsOf:
     def test_unknown_subject(self, engine: sa.Engine) -> None:
         with pytest.raises(NotFound), engine.connect() as conn:
             subject_file(conn, GUANGZHOU_USCC, as_of=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT FLOOR(NULL)", None),
+        ("SELECT FLOOR(-2.5)", -3.0),
+        ("SELECT FLOOR(7)", 7),
+        ("SELECT FLOOR(1e30)", 1e30),
+        ("SELECT FLOOR(1e400)", math.inf),
+        ("SELECT FLOOR('2.5')", 2.0),
+        ("SELECT FLOOR('n/a')", None),
+    ],
+)
+def test_sqlite_floor_is_total(sql: str, expected: float | None) -> None:
+    """SQLAlchemy's own FLOOR (math.floor) fails the whole query on NULL or a number beyond
+    64-bit integers; a compiled list compares ``v = FLOOR(v)`` on attributes that may be
+    either."""
+    with make_engine("sqlite://").connect() as conn:
+        assert conn.exec_driver_sql(sql).scalar_one() == expected

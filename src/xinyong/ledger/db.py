@@ -2,13 +2,14 @@
 
 SQLite is the embedded default: WAL journal, foreign keys on, a busy timeout so a reader
 does not fail while a writer commits, a page cache of up to 64 MiB for bulk loads.
-PostgreSQL is the production store. The schema and its migrations are in
-:mod:`xinyong.migrations`.
+Its ``FLOOR`` is total, as PostgreSQL's and DuckDB's are (``_floor``). PostgreSQL is the
+production store. The schema and its migrations are in :mod:`xinyong.migrations`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,23 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     # 2 MiB page cache their pages are evicted and read again (an upper bound, not reserved)
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
+    # SQLAlchemy registers math.floor as FLOOR, which raises on NULL, and on a number beyond
+    # 64-bit integers or not finite (the whole query fails); this one is total, as in
+    # PostgreSQL and DuckDB: NULL stays NULL, the result is a REAL
+    dbapi_conn.create_function("floor", 1, _floor, deterministic=True)
+
+
+def _floor(value: object) -> float | int | None:
+    if value is None or isinstance(value, int):
+        return value
+    if not isinstance(value, float):  # text that reads as a number, as SQLite's own floor
+        try:
+            value = float(value) if isinstance(value, str) else None
+        except ValueError:
+            value = None
+        if value is None:
+            return None
+    return float(math.floor(value)) if math.isfinite(value) else value
 
 
 def _json_text(value: object) -> str:
