@@ -26,8 +26,10 @@ sync: | $(UV)
 demo: sync
 	$(UV) run xinyong demo --subjects $(SUBJECTS)
 
+# the tests run in parallel, one worker per core (TEST_WORKERS=0: in this process, one by one)
+TEST_WORKERS ?= auto
 test: sync
-	$(UV) run pytest
+	$(UV) run pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: sync
 	$(UV) run python benchmarks/bench_ledger.py --records $(RECORDS)

@@ -8,6 +8,11 @@ Databases: the ``engine`` fixture runs a test on SQLite and on PostgreSQL. Postg
 ``XINYONG_TEST_DATABASE_URL`` (a database the tests may wipe). Without it the PostgreSQL
 variants skip, unless ``XINYONG_REQUIRE_POSTGRES=1`` (set by ``.ci/run``), which turns the
 skip into a failure, and a run that executed no PostgreSQL test into a failed session.
+
+Parallel runs (``make test`` runs ``pytest -n auto``, pytest-xdist): each worker gets its own
+PostgreSQL database, ``<name>_<worker>``, created on first use next to the given one; tests of
+one file run in one worker (``--dist loadfile``), so module fixtures are built once. The
+"no PostgreSQL test ran" check adds up what every worker ran (``required_runs``).
 """
 
 from __future__ import annotations
@@ -19,13 +24,22 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.required_runs import POSTGRES_RUNS, REQUIRED
 from xinyong.ledger import RecordValidator, make_engine, upgrade
 from xinyong.schemes import Pack, load_pack
 from xinyong.settings import Settings
 
-POSTGRES_URL = os.environ.get("XINYONG_TEST_DATABASE_URL", "")
-REQUIRE_POSTGRES = os.environ.get("XINYONG_REQUIRE_POSTGRES") == "1"
-_postgres_tests_run = 0
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_BASE_POSTGRES_URL = os.environ.get("XINYONG_TEST_DATABASE_URL", "")
+#: this worker's database (the given one, suffixed with the worker's name in a parallel run)
+POSTGRES_URL = (
+    sa.make_url(_BASE_POSTGRES_URL)
+    .set(database=f"{sa.make_url(_BASE_POSTGRES_URL).database}_{WORKER}")
+    .render_as_string(hide_password=False)
+    if _BASE_POSTGRES_URL and WORKER
+    else _BASE_POSTGRES_URL
+)
+REQUIRE_POSTGRES = POSTGRES_RUNS.required
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +60,26 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+def _create_database(url: str) -> None:
+    """A parallel worker's database, created beside the given one if it does not exist."""
+    name = sa.make_url(url).database
+    admin = make_engine(sa.make_url(_BASE_POSTGRES_URL).render_as_string(hide_password=False))
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": name}
+            ).first()
+            if exists is None:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"XINYONG_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {exc}")
+    finally:
+        admin.dispose()
+
+
 def _reset_postgres(url: str) -> sa.Engine:
+    if url != _BASE_POSTGRES_URL:
+        _create_database(url)
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
@@ -66,8 +99,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         if REQUIRE_POSTGRES:
             pytest.fail("XINYONG_REQUIRE_POSTGRES=1 but XINYONG_TEST_DATABASE_URL is not set")
         pytest.skip("PostgreSQL tests need XINYONG_TEST_DATABASE_URL")
-    global _postgres_tests_run
-    _postgres_tests_run += 1
+    POSTGRES_RUNS.count()
     _reset_postgres(POSTGRES_URL).dispose()
     return POSTGRES_URL
 
@@ -93,11 +125,15 @@ def engine(db_url: str) -> Iterator[sa.Engine]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if REQUIRE_POSTGRES and exitstatus == 0 and _postgres_tests_run == 0:
-        if session.config.option.collectonly or session.testscollected == 0:
-            return
-        print("\nXINYONG_REQUIRE_POSTGRES=1 but no PostgreSQL test ran")  # noqa: T201
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    for required in REQUIRED:
+        required.finish(session, exitstatus)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:  # noqa: ARG001 (hook signature)
+    """A parallel worker finished: add what it ran to the controller's counts."""
+    for required in REQUIRED:
+        required.add_worker(node)
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,7 @@ def test_production_starts_with_secrets_of_32_random_bytes() -> None:
         ("ab" * 40, "has only 2 distinct characters; it needs 32 random bytes, not a pattern"),
         (DEFAULT_PSEUDONYM_KEY, "is a placeholder"),
     ],
+    ids=["one-character", "63-characters", "a-pattern", "the-placeholder"],
 )
 def test_production_refuses_a_weak_secret_naming_the_setting(
     name: str, value: str, problem: str
@@ -95,7 +96,9 @@ def test_development_accepts_the_documented_placeholder_silently(
 
 
 @pytest.mark.parametrize(
-    "value", [secrets.token_hex(32), secrets.token_urlsafe(32), secrets.token_bytes(40).hex()]
+    "value",
+    [secrets.token_hex(32), secrets.token_urlsafe(32), secrets.token_bytes(40).hex()],
+    ids=["token_hex", "token_urlsafe", "token_bytes"],  # the same on every parallel worker
 )
 def test_generated_secrets_are_strong(value: str) -> None:
     assert secret_weakness(value) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -166,8 +167,12 @@ def test_evaluate_and_explain(tmp_path: Path, ledger: dict[str, str]) -> None:
 def test_with_the_platform_date_pinned_an_ingest_is_delivered_and_recorded_on_it(
     tmp_path: Path, ledger: dict[str, str]
 ) -> None:
-    """The CLI uses the platform's one clock: ``XINYONG_AS_OF`` when set."""
+    """The CLI uses the platform's one clock: ``XINYONG_AS_OF`` when set. Moments are stored
+    in UTC; their business date (Asia/Shanghai) is the pinned one at any time of day (in UTC
+    it is the day before from 16:00)."""
     import sqlalchemy as sa
+
+    from xinyong.clock import business_date
 
     path = write_csv(tmp_path / "records-samr.csv", [row()])
     env = {**ledger, "XINYONG_AS_OF": "2026-06-30"}
@@ -181,4 +186,5 @@ def test_with_the_platform_date_pinned_an_ingest_is_delivered_and_recorded_on_it
         recorded = conn.exec_driver_sql("SELECT recorded_at FROM records").scalar_one()
     engine.dispose()
     assert str(delivered) == "2026-06-30"
-    assert str(started)[:10] == str(recorded)[:10] == "2026-06-30"
+    moments = [datetime.fromisoformat(str(m)).replace(tzinfo=UTC) for m in (started, recorded)]
+    assert [business_date(m) for m in moments] == [date(2026, 6, 30)] * 2

@@ -22,7 +22,7 @@ from xinyong.synth import SynthConfig, write_delivery
 @pytest.fixture(scope="module")
 def delivery(tmp_path_factory: pytest.TempPathFactory, cn_pack: Pack) -> Path:
     out = tmp_path_factory.mktemp("parity") / "delivery"
-    write_delivery(SynthConfig(subjects=15_000, seed=404), cn_pack, out)
+    write_delivery(SynthConfig(subjects=8_000, seed=404), cn_pack, out)
     return out
 
 

@@ -26,8 +26,8 @@ from xinyong.ledger import (
     SubjectLink,
     add_link,
     append_event,
-    make_engine,
     append_record,
+    make_engine,
     register_subject,
     subject_file,
 )
