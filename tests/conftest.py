@@ -34,6 +34,7 @@ _BASE_POSTGRES_URL = os.environ.get("XINYONG_TEST_DATABASE_URL", "")
 #: this worker's database (the given one, suffixed with the worker's name in a parallel run)
 POSTGRES_URL = (
     sa.make_url(_BASE_POSTGRES_URL)
+    .difference_update_query(["dbname"])  # it would override the worker's database
     .set(database=f"{sa.make_url(_BASE_POSTGRES_URL).database}_{WORKER}")
     .render_as_string(hide_password=False)
     if _BASE_POSTGRES_URL and WORKER
@@ -73,6 +74,11 @@ def _create_database(url: str) -> None:
                 conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except sa.exc.OperationalError as exc:
         pytest.fail(f"XINYONG_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {exc}")
+    except sa.exc.ProgrammingError as exc:
+        pytest.fail(
+            f"a parallel run creates {name} beside XINYONG_TEST_DATABASE_URL's database and "
+            f"cannot ({exc.orig}); grant the role CREATEDB or run make test TEST_WORKERS=0"
+        )
     finally:
         admin.dispose()
 

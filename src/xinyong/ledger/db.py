@@ -31,14 +31,15 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
     # SQLAlchemy registers math.floor as FLOOR, which raises on NULL, and on a number beyond
     # 64-bit integers or not finite (the whole query fails); this one is total, as in
-    # PostgreSQL and DuckDB: NULL stays NULL, the result is a REAL
+    # PostgreSQL and DuckDB: NULL stays NULL, a REAL gives a REAL, an integer itself
     dbapi_conn.create_function("floor", 1, _floor, deterministic=True)
 
 
 def _floor(value: object) -> float | int | None:
     if value is None or isinstance(value, int):
         return value
-    if not isinstance(value, float):  # text that reads as a number, as SQLite's own floor
+    if not isinstance(value, float):  # text: a number if Python reads one (compiled queries
+        # pass only guarded REALs; SQLite's own floor reads less text as numbers)
         try:
             value = float(value) if isinstance(value, str) else None
         except ValueError:
