@@ -299,9 +299,9 @@ def main() -> None:
         grades = evaluate_grades(duck, pack, AS_OF)
         full = time.perf_counter() - start
         print(
-            f"whole national pack, DuckDB {full:6.2f} s  ratio {full / base:.2f} "
-            f"({len(entries):,} entries, {len(grades):,} grades); peak memory so far "
-            f"{peak_mib():,.0f} MiB"
+            f"whole national pack, DuckDB {full:6.2f} s  ratio {full / base:.2f} to counts, "
+            f"{full / base_rows:.2f} to rows ({len(entries):,} entries, {len(grades):,} grades); "
+            f"peak memory so far {peak_mib():,.0f} MiB"
         )
         if args.spark:
             spark_timing(snapshot, pack, (base_active, base_grades), base, (entries, grades))

@@ -17,6 +17,7 @@ one file run in one worker (``--dist loadfile``), so module fixtures are built o
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,17 +30,19 @@ from xinyong.ledger import RecordValidator, make_engine, upgrade
 from xinyong.schemes import Pack, load_pack
 from xinyong.settings import Settings
 
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+def _worker_url(base: str, worker: str) -> str:
+    """This worker's database: the given one, suffixed with the worker's name in a parallel
+    run (a ``dbname`` in the query would override it)."""
+    if not (base and worker):
+        return base
+    url = sa.make_url(base)
+    url = url.difference_update_query(["dbname"]).set(database=f"{url.database}_{worker}")
+    return url.render_as_string(hide_password=False)
+
+
 _BASE_POSTGRES_URL = os.environ.get("XINYONG_TEST_DATABASE_URL", "")
-#: this worker's database (the given one, suffixed with the worker's name in a parallel run)
-POSTGRES_URL = (
-    sa.make_url(_BASE_POSTGRES_URL)
-    .difference_update_query(["dbname"])  # it would override the worker's database
-    .set(database=f"{sa.make_url(_BASE_POSTGRES_URL).database}_{WORKER}")
-    .render_as_string(hide_password=False)
-    if _BASE_POSTGRES_URL and WORKER
-    else _BASE_POSTGRES_URL
-)
+POSTGRES_URL = _worker_url(_BASE_POSTGRES_URL, os.environ.get("PYTEST_XDIST_WORKER", ""))
 REQUIRE_POSTGRES = POSTGRES_RUNS.required
 
 
@@ -61,10 +64,12 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+@functools.cache
 def _create_database(url: str) -> None:
-    """A parallel worker's database, created beside the given one if it does not exist."""
+    """A parallel worker's database, created beside the given one if it does not exist (once
+    per worker)."""
     name = sa.make_url(url).database
-    admin = make_engine(sa.make_url(_BASE_POSTGRES_URL).render_as_string(hide_password=False))
+    admin = make_engine(_BASE_POSTGRES_URL)
     try:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             exists = conn.execute(

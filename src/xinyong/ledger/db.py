@@ -36,16 +36,13 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _floor(value: object) -> float | int | None:
-    if value is None or isinstance(value, int):
-        return value
-    if not isinstance(value, float):  # text: a number if Python reads one (compiled queries
-        # pass only guarded REALs; SQLite's own floor reads less text as numbers)
-        try:
-            value = float(value) if isinstance(value, str) else None
+    if isinstance(value, str):  # text: a number if Python reads one (compiled queries pass
+        try:  # only guarded REALs; SQLite's own floor reads less text as numbers)
+            value = float(value)
         except ValueError:
-            value = None
-        if value is None:
             return None
+    if not isinstance(value, float):  # NULL and integers unchanged, a blob is no number
+        return value if isinstance(value, int) else None
     return float(math.floor(value)) if math.isfinite(value) else value
 
 
