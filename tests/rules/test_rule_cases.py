@@ -84,10 +84,9 @@ def test_rule_case(path: Path, engine: sa.Engine) -> None:
     pack = load_pack(case.get("jurisdiction", "cn"))
     for check in case["checks"]:
         as_of: date = check["as_of"]
-        entries = {
-            (e.list_id, e.source_record_id): e
-            for e in evaluate_lists(SqlEngine(engine), pack, as_of)
-        }
+        derived = evaluate_lists(SqlEngine(engine), pack, as_of)
+        entries = {(e.list_id, e.source_record_id): e for e in derived}
+        assert len(entries) == len(derived), f"{case['name']} on {as_of}: one entry per record"
         expected = {(x["list"], x["source_record_id"]): x for x in check["expect"]}
         assert sorted(entries) == sorted(expected), f"{case['name']} on {as_of}"
         for key, want in expected.items():

@@ -20,7 +20,7 @@ from ..ledger import EventKind
 from ..schemes.lists import ListType
 from .calendar_table import CALENDAR
 from .casts import source_text, whole_months
-from .criteria import SOURCE_DIALECT, of_source_records, trigger_query
+from .criteria import SOURCE_DIALECT, among, of_source_records, trigger_query
 from .query_templates import SENTINEL, filled, template
 from .stages import NULL, Stages, earliest_of, greatest, least, lit, parameter_case
 
@@ -126,18 +126,16 @@ def _events_joined(st: Stages, out: str, aggregate: str, kind: EventKind, test: 
     )
 
 
-def lifecycle_query(
-    list_type: ListType, as_of: date, subjects: tuple[str, ...] | None = None
-) -> exp.Expr:
-    """Every entry of the record-level ``list_type`` on ``as_of`` (of ``subjects`` only)."""
+def lifecycle_query(list_type: ListType, as_of: date, only_among: bool = False) -> exp.Expr:
+    """Every entry of the record-level ``list_type`` on ``as_of`` (of the subjects registered
+    as ``criteria.AMONG`` only, if ``only_among``)."""
     query = filled(template(list_type, _stages), as_of)
-    if subjects is not None:  # every version of a source record any of them has a version of
+    if only_among:  # every version of a source record any of them has a version of
         versions = next(c for c in query.find_all(exp.CTE) if c.alias == "v").this
         assert isinstance(versions, exp.Select)
-        versions.where(of_source_records("t", subjects), copy=False)
+        versions.where(of_source_records("t"), copy=False)
         assert isinstance(query, exp.Select)  # and only their entries
-        listed = [exp.Literal.string(s) for s in subjects]
-        query.where(exp.column("subject_id").isin(*listed), copy=False)
+        query.where(among(exp.column("subject_id")), copy=False)
     return query
 
 

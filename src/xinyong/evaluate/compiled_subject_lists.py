@@ -6,7 +6,7 @@ Streak: of each source record its standing version counts, unless revoked or rep
 streak value the latest decision (on a tie, the smallest source key); the latest ``count``
 consecutive values must all match; if the newest value breaks a streak that held just
 before it, the entry is exited on that record's date. Absence: the subject's first matching
-record (by its ``since`` date, else the decision date), ``months`` after it and after the
+record (standing versions only; by its ``since`` date, else the decision date), ``months`` after it and after the
 last standing, unrevoked negative record.
 """
 
@@ -22,26 +22,24 @@ from ..schemes import Pack
 from ..schemes.lists import ListType
 from .calendar_table import CALENDAR
 from .casts import source_text
-from .criteria import SOURCE_DIALECT, last_record_query, trigger_query
+from .criteria import AMONG, SOURCE_DIALECT, last_record_query, trigger_query
 from .stages import NULL, Stages, greatest, lit
 
 
-def _versions(
-    list_type: ListType, as_of: date, subjects: tuple[str, ...] | None, extra: str = ""
-) -> str:
-    trigger = source_text(trigger_query(list_type, as_of, subjects), SOURCE_DIALECT)
+def _versions(list_type: ListType, as_of: date, only_among: bool, extra: str = "") -> str:
+    trigger = source_text(trigger_query(list_type, as_of, only_among), SOURCE_DIALECT)
     return (
         f"SELECT t.*, c.dn AS d{extra} FROM ({trigger}) AS t "
         f"JOIN {CALENDAR} AS c ON c.day = t.decided_on"
     )
 
 
-def _among(column: str, subjects: tuple[str, ...] | None, joiner: str = "WHERE") -> str:
-    """Only ``subjects``' entries: the trigger rows also hold other subjects' versions of
-    their source records (``criteria.of_source_records``)."""
-    if subjects is None:
+def _among(column: str, only_among: bool, joiner: str = "WHERE") -> str:
+    """Only the ``AMONG`` subjects' entries: the trigger rows also hold other subjects'
+    versions of their source records (``criteria.of_source_records``)."""
+    if not only_among:
         return ""
-    return f" {joiner} {column} IN ({', '.join(lit(s) for s in subjects)})"
+    return f" {joiner} {column} IN (SELECT subject_id FROM {AMONG})"
 
 
 def _iso_before_calendar(text: str) -> str:
@@ -57,9 +55,7 @@ def _iso_before_calendar(text: str) -> str:
     )
 
 
-def streak_query(
-    list_type: ListType, as_of: date, subjects: tuple[str, ...] | None = None
-) -> exp.Expr:
+def streak_query(list_type: ListType, as_of: date, only_among: bool = False) -> exp.Expr:
     """Per subject its streak entry on ``as_of``: the completing record, its day number
     (``completing_d``), the entry's start (``af``), the exit day if the streak broke, and the
     qualifying records as ``value:record_id``."""
@@ -70,7 +66,7 @@ def streak_query(
     value_id = "CAST(CAST(streak_value AS INTEGER) AS TEXT) || ':' || record_id"
     starts = lit(list_type.effective_from)
     return sqlglot.parse_one(
-        f"WITH v AS ({_versions(list_type, as_of, subjects)}), "
+        f"WITH v AS ({_versions(list_type, as_of, only_among)}), "
         # the standing version of each source record (a window, not a join of two derived
         # tables, which SQLite answers with a nested loop)
         "lv AS (SELECT v.*, MAX(version) OVER (PARTITION BY source_agency, source_record_id) "
@@ -105,7 +101,7 @@ def streak_query(
         f"{greatest('MAX(CASE WHEN cn = 1 THEN d END)', starts)} AS af, "
         "CASE WHEN MAX(broke) = 1 THEN MAX(broke_d) END AS exited_on, "
         f"STRING_AGG({value_id}, ',') AS ids FROM q"
-        + _among("subject_id", subjects)
+        + _among("subject_id", only_among)
         + " GROUP BY subject_id",
         read=SOURCE_DIALECT,
     )
@@ -116,11 +112,11 @@ def absence_query(
     list_type: ListType,
     as_of: date,
     months: int,
-    subjects: tuple[str, ...] | None = None,
+    only_among: bool = False,
 ) -> exp.Expr:
     """Per subject its absence entry on ``as_of`` (``months``: the parameter in force then):
-    the first matching record, since when it counts (``since_d``), the last negative
-    record's day (``last_d``) and the entry's start (``af``)."""
+    the first matching record (of each record its standing version only), since when it
+    counts (``since_d``), the last negative record's day (``last_d``) and the entry's start (``af``)."""
     absence = list_type.entry.absence
     assert absence is not None
     since = ", sc.dn AS since_d" if absence.since is not None else f", {NULL} AS since_d"
@@ -133,19 +129,24 @@ def absence_query(
     # does not qualify.
     old = _iso_before_calendar("since_value")
     first = f"COALESCE(since_d, CASE WHEN since_value IS NULL THEN d WHEN {old} THEN 0 END)"
-    versions = _versions(list_type, as_of, subjects, since)
+    versions = _versions(list_type, as_of, only_among, since)
     if absence.since is not None:
         versions += f" LEFT JOIN {CALENDAR} AS sc ON sc.iso = t.since_value"
     negative = sorted(i.code for i in pack.catalogue if i.polarity == "negative")
-    last = source_text(last_record_query(negative, as_of, subjects), SOURCE_DIALECT)
+    last = source_text(last_record_query(negative, as_of, only_among), SOURCE_DIALECT)
     st = Stages(
         [
+            (  # a record counts for its standing version's subject (a correction may move it)
+                "a",
+                "SELECT w.*, MAX(w.version) OVER (PARTITION BY w.source_agency, "
+                f"w.source_record_id) AS mv FROM ({versions}) AS w",
+            ),
             (
                 "v",
-                f"{versions} WHERE t.matches = 1"
+                "SELECT * FROM a WHERE version = mv AND matches = 1"
                 + (
-                    " AND (t.since_value IS NULL OR sc.dn IS NOT NULL OR "
-                    f"{_iso_before_calendar('t.since_value')})"
+                    " AND (since_value IS NULL OR since_d IS NOT NULL OR "
+                    f"{_iso_before_calendar('since_value')})"
                     if absence.since is not None
                     else ""
                 ),
@@ -175,5 +176,5 @@ def absence_query(
     return st.query(
         "SELECT subject_id, source_agency, source_record_id, record_id, since_value, s, "
         "last_d, af "
-        f"FROM {st.last} WHERE af <= {lit(as_of)}" + _among("subject_id", subjects, "AND")
+        f"FROM {st.last} WHERE af <= {lit(as_of)}" + _among("subject_id", only_among, "AND")
     )

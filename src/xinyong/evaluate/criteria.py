@@ -10,9 +10,11 @@ data and are quoted as SQL literals by sqlglot, never spliced.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
-from typing import Literal
+from typing import Literal, Protocol
 
+import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
@@ -22,6 +24,10 @@ from .casts import safe_cast, safe_number
 Dialect = Literal["sqlite", "postgres", "duckdb", "spark"]
 #: the dialect criteria are written in before transpiling
 SOURCE_DIALECT = "postgres"
+
+
+class Registers(Protocol):
+    def register(self, name: str, table: pa.Table) -> None: ...
 
 
 def _literal(value: str | int | float) -> exp.Expr:
@@ -70,34 +76,49 @@ def _flag(conditions: tuple[Condition, ...], name: str) -> exp.Expr:
     )
 
 
-def _of_subjects(
-    query: exp.Select, subjects: tuple[str, ...] | None, alias: str = ""
-) -> exp.Select:
-    if subjects is None:
+#: the table of subject ids an evaluation of some subjects only reads (``register_among``).
+#: Queries name the set by this table, not as literals: thousands of literals would be copied,
+#: rendered and parsed again by sqlglot at every step of building a query.
+AMONG = "xinyong_among"
+
+
+def register_among(engine: Registers, subjects: Collection[str]) -> None:
+    """Make ``subjects`` the set ``among`` queries of ``engine`` read."""
+    engine.register(AMONG, pa.table({"subject_id": pa.array(sorted(subjects), pa.string())}))
+
+
+def among(column: exp.Expr) -> exp.Expr:
+    """``column`` is one of the subjects registered as ``AMONG``."""
+    return sqlglot.parse_one(
+        f"{column.sql(SOURCE_DIALECT)} IN (SELECT subject_id FROM {AMONG})", read=SOURCE_DIALECT
+    )
+
+
+def _of_subjects(query: exp.Select, only_among: bool, alias: str = "") -> exp.Select:
+    if not only_among:
         return query
-    column = exp.column("subject_id", table=alias) if alias else exp.column("subject_id")
-    return query.where(column.isin(*[exp.Literal.string(s) for s in subjects]))
+    return query.where(
+        among(exp.column("subject_id", table=alias) if alias else exp.column("subject_id"))
+    )
 
 
-def of_source_records(alias: str, subjects: tuple[str, ...]) -> exp.Expr:
-    """The record aliased ``alias`` is a version of a source record one of ``subjects`` has
-    a version of (a corrected record may move to another subject: its versions stay one
-    source record)."""
-    listed = ", ".join(exp.Literal.string(s).sql(SOURCE_DIALECT) for s in subjects)
+def of_source_records(alias: str) -> exp.Expr:
+    """The record aliased ``alias`` is a version of a source record one of the ``AMONG``
+    subjects has a version of (a corrected record may move to another subject: its versions
+    stay one source record)."""
     return sqlglot.parse_one(
         f"EXISTS (SELECT 1 FROM records AS same WHERE same.source_agency = "
         f"{alias}.source_agency AND same.source_record_id = {alias}.source_record_id "
-        f"AND same.subject_id IN ({listed}))",
+        f"AND same.subject_id IN (SELECT subject_id FROM {AMONG}))",
         read=SOURCE_DIALECT,
     )
 
 
-def trigger_query(
-    list_type: ListType, as_of: date, subjects: tuple[str, ...] | None = None
-) -> exp.Select:
+def trigger_query(list_type: ListType, as_of: date, only_among: bool = False) -> exp.Select:
     """The query selecting the versions that may put subjects on ``list_type`` by ``as_of``
-    (only of ``subjects``' source records when given: re-deriving a few subjects reads only
-    their records, with every version of each, whichever subject it names)."""
+    (only of the ``AMONG`` subjects' source records if ``only_among``: re-deriving a few
+    subjects reads only their records, with every version of each, whichever subject it
+    names)."""
     term = list_type.term.applies_when if list_type.term else ()
     subject_level: list[exp.Expr] = []  # fields the subject-level tests read
     if list_type.entry.streak is not None:
@@ -129,16 +150,14 @@ def trigger_query(
         )
         .where(exp.column("decided_on") <= exp.Literal.string(as_of.isoformat()))
     )
-    if subjects is None:
+    if not only_among:
         return query
-    return query.where(of_source_records("records", subjects))
+    return query.where(of_source_records("records"))
 
 
-def events_query(
-    list_type: ListType, as_of: date, subjects: tuple[str, ...] | None = None
-) -> exp.Select:
+def events_query(list_type: ListType, as_of: date, only_among: bool = False) -> exp.Select:
     """Events effective by ``as_of`` about the records ``trigger_query`` selects."""
-    triggers = trigger_query(list_type, as_of, subjects).select("record_id", append=False)
+    triggers = trigger_query(list_type, as_of, only_among).select("record_id", append=False)
     return (
         exp.select("record_id", "kind", "effective_on", "attributes")
         .from_("record_events")
@@ -174,9 +193,7 @@ def not_ended(as_of: date, alias: str = "r") -> exp.Expr:
     )
 
 
-def last_record_query(
-    items: list[str], as_of: date, subjects: tuple[str, ...] | None = None
-) -> exp.Expr:
+def last_record_query(items: list[str], as_of: date, only_among: bool = False) -> exp.Expr:
     """Per subject, the decision date of its latest standing, unrevoked record of ``items``."""
     query = (
         exp.select(
@@ -190,4 +207,4 @@ def last_record_query(
         .where(not_ended(as_of))
         .group_by(exp.column("subject_id", table="r"))
     )
-    return _of_subjects(query, subjects, alias="r")
+    return _of_subjects(query, only_among, alias="r")

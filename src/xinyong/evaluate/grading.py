@@ -25,7 +25,15 @@ from ..schemes import Pack
 from ..schemes.grades import GradingScheme, Indicator
 from ..workdays import add_months
 from .compiled_grades import grade_from_row, grade_query
-from .criteria import Dialect, condition_sql, not_ended, standing, to_sql
+from .criteria import (
+    Dialect,
+    among,
+    condition_sql,
+    not_ended,
+    register_among,
+    standing,
+    to_sql,
+)
 from .engines import QueryEngine
 
 
@@ -62,10 +70,11 @@ def _qualifying(
     indicator: Indicator,
     window_start: date,
     as_of: date,
-    subjects: tuple[str, ...] | None,
+    of_subject: exp.Expr | None,
     *columns: exp.Expr,
 ) -> exp.Select:
-    """``columns`` of the records ``indicator`` counts (of ``subjects`` only, if given)."""
+    """``columns`` of the records ``indicator`` counts (where ``of_subject`` holds, if given:
+    a test of ``r.subject_id``)."""
     day, start = exp.Literal.string(as_of.isoformat()), exp.Literal.string(window_start.isoformat())
     query = (
         exp.select(*columns)
@@ -80,10 +89,8 @@ def _qualifying(
         .where(standing(as_of))
         .where(not_ended(as_of))
     )
-    if subjects is not None:
-        query = query.where(
-            exp.column("subject_id", table="r").isin(*[exp.Literal.string(s) for s in subjects])
-        )
+    if of_subject is not None:
+        query = query.where(of_subject)
     for condition in indicator.where:
         query = query.where(condition_sql(condition, window_start))
     return query
@@ -100,17 +107,19 @@ def counts_query(
     scheme: GradingScheme,
     window_start: date,
     as_of: date,
-    subjects: tuple[str, ...] | None = None,
+    only_among: bool = False,
 ) -> exp.Expr:
-    """Per subject and indicator, the number of qualifying records."""
+    """Per subject and indicator, the number of qualifying records (of the subjects
+    registered as ``criteria.AMONG`` only, if ``only_among``)."""
+    subject = exp.column("subject_id", table="r")
     return _union(
         [
             _qualifying(
                 indicator,
                 window_start,
                 as_of,
-                subjects,
-                exp.column("subject_id", table="r"),
+                among(subject) if only_among else None,
+                subject,
                 exp.alias_(exp.Literal.string(indicator.id), "indicator"),
                 exp.alias_(exp.Count(this=exp.Star()), "n"),
             ).group_by(exp.column("subject_id", table="r"))
@@ -129,7 +138,7 @@ def records_query(
                 indicator,
                 window_start,
                 as_of,
-                (subject_id,),
+                exp.column("subject_id", table="r").eq(exp.Literal.string(subject_id)),
                 exp.column("record_id", table="r"),
                 exp.alias_(exp.Literal.string(indicator.id), "indicator"),
             )
@@ -138,17 +147,13 @@ def records_query(
     )
 
 
-def subjects_query(scheme: GradingScheme, subjects: tuple[str, ...] | None = None) -> exp.Select:
+def subjects_query(scheme: GradingScheme, only_among: bool = False) -> exp.Select:
     query = (
         exp.select("subject_id")
         .from_("subjects")
         .where(exp.column("kind").isin(*[exp.Literal.string(k) for k in scheme.subject_kinds]))
     )
-    if subjects is not None:
-        query = query.where(
-            exp.column("subject_id").isin(*[exp.Literal.string(s) for s in subjects])
-        )
-    return query
+    return query.where(among(exp.column("subject_id"))) if only_among else query
 
 
 def resolve(scheme: GradingScheme, pack: Pack, as_of: date) -> dict[str, tuple[int, str]]:
@@ -217,14 +222,16 @@ def evaluate_grades(
 ) -> list[Grade]:
     """Every subject's grade under every enabled scheme in force on ``as_of`` (of
     ``subjects`` only, reading only their records, when given), scored in the engine."""
-    among = tuple(sorted(subjects)) if subjects is not None else None
+    only_among = subjects is not None
+    if subjects is not None:
+        register_among(engine, subjects)
     grades = []
     for scheme in sorted(pack.grades.values(), key=lambda s: s.id):
         if not (scheme.enabled or (scheme.pilot and include_pilots)) or not scheme.in_force(as_of):
             continue
         params = resolve(scheme, pack, as_of)
-        counts = counts_query(scheme, _window_start(scheme, pack, as_of), as_of, among)
-        query = grade_query(scheme, params, counts, subjects_query(scheme, among))
+        counts = counts_query(scheme, _window_start(scheme, pack, as_of), as_of, only_among)
+        query = grade_query(scheme, params, counts, subjects_query(scheme, only_among))
         for row in engine.rows(query):
             subject_id, grade, score, contributions, direct = grade_from_row(scheme, params, row)
             grades.append(Grade(scheme.id, subject_id, grade, score, contributions, direct))

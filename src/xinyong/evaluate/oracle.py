@@ -199,7 +199,7 @@ def oracle_entries(
     per_subject = list_type.subject_level
     rows = engine.rows(trigger_query(list_type, as_of))
     rows.sort(key=lambda r: (r["source_agency"], r["source_record_id"], r["version"]))
-    if list_type.entry.streak is not None:  # a record counts for its latest version's subject
+    if per_subject:  # a record counts for its latest version's subject
         latest = {(r["source_agency"], r["source_record_id"]): r["version"] for r in rows}
         rows = [
             r for r in rows if latest[(r["source_agency"], r["source_record_id"])] == r["version"]

@@ -14,7 +14,7 @@ from ..schemes.lists import ListType
 from .calendar_table import CALENDAR, calendar_range, calendar_table
 from .compiled_lists import lifecycle_query
 from .compiled_subject_lists import absence_query, streak_query
-from .criteria import SOURCE_DIALECT
+from .criteria import SOURCE_DIALECT, register_among
 from .engines import QueryEngine
 from .entries import absence_entry_from_row, entry_from_row, streak_entry_from_row
 from .grading import Grade
@@ -59,7 +59,7 @@ def _subject_level(
     pack: Pack,
     list_type: ListType,
     as_of: date,
-    among: tuple[str, ...] | None,
+    among: bool,
 ) -> list[ListEntry]:
     """The entries of a streak or absence list, from its compiled query."""
     cited = citations(pack, list_type)
@@ -89,7 +89,9 @@ def evaluate_lists(
             one subject or re-deriving a few after a decision).
         on_list: called with each list id as it is evaluated (progress).
     """
-    among = tuple(sorted(subjects)) if subjects is not None else None
+    among = subjects is not None
+    if subjects is not None:
+        register_among(engine, subjects)
     entries: list[ListEntry] = []
     registered = False
     for list_type in sorted(pack.lists.values(), key=lambda lt: lt.id):

@@ -107,7 +107,9 @@ def derive_absence_entry(
     cited: dict[Reference, str] | None = None,
 ) -> ListEntry | None:
     """A subject-level entry (``entry.absence``): on the list once the subject has existed
-    for the period and its last negative record is at least that old."""
+    for the period and its last negative record is at least that old. ``rows``: the
+    subject's matching candidates, each record in its standing version only (a record
+    corrected to name another subject counts for that one)."""
     absence = list_type.entry.absence
     assert absence is not None
     cited = cited if cited is not None else citations(pack, list_type)
