@@ -283,7 +283,7 @@ def test_screening_answers_as_the_subject_page_after_each_decision(
     before it ended) and a version saying the control's debt is paid."""
     client, evaluation = world
     platform = client.app.state.platform  # type: ignore[attr-defined]
-    following = platform._built(TODAY, evaluation)
+    following = platform.indexes.built(TODAY, evaluation)
     later = datetime(2026, 6, 30, 9, 5, tzinfo=UTC)
     r = t.records.c
 
@@ -333,7 +333,7 @@ def test_screening_answers_as_the_subject_page_after_each_decision(
         }
         assert active == listed, step
         pages = {s for s in subjects if _listed(client, s)}
-        built = platform._built(TODAY, evaluation)
+        built = platform.indexes.built(TODAY, evaluation)
         following.follow()
         by_build = {s for s in subjects if built.outcome(s, ACTION) == "deny"}
         by_follow = {s for s in subjects if following.outcome(s, ACTION) == "deny"}

@@ -256,6 +256,15 @@ class Settings(BaseSettings):
             "The demo sets it to the synthetic data's delivery date."
         ),
     )
+    screening_wait_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=600,
+        description=(
+            "Seconds a screening check waits for a new day's index (built in the background "
+            "at the first check of the day) before it is answered 503 with `Retry-After`."
+        ),
+    )
     api_rate_limit: str = Field(
         default="1200/minute",
         description=(

@@ -22,13 +22,18 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from tests.factories import BEIJING_RESIDENT, GUANGZHOU_USCC, KEY, XIAMEN_USCC
@@ -234,6 +239,16 @@ class Web:
         return self.client.get(path, headers=self.as_role(role), **kwargs)
 
 
+class Clock:
+    """The real clock the platform reads, moved by the test."""
+
+    def __init__(self) -> None:
+        self.at = NOW
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
 def web_settings(url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": url,
@@ -241,6 +256,8 @@ def web_settings(url: str, **overrides: Any) -> Settings:
         "session_secret": "test-session-secret",
         "as_of": AS_OF,
         "api_rate_limit": "100000/minute",
+        # a loaded test machine may take seconds to build the index: checks wait for it
+        "screening_wait_seconds": 120,
     }
     values.update(overrides)
     return Settings(**values)
@@ -276,7 +293,33 @@ def make_web(
 def web(world_template: Path, tmp_path: Path) -> Iterator[Web]:
     made = make_web(world_template, tmp_path)
     with made.client:
+        platform = made.client.app.state.platform  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 60  # as a deployment is probed before it gets traffic
+        while not platform.warmed and time.monotonic() < deadline:
+            time.sleep(0.02)
         yield made
     made.client.app.state.platform.engine.dispose()  # type: ignore[attr-defined]
     # what the test wrote through the platform: no raw number in the database file either
     assert raw_ids_in_sqlite_file(tmp_path / "web.db") == []
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """``app`` on a live uvicorn on a free loopback port (its lifespan runs), as its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

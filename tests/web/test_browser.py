@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from tests.web.conftest import make_web
+from tests.web.conftest import make_web, served
 
 CHROMIUM = os.environ.get("XINYONG_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("XINYONG_TEST_ARTIFACTS", "test-artifacts"))
@@ -51,23 +47,8 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 @pytest.fixture(scope="module")
 def live_url(world_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     web = make_web(world_template, tmp_path_factory.mktemp("live"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        web.client.app, host="127.0.0.1", port=port, access_log=False, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(web.client.app) as url:
+        yield url
 
 
 def shot(page: Page, name: str) -> None:

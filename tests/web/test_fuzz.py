@@ -14,6 +14,7 @@ from tests.web.conftest import RAW_ID, make_web
 
 def test_no_generated_input_makes_any_operation_fail(world_template: Path, tmp_path: Path) -> None:
     web = make_web(world_template, tmp_path)
+    web.client.app.state.platform.warm()  # type: ignore[attr-defined]  # as before traffic
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", web.client.app)
     # every call carries an operator's token (or, for subject-only operations, a subject's),
     # so generated input reaches the handlers instead of stopping at the authorisation check

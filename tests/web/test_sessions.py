@@ -8,7 +8,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +17,10 @@ import sqlalchemy as sa
 from itsdangerous import TimestampSigner
 
 from tests.factories import XIAMEN_USCC
-from tests.web.conftest import NOW, PASSWORD, ScanningClient, Web, make_web
+from tests.web.conftest import NOW, PASSWORD, Clock, ScanningClient, Web, make_web
 from xinyong.web.credentials import change_password, disable_account
 
 OWN_FILE = f"/api/subjects/{XIAMEN_USCC}/file"
-
-
-class Clock:
-    """The real clock the platform reads, moved by the test."""
-
-    def __init__(self) -> None:
-        self.at = NOW
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ Streak: of each source record its standing version counts, unless revoked or rep
 streak value the latest decision (on a tie, the smallest source key); the latest ``count``
 consecutive values must all match; if the newest value breaks a streak that held just
 before it, the entry is exited on that record's date. Absence: the subject's first matching
-record (standing versions only; by its ``since`` date, else the decision date), ``months`` after it and after the
-last standing, unrevoked negative record.
+record (standing versions only; by its ``since`` date, else the decision date), ``months``
+after it and after the last standing, unrevoked negative record.
 """
 
 from __future__ import annotations
@@ -116,7 +116,8 @@ def absence_query(
 ) -> exp.Expr:
     """Per subject its absence entry on ``as_of`` (``months``: the parameter in force then):
     the first matching record (of each record its standing version only), since when it
-    counts (``since_d``), the last negative record's day (``last_d``) and the entry's start (``af``)."""
+    counts (``since_d``), the last negative record's day (``last_d``) and the entry's start
+    (``af``)."""
     absence = list_type.entry.absence
     assert absence is not None
     since = ", sc.dn AS since_d" if absence.since is not None else f", {NULL} AS since_d"

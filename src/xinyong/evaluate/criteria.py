@@ -10,6 +10,7 @@ data and are quoted as SQL literals by sqlglot, never spliced.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Collection
 from datetime import date
 from typing import Literal, Protocol
@@ -20,6 +21,7 @@ from sqlglot import exp
 
 from ..schemes.lists import Condition, ListType
 from .casts import safe_cast, safe_number
+from .query_templates import is_kept
 
 Dialect = Literal["sqlite", "postgres", "duckdb", "spark"]
 #: the dialect criteria are written in before transpiling
@@ -166,9 +168,26 @@ def events_query(list_type: ListType, as_of: date, only_among: bool = False) -> 
     )
 
 
+#: (id(query), dialect) → (the query, its text) of queries rendered lately
+_rendered: OrderedDict[tuple[int, str], tuple[exp.Expr, str]] = OrderedDict()
+RENDERED_KEPT = 512
+
+
 def to_sql(query: exp.Expr, dialect: Dialect) -> str:
-    """``query`` in ``dialect``, its safe casts made safe on that engine (``safe_cast``)."""
-    return query.transform(lambda node: safe_cast(node, dialect)).sql(dialect=dialect)
+    """``query`` in ``dialect``, its safe casts made safe on that engine (``safe_cast``); the
+    text of a query ``query_templates.built_once`` keeps is rendered once per dialect."""
+    if not is_kept(query):
+        return query.transform(lambda node: safe_cast(node, dialect)).sql(dialect=dialect)
+    key = (id(query), dialect)
+    hit = _rendered.get(key)
+    if hit is not None and hit[0] is query:
+        _rendered.move_to_end(key)
+        return hit[1]
+    text = query.transform(lambda node: safe_cast(node, dialect)).sql(dialect=dialect)
+    _rendered[key] = (query, text)
+    while len(_rendered) > RENDERED_KEPT:
+        _rendered.popitem(last=False)
+    return text
 
 
 def standing(as_of: date, alias: str = "r") -> exp.Expr:

@@ -7,7 +7,8 @@ ledger holds) and ``:as_of_dn`` where its day number goes; ``filled`` puts the d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import date
 
 from sqlglot import exp
@@ -46,3 +47,35 @@ def filled(query: exp.Expr, as_of: date) -> exp.Expr:
     for node in list(out.find_all(exp.Placeholder)):
         node.replace(values[node.name].copy())
     return out
+
+
+#: queries built lately, by the objects they were built from (identity) and the values
+_built: OrderedDict[tuple[Hashable, ...], tuple[tuple[object, ...], exp.Expr]] = OrderedDict()
+BUILT_KEPT = 512
+#: id → query of the queries ``_built`` holds
+_kept: dict[int, exp.Expr] = {}
+
+
+def built_once(
+    objects: tuple[object, ...], values: tuple[Hashable, ...], build: Callable[[], exp.Expr]
+) -> exp.Expr:
+    """``build()``, kept for the same ``objects`` (loaded pack rules, by identity) and
+    ``values`` (date, flags): a screening refresh or an explanation on the same day reuses
+    the query, and ``criteria.to_sql`` its text. A kept query is never changed in place."""
+    key = (*(id(o) for o in objects), *values)
+    hit = _built.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
+        _built.move_to_end(key)
+        return hit[1]
+    query = build()
+    _built[key] = (objects, query)
+    _kept[id(query)] = query
+    while len(_built) > BUILT_KEPT:
+        _, (_, dropped) = _built.popitem(last=False)
+        _kept.pop(id(dropped), None)
+    return query
+
+
+def is_kept(query: exp.Expr) -> bool:
+    """``query`` is one ``built_once`` keeps (so never changed: its text may be kept too)."""
+    return _kept.get(id(query)) is query

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from .engines import QueryEngine
 from .entries import absence_entry_from_row, entry_from_row, streak_entry_from_row
 from .grading import Grade
 from .lifecycle import ListEntry, citations, parameter_used
+from .query_templates import built_once
 
 #: months a parameter of each unit may reach, per unit of its value
 _MONTHS_PER_UNIT = {"month": 1.0, "year": 12.0, "working_day": 1 / 15, "day": 1 / 28, "count": 0.0}
@@ -65,12 +67,18 @@ def _subject_level(
     cited = citations(pack, list_type)
     absence = list_type.entry.absence
     if absence is None:
-        query = streak_query(list_type, as_of, among)
+        query = built_once(
+            (list_type,), ("streak", as_of, among), partial(streak_query, list_type, as_of, among)
+        )
         return [streak_entry_from_row(pack, list_type, cited, r) for r in engine.rows(query)]
     months, used = parameter_used(list_type, cited, absence.months, as_of)
     if months is None:
         return []
-    query = absence_query(pack, list_type, as_of, months, among)
+    query = built_once(
+        (pack, list_type),
+        ("absence", as_of, months, among),
+        partial(absence_query, pack, list_type, as_of, months, among),
+    )
     return [absence_entry_from_row(pack, list_type, cited, used, r) for r in engine.rows(query)]
 
 
@@ -108,7 +116,12 @@ def evaluate_lists(
             entries += _subject_level(engine, pack, list_type, as_of, among)
             continue
         cited = citations(pack, list_type)
-        for row in engine.rows(lifecycle_query(list_type, as_of, among)):
+        query = built_once(
+            (list_type,),
+            ("lifecycle", as_of, among),
+            partial(lifecycle_query, list_type, as_of, among),
+        )
+        for row in engine.rows(query):
             entries.append(entry_from_row(pack, list_type, cited, row))
     entries.sort(key=lambda e: (e.list_id, e.subject_id, e.source_agency, e.source_record_id))
     return entries

@@ -17,6 +17,7 @@ already allows. Checks never wait for either.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -66,6 +67,11 @@ class ScreeningIndex:
         self._recent: set[tuple[str, datetime]] = set()
         #: action → subject → outcome, filled per action on first use (the fast path)
         self._by_action: dict[str, dict[str, str]] = {}
+        #: every derivation takes a ticket before it reads the ledger; a standing is applied
+        #: only over one derived from an earlier ticket (a later read sees at least as much)
+        self._tickets = itertools.count(1)
+        self._built_ticket = 0
+        self._applied: dict[str, int] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
 
@@ -73,6 +79,7 @@ class ScreeningIndex:
 
     def build(self, day: date, evaluation: str | None) -> None:
         """Everything afresh, as of ``day`` from ``evaluation`` (the newest by that day)."""
+        ticket = self._ticket()
         with self.engine.connect() as conn:
             # what the ledger received after the evaluation ran is re-derived at the first
             # follow; without an evaluation, only what arrives from now on
@@ -83,8 +90,11 @@ class ScreeningIndex:
             links = st.links_to(conn, self.pack, organisations, day)
         standings = st.assemble(listings, orders, links, set(organisations) | set(links))
         with self._lock:
-            self.day, self.evaluation = day, evaluation
+            if ticket < self._built_ticket:
+                return  # a build that read the ledger later has been applied
+            self.day, self.evaluation, self._built_ticket = day, evaluation, ticket
             self.standings, self._decisions, self._by_action = standings, {}, {}
+            self._applied = {}
             horizon = self._horizon()
             self._seen = min(seen, horizon) if seen is not None else None
             self._recent = set()
@@ -113,6 +123,7 @@ class ScreeningIndex:
         touched = set(subjects)
         if not touched:
             return
+        ticket = self._ticket()
         with self.engine.connect() as conn:
             organisations = touched | st.organisations_of(conn, self.pack, touched, day)
             listings = st.derived_listings(self.engine, self.pack, organisations, day)
@@ -121,18 +132,28 @@ class ScreeningIndex:
         persons = touched | set(links)
         fresh = st.assemble(listings, orders, links, organisations | persons)
         with self._lock:
-            for subject_id in organisations | persons:
+            # what a derivation that read the ledger later has applied stays
+            redone = {
+                s
+                for s in organisations | persons
+                if ticket > max(self._built_ticket, self._applied.get(s, 0))
+            }
+            for subject_id in redone:
+                self._applied[subject_id] = ticket
                 if subject_id in fresh:
                     self.standings[subject_id] = fresh[subject_id]
                 else:
                     self.standings.pop(subject_id, None)
-            redone = organisations | persons
             self._decisions = {k: v for k, v in self._decisions.items() if k[0] not in redone}
             for action, table in self._by_action.items():
                 for subject_id in redone:
                     table.pop(subject_id, None)
                     if subject_id in self.standings:
-                        table[subject_id] = self.check(subject_id, action).outcome
+                        table[subject_id] = self._decided(subject_id, action).outcome
+
+    def _ticket(self) -> int:
+        with self._lock:
+            return next(self._tickets)
 
     def _horizon(self) -> datetime:
         """Rows recorded after this may still be joined by others of the same second."""
@@ -195,7 +216,19 @@ class ScreeningIndex:
             self.require_key(subject_id)
             return allow(subject_id, action, self.day)
         found = decide(self.pack, standing, action, self.day)
-        self._decisions[key] = found
+        with self._lock:  # cached only if no refresh replaced the standing meanwhile
+            if self.standings.get(subject_id) is standing:
+                self._decisions[key] = found
+        return found
+
+    def _decided(self, subject_id: str, action: str) -> Decision:
+        """``check`` for a subject held, with the lock held (the standing cannot change)."""
+        key = (subject_id, action)
+        found = self._decisions.get(key)
+        if found is None:
+            assert self.day is not None, "build the index first"
+            found = decide(self.pack, self.standings[subject_id], action, self.day)
+            self._decisions[key] = found
         return found
 
     def outcome(self, subject_id: str, action: str) -> str:
@@ -204,7 +237,7 @@ class ScreeningIndex:
         table = self._by_action.get(action)
         if table is None:
             with self._lock:
-                table = {s: self.check(s, action).outcome for s in list(self.standings)}
+                table = {s: self._decided(s, action).outcome for s in self.standings}
                 self._by_action[action] = table
         found = table.get(subject_id)
         if found is None:

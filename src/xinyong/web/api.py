@@ -99,7 +99,7 @@ def catalogue_entry(
 
 
 @router.get("/subjects", tags=["subjects"])
-async def search(
+def search(
     p: PlatformDep,
     _: PublicReader,
     q: Annotated[str, Query(min_length=1, max_length=100, description="name, USCC or ID")],
@@ -113,7 +113,7 @@ async def search(
 
 
 @router.get("/subjects/{subject_id}", tags=["subjects"])
-async def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId) -> dict[str, Any]:
+def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId) -> dict[str, Any]:
     """What is public about a subject today: records within their publicity window, public
     list memberships with basis and end date, public grades, dispute marks."""
     subject_id = p.subject_key(subject_id)

@@ -186,7 +186,8 @@ def _wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, exc: XinyongError) -> Response:
-    headers = {"retry-after": "60"} if isinstance(exc, RateLimited) else None
+    retry = exc.context.get("retry_after", 60 if isinstance(exc, RateLimited) else None)
+    headers = {"retry-after": str(retry)} if retry is not None else None
     # an error may name a field that holds a lone surrogate, or echo a resident number
     body = storable(_without_numbers(exc.to_dict(), request.app.state.platform.today()))
     if _wants_json(request):

@@ -95,7 +95,7 @@ class PlatformCollector(Collector):
             "Age of the oldest unacknowledged dispatch notice (0 when none is waiting).",
             value=max(lag, 0.0),
         )
-        built = self.platform.screening_built_at()
+        built = self.platform.indexes.built_at
         yield GaugeMetricFamily(
             "xinyong_screening_index_age_seconds",
             "Seconds since the screening index was built (-1 before its first build).",

@@ -3,7 +3,6 @@ the request's principal, found from its bearer token or portal session and rate-
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -18,15 +17,18 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from ..clock import platform_now, platform_today, real_now
-from ..errors import RateLimited, Unauthenticated
+from ..errors import RateLimited, Unauthenticated, Unavailable
 from ..ids import Mode
 from ..ledger import audit
 from ..ledger.audit_batch import Batcher
 from ..ledger.checkpoints import Checkpointer
+from ..sanctions import ScreeningIndex
+from ..sanctions.decide import actions_of
 from ..schemes import Pack
 from ..settings import Settings
 from .access import ANONYMOUS, Permission, Principal, authorise
 from .credentials import account_principal, token_principal
+from .screening import TodaysIndex
 from .sessions import session_account
 
 #: seconds the newest evaluation's id is remembered between requests
@@ -35,6 +37,8 @@ EVALUATION_TTL = 5.0
 AGGREGATE_TTL = 600.0
 #: aggregates kept at most (one per filter combination asked for)
 AGGREGATE_ENTRIES = 256
+#: seconds the start-up warming waits for the first screening index
+WARM_WAIT = 3600.0
 
 
 @dataclass
@@ -59,10 +63,15 @@ class Platform:
         self._computing = threading.Lock()
         #: the start-up aggregates are computed (see ``warm``)
         self.warmed = False
-        self._screening: Any = None
-        self._screening_built: float | None = None
-        self._screening_lock = threading.Lock()
-        self._rebuilding = threading.Event()
+        #: the screening index of today, built in the background
+        self.indexes = TodaysIndex(
+            self.engine,
+            lambda: self.pack,
+            now=self.now,
+            mode=self.uscc_mode,
+            wait_seconds=self.settings.screening_wait_seconds,
+        )
+        self._actions: tuple[Pack, frozenset[str]] | None = None
         #: screening reads are logged in batches (``audit_batch.Batcher``)
         self.audit_batch = Batcher(self.engine)
         #: signs audit checkpoints at the set interval (``None``: no signing key set)
@@ -83,6 +92,13 @@ class Platform:
         """The moment of a domain timestamp (consents, objections, repairs, decisions): on
         the pinned date ``XINYONG_AS_OF`` if set (``clock.platform_now``)."""
         return platform_now(self.settings.as_of, self.clock())
+
+    @property
+    def actions(self) -> frozenset[str]:
+        """The actions some measure of the pack covers."""
+        if self._actions is None or self._actions[0] is not self.pack:
+            self._actions = (self.pack, actions_of(self.pack))
+        return self._actions[1]
 
     @property
     def uscc_mode(self) -> Mode:
@@ -165,64 +181,39 @@ class Platform:
             )
         return found
 
-    def screening(self) -> Any:
-        """The screening index, built on first use and rebuilt when a newer evaluation
-        appears (checked at most every ``EVALUATION_TTL`` seconds). A newer evaluation of the
-        same day is built in the background while the current index — still following the
-        ledger — answers; a new day is built before answering, since yesterday's index could
-        show an entry that ended today as active."""
-        evaluation, today = self.evaluation(), self.today()
-        index = self._screening
-        if index is not None and index.evaluation == evaluation and index.day == today:
-            return index
-        if index is not None and index.day == today:
-            if not self._rebuilding.is_set():
-                self._rebuilding.set()
-                threading.Thread(
-                    target=self._rebuild, args=(today, evaluation), daemon=True
-                ).start()
-            return index
-        with self._screening_lock:
-            index = self._screening
-            if index is None or index.day != today:
-                self._swap(self._built(today, evaluation))
-        return self._screening
+    def screening(self, wait: float | None = None) -> ScreeningIndex:
+        """Today's screening index (``screening.TodaysIndex.get``: built in the background;
+        a new day's waited for up to ``wait`` seconds, default ``screening_wait_seconds``).
 
-    def _built(self, day: date, evaluation: str | None) -> Any:
-        from ..sanctions import ScreeningIndex
+        Raises:
+            Unavailable: today's index is not built yet.
+        """
+        return self.indexes.get(self.today(), self.evaluation(), wait)
 
-        # it follows the ledger by ``recorded_at``, which is on the platform clock
-        fresh = ScreeningIndex(self.engine, self.pack, clock=self.now, mode=self.uscc_mode)
-        fresh.build(day, evaluation)
-        return fresh
+    async def screening_off_loop(self) -> ScreeningIndex:
+        """:meth:`screening` for a coroutine: at once, without I/O, when the index is current
+        for the evaluation last looked up; else in a worker thread (looking the evaluation
+        up, or waiting for a build)."""
+        from starlette.concurrency import run_in_threadpool
 
-    def screening_built_at(self) -> float | None:
-        """When (``time.monotonic()``) the screening index answering now was built."""
-        return self._screening_built
-
-    def _swap(self, fresh: Any) -> None:
-        old, self._screening = self._screening, fresh
-        self._screening_built = time.monotonic()
-        fresh.start_following()
-        if old is not None:
-            old.stop()
-
-    def _rebuild(self, day: date, evaluation: str | None) -> None:
-        try:
-            fresh = self._built(day, evaluation)
-            with self._screening_lock:
-                self._swap(fresh)
-        except Exception:  # the current index keeps answering; the next request retries
-            logging.getLogger("xinyong.web").exception("rebuilding the screening index failed")
-        finally:
-            self._rebuilding.clear()
+        cached = self._evaluation
+        if cached is not None and cached[0] == self.today() and time.monotonic() < cached[2]:
+            index = self.indexes.current(cached[0], cached[1])
+            if index is not None:
+                return index
+        return await run_in_threadpool(self.screening)
 
     def follow_decision(self, subject_id: str) -> None:
         """After a decision about a subject's records: screening re-derives it at once, and
         responders holding its entries get lift (or new entry) notices at once."""
         from ..sanctions.dispatch import dispatch_subjects
 
-        self.screening().refresh([subject_id])
+        try:
+            index = self.screening()
+        except Unavailable:  # still building: it reads the decision at its first follow
+            index = None
+        if index is not None:
+            index.refresh([subject_id])
         dispatch_subjects(self.engine, self.pack, [subject_id], self.today(), now=self.now())
 
     def audit_later(
@@ -258,12 +249,12 @@ class Platform:
             detail=detail or {},
         )
 
-    def screening_names(self) -> Any:
+    def screening_names(self, wait: float | None = None) -> Any:
         """The name index over the subjects measures apply to (an aggregate: rebuilt every
         ``AGGREGATE_TTL`` seconds and with each new evaluation)."""
         from ..sanctions.names import NameIndex
 
-        index = self.screening()
+        index = self.screening(wait)
         return self.aggregate(
             ("screening-names", index.evaluation),
             lambda conn: NameIndex.build(conn, index.standings),
@@ -275,8 +266,7 @@ class Platform:
         self.audit_batch.stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()
-        if self._screening is not None:
-            self._screening.stop()
+        self.indexes.stop()
 
     def warm(self) -> None:
         """Compute the aggregates the first visitors would otherwise wait for."""
@@ -284,7 +274,7 @@ class Platform:
 
         self.statistics()
         self.publicity(PublicityFilter(), per_page=1)
-        self.screening_names()
+        self.screening_names(wait=WARM_WAIT)
         self.warmed = True
 
     def search(self, query: str, *, page: int = 1, per_page: int = 20) -> Any:
@@ -337,13 +327,14 @@ def client_address(request: Request) -> str:
 
 async def principal(request: Request, p: PlatformDep) -> Principal:
     """The caller. A bearer token that is wrong, expired or revoked is refused outright (not
-    treated as anonymous), so a misconfigured client learns at once. (Async: its one indexed
-    lookup runs inline rather than paying a thread hop on every request.)"""
+    treated as anonymous), so a misconfigured client learns at once. Its look-ups run in a
+    worker thread, off the event loop; an anonymous caller needs none."""
+    from starlette.concurrency import run_in_threadpool
+
     header = request.headers.get("authorization", "")
     found: Principal | None
     if header.lower().startswith("bearer "):
-        with p.engine.connect() as conn:
-            found = token_principal(conn, header[7:].strip(), now=p.clock())
+        found = await run_in_threadpool(_token_principal, p, header[7:].strip())
         if found is None:
             raise Unauthenticated(
                 "the API token is unknown, expired or revoked; ask the platform operator for "
@@ -351,7 +342,7 @@ async def principal(request: Request, p: PlatformDep) -> Principal:
                 code="bad-token",
             )
     elif "sid" in request.session:
-        found = session_principal(p, str(request.session["sid"]))
+        found = await run_in_threadpool(session_principal, p, str(request.session["sid"]))
         if found is None:
             request.session.clear()
             found = ANONYMOUS
@@ -367,6 +358,11 @@ async def principal(request: Request, p: PlatformDep) -> Principal:
             f"{max(1, int(reset - time.time()))} s",
         )
     return Principal(found.role, found.actor, found.agency, found.subject_id, found.items, address)
+
+
+def _token_principal(p: Platform, token: str) -> Principal | None:
+    with p.engine.connect() as conn:
+        return token_principal(conn, token, now=p.clock())
 
 
 def session_principal(p: Platform, session_id: str) -> Principal | None:

@@ -69,7 +69,7 @@ def home(request: Request, p: PlatformDep, who: Visitor) -> Response:
 
 
 @router.get("/search", response_class=HTMLResponse)
-async def search(
+def search(
     request: Request,
     p: PlatformDep,
     who: Visitor,
@@ -86,9 +86,8 @@ async def search(
 
 
 @router.get("/subjects/{subject_id}", response_class=HTMLResponse)
-async def subject(request: Request, p: PlatformDep, who: Visitor, subject_id: str) -> Response:
-    """A subject's public page. Async on purpose: its few indexed queries run inline, which
-    is cheaper than a thread hop; long work never runs here."""
+def subject(request: Request, p: PlatformDep, who: Visitor, subject_id: str) -> Response:
+    """A subject's public page (in a worker thread: its queries never hold the event loop)."""
     if len(subject_id) > 40 or not subject_id.isalnum():
         raise NotFound("no such subject", code="unknown-subject")
     key = p.subject_key(subject_id)

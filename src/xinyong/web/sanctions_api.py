@@ -69,7 +69,7 @@ def _purpose(who: Principal, purpose: str | None) -> Purpose:
 
 def _action(p: Platform, action: str) -> str:
     """``action`` if some measure covers it (the screening index knows them all)."""
-    known = p.screening().actions
+    known = p.actions
     if action not in known:
         raise InvalidData(
             f"action {action[:64]!r} is not covered by any measure",
@@ -91,7 +91,8 @@ async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> Response
     purpose = _purpose(who, body.purpose)
     action = _action(p, body.action)
     subject_id = p.subject_key(body.subject)
-    decision: Decision = p.screening().check(subject_id, action)
+    index = await p.screening_off_loop()
+    decision: Decision = index.check(subject_id, action)
     SCREENING.labels(decision.outcome).inc()
     p.audit_later(
         who,
