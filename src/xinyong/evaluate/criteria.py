@@ -10,7 +10,6 @@ data and are quoted as SQL literals by sqlglot, never spliced.
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Collection
 from datetime import date
@@ -172,7 +171,6 @@ def events_query(list_type: ListType, as_of: date, only_among: bool = False) -> 
 #: (id(query), dialect) → (the query, its text) of queries rendered lately
 _rendered: OrderedDict[tuple[int, str], tuple[exp.Expr, str]] = OrderedDict()
 RENDERED_KEPT = 512
-_rendered_lock = threading.Lock()
 
 
 def to_sql(query: exp.Expr, dialect: Dialect) -> str:
@@ -181,16 +179,14 @@ def to_sql(query: exp.Expr, dialect: Dialect) -> str:
     if not is_kept(query):
         return query.transform(lambda node: safe_cast(node, dialect)).sql(dialect=dialect)
     key = (id(query), dialect)
-    with _rendered_lock:
-        hit = _rendered.get(key)
-        if hit is not None and hit[0] is query:
-            _rendered.move_to_end(key)
-            return hit[1]
+    hit = _rendered.get(key)
+    if hit is not None and hit[0] is query:
+        _rendered.move_to_end(key)
+        return hit[1]
     text = query.transform(lambda node: safe_cast(node, dialect)).sql(dialect=dialect)
-    with _rendered_lock:
-        _rendered[key] = (query, text)
-        while len(_rendered) > RENDERED_KEPT:
-            _rendered.popitem(last=False)
+    _rendered[key] = (query, text)
+    while len(_rendered) > RENDERED_KEPT:
+        _rendered.popitem(last=False)
     return text
 
 

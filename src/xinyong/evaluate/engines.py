@@ -5,8 +5,6 @@ the same shape."""
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from datetime import date
 from itertools import count
 from pathlib import Path
@@ -94,20 +92,16 @@ class QueryEngine(Protocol):
 #: tells one registered table from another (a connection holds the one it last installed):
 #: the same table registered again, by any engine, is not installed again
 _registrations = count(1)
-#: id(table) → (token, table), least recently registered first
-_tokens: OrderedDict[int, tuple[int, pa.Table]] = OrderedDict()
-_tokens_lock = threading.Lock()
+_tokens: dict[int, tuple[int, pa.Table]] = {}
 
 
 def _token(table: pa.Table) -> int:
-    with _tokens_lock:  # registered from request threads, the follow thread and dispatch
-        found = _tokens.get(id(table))
-        if found is None or found[1] is not table:
-            found = _tokens[id(table)] = (next(_registrations), table)
-        _tokens.move_to_end(id(table))  # a calendar registered again stays installed
-        while len(_tokens) > 16:
-            _tokens.popitem(last=False)
-        return found[0]
+    found = _tokens.get(id(table))
+    if found is None or found[1] is not table:
+        if len(_tokens) >= 16:
+            del _tokens[next(iter(_tokens))]
+        found = _tokens[id(table)] = (next(_registrations), table)
+    return found[0]
 
 
 _INSTALLED = "xinyong_registered_tables"

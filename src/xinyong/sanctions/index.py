@@ -144,10 +144,7 @@ class ScreeningIndex:
                     self.standings[subject_id] = fresh[subject_id]
                 else:
                     self.standings.pop(subject_id, None)
-            # a new dict, after the standings (see ``check``); copied at once first, since
-            # checks write to the old one without the lock
-            kept = self._decisions.copy()
-            self._decisions = {k: v for k, v in kept.items() if k[0] not in redone}
+            self._decisions = {k: v for k, v in self._decisions.items() if k[0] not in redone}
             for action, table in self._by_action.items():
                 for subject_id in redone:
                     table.pop(subject_id, None)
@@ -210,11 +207,7 @@ class ScreeningIndex:
                 character, a raw resident number, anything else): never an "allow".
         """
         key = (subject_id, action)
-        # read before the standing, without the lock (checks never wait): a refresh replaces
-        # the standings first and then this dict, so a decision from a replaced standing can
-        # only land in a dict no longer used
-        cache = self._decisions
-        found = cache.get(key)
+        found = self._decisions.get(key)
         if found is not None:
             return found
         standing = self.standings.get(subject_id)
@@ -223,7 +216,9 @@ class ScreeningIndex:
             self.require_key(subject_id)
             return allow(subject_id, action, self.day)
         found = decide(self.pack, standing, action, self.day)
-        cache[key] = found
+        with self._lock:  # cached only if no refresh replaced the standing meanwhile
+            if self.standings.get(subject_id) is standing:
+                self._decisions[key] = found
         return found
 
     def _decided(self, subject_id: str, action: str) -> Decision:

@@ -3,7 +3,6 @@ the request's principal, found from its bearer token or portal session and rate-
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -193,12 +192,8 @@ class Platform:
 
     async def screening_off_loop(self) -> ScreeningIndex:
         """:meth:`screening` for a coroutine: at once, without I/O, when the index is current
-        for the evaluation last looked up; else looked up in a worker thread, and a build
-        waited for on the event loop (no thread is held while waiting).
-
-        Raises:
-            Unavailable: today's index is not built within ``screening_wait_seconds``.
-        """
+        for the evaluation last looked up; else in a worker thread (looking the evaluation
+        up, or waiting for a build)."""
         from starlette.concurrency import run_in_threadpool
 
         cached = self._evaluation
@@ -206,15 +201,7 @@ class Platform:
             index = self.indexes.current(cached[0], cached[1])
             if index is not None:
                 return index
-        deadline = time.monotonic() + self.settings.screening_wait_seconds
-        while True:
-            try:
-                found: ScreeningIndex = await run_in_threadpool(self.screening, 0.0)
-                return found
-            except Unavailable as exc:
-                if exc.code != "screening-index-building" or time.monotonic() >= deadline:
-                    raise
-            await asyncio.sleep(0.05)
+        return await run_in_threadpool(self.screening)
 
     def follow_decision(self, subject_id: str) -> None:
         """After a decision about a subject's records: screening re-derives it at once, and
@@ -222,7 +209,7 @@ class Platform:
         from ..sanctions.dispatch import dispatch_subjects
 
         try:
-            index = self.screening(wait=0.0)
+            index = self.screening()
         except Unavailable:  # still building: it reads the decision at its first follow
             index = None
         if index is not None:
