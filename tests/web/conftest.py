@@ -293,10 +293,6 @@ def make_web(
 def web(world_template: Path, tmp_path: Path) -> Iterator[Web]:
     made = make_web(world_template, tmp_path)
     with made.client:
-        platform = made.client.app.state.platform  # type: ignore[attr-defined]
-        deadline = time.monotonic() + 60  # as a deployment is probed before it gets traffic
-        while not platform.warmed and time.monotonic() < deadline:
-            time.sleep(0.02)
         yield made
     made.client.app.state.platform.engine.dispose()  # type: ignore[attr-defined]
     # what the test wrote through the platform: no raw number in the database file either

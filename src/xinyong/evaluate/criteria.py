@@ -10,12 +10,11 @@ data and are quoted as SQL literals by sqlglot, never spliced.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from collections.abc import Collection
 from datetime import date
-from typing import Literal, Protocol
+from typing import Literal
 
-import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
@@ -26,10 +25,6 @@ from .query_templates import is_kept
 Dialect = Literal["sqlite", "postgres", "duckdb", "spark"]
 #: the dialect criteria are written in before transpiling
 SOURCE_DIALECT = "postgres"
-
-
-class Registers(Protocol):
-    def register(self, name: str, table: pa.Table) -> None: ...
 
 
 def _literal(value: str | int | float) -> exp.Expr:
@@ -78,15 +73,11 @@ def _flag(conditions: tuple[Condition, ...], name: str) -> exp.Expr:
     )
 
 
-#: the table of subject ids an evaluation of some subjects only reads (``register_among``).
+#: the table of subject ids an evaluation of some subjects only reads
+#: (``engines.register_among``).
 #: Queries name the set by this table, not as literals: thousands of literals would be copied,
 #: rendered and parsed again by sqlglot at every step of building a query.
 AMONG = "xinyong_among"
-
-
-def register_among(engine: Registers, subjects: Collection[str]) -> None:
-    """Make ``subjects`` the set ``among`` queries of ``engine`` read."""
-    engine.register(AMONG, pa.table({"subject_id": pa.array(sorted(subjects), pa.string())}))
 
 
 def among(column: exp.Expr) -> exp.Expr:
@@ -171,6 +162,7 @@ def events_query(list_type: ListType, as_of: date, only_among: bool = False) -> 
 #: (id(query), dialect) → (the query, its text) of queries rendered lately
 _rendered: OrderedDict[tuple[int, str], tuple[exp.Expr, str]] = OrderedDict()
 RENDERED_KEPT = 512
+_rendered_lock = threading.Lock()
 
 
 def to_sql(query: exp.Expr, dialect: Dialect) -> str:
@@ -179,14 +171,16 @@ def to_sql(query: exp.Expr, dialect: Dialect) -> str:
     if not is_kept(query):
         return query.transform(lambda node: safe_cast(node, dialect)).sql(dialect=dialect)
     key = (id(query), dialect)
-    hit = _rendered.get(key)
-    if hit is not None and hit[0] is query:
-        _rendered.move_to_end(key)
-        return hit[1]
+    with _rendered_lock:
+        hit = _rendered.get(key)
+        if hit is not None and hit[0] is query:
+            _rendered.move_to_end(key)
+            return hit[1]
     text = query.transform(lambda node: safe_cast(node, dialect)).sql(dialect=dialect)
-    _rendered[key] = (query, text)
-    while len(_rendered) > RENDERED_KEPT:
-        _rendered.popitem(last=False)
+    with _rendered_lock:
+        _rendered[key] = (query, text)
+        while len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
     return text
 
 

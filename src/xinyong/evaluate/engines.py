@@ -5,6 +5,9 @@ the same shape."""
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Collection
 from datetime import date
 from itertools import count
 from pathlib import Path
@@ -15,7 +18,7 @@ import sqlalchemy as sa
 from sqlglot import exp
 
 from ..errors import ConfigError, NotFound
-from .criteria import Dialect, to_sql
+from .criteria import AMONG, Dialect, to_sql
 
 SNAPSHOT_TABLES = ("records", "subjects", "record_events")
 
@@ -92,16 +95,20 @@ class QueryEngine(Protocol):
 #: tells one registered table from another (a connection holds the one it last installed):
 #: the same table registered again, by any engine, is not installed again
 _registrations = count(1)
-_tokens: dict[int, tuple[int, pa.Table]] = {}
+#: id(table) → (token, table), least recently registered first
+_tokens: OrderedDict[int, tuple[int, pa.Table]] = OrderedDict()
+_tokens_lock = threading.Lock()
 
 
 def _token(table: pa.Table) -> int:
-    found = _tokens.get(id(table))
-    if found is None or found[1] is not table:
-        if len(_tokens) >= 16:
-            del _tokens[next(iter(_tokens))]
-        found = _tokens[id(table)] = (next(_registrations), table)
-    return found[0]
+    with _tokens_lock:  # registered from request threads, the follow thread and dispatch
+        found = _tokens.get(id(table))
+        if found is None or found[1] is not table:
+            found = _tokens[id(table)] = (next(_registrations), table)
+        _tokens.move_to_end(id(table))  # a calendar registered again stays installed
+        while len(_tokens) > 16:
+            _tokens.popitem(last=False)
+        return found[0]
 
 
 _INSTALLED = "xinyong_registered_tables"
@@ -131,6 +138,11 @@ def _install(conn: sa.Connection, name: str, table: pa.Table) -> None:
         sa.Index(f"{name}_{column.name}", column).create(conn)
     # statistics: without them PostgreSQL plans day-by-day joins as if the table were tiny
     conn.exec_driver_sql(f"ANALYZE {schema}.{name}" if schema == "pg_temp" else f"ANALYZE {name}")
+
+
+def register_among(engine: QueryEngine, subjects: Collection[str]) -> None:
+    """Make ``subjects`` the set ``criteria.among`` tests read in ``engine``'s queries."""
+    engine.register(AMONG, pa.table({"subject_id": pa.array(sorted(subjects), pa.string())}))
 
 
 class SqlEngine:

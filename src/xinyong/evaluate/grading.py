@@ -30,11 +30,10 @@ from .criteria import (
     among,
     condition_sql,
     not_ended,
-    register_among,
     standing,
     to_sql,
 )
-from .engines import QueryEngine
+from .engines import QueryEngine, register_among
 
 
 @dataclass(frozen=True)

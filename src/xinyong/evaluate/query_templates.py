@@ -7,6 +7,7 @@ ledger holds) and ``:as_of_dn`` where its day number goes; ``filled`` puts the d
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
@@ -54,6 +55,7 @@ _built: OrderedDict[tuple[Hashable, ...], tuple[tuple[object, ...], exp.Expr]] =
 BUILT_KEPT = 512
 #: id → query of the queries ``_built`` holds
 _kept: dict[int, exp.Expr] = {}
+_lock = threading.Lock()
 
 
 def built_once(
@@ -63,16 +65,19 @@ def built_once(
     ``values`` (date, flags): a screening refresh or an explanation on the same day reuses
     the query, and ``criteria.to_sql`` its text. A kept query is never changed in place."""
     key = (*(id(o) for o in objects), *values)
-    hit = _built.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
-        _built.move_to_end(key)
-        return hit[1]
-    query = build()
-    _built[key] = (objects, query)
-    _kept[id(query)] = query
-    while len(_built) > BUILT_KEPT:
-        _, (_, dropped) = _built.popitem(last=False)
-        _kept.pop(id(dropped), None)
+    with _lock:
+        hit = _built.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
+            _built.move_to_end(key)
+            return hit[1]
+    query = build()  # outside the lock: two threads may build it; the last one is kept
+    with _lock:
+        _built[key] = (objects, query)
+        _kept[id(query)] = query
+        while len(_built) > BUILT_KEPT:
+            _, (_, dropped) = _built.popitem(last=False)
+            if _kept.get(id(dropped)) is dropped:
+                del _kept[id(dropped)]
     return query
 
 

@@ -15,8 +15,8 @@ from ..schemes.lists import ListType
 from .calendar_table import CALENDAR, calendar_range, calendar_table
 from .compiled_lists import lifecycle_query
 from .compiled_subject_lists import absence_query, streak_query
-from .criteria import SOURCE_DIALECT, register_among
-from .engines import QueryEngine
+from .criteria import SOURCE_DIALECT
+from .engines import QueryEngine, register_among
 from .entries import absence_entry_from_row, entry_from_row, streak_entry_from_row
 from .grading import Grade
 from .lifecycle import ListEntry, citations, parameter_used

@@ -22,13 +22,12 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from ..clock import real_now
 from ..ids import Kind, Mode, classify, is_pseudonym
-from ..ledger import tables as t
 from ..ledger.subject import invalid_subject
 from ..schemes import Pack
 from . import standing as st
@@ -83,15 +82,13 @@ class ScreeningIndex:
         with self.engine.connect() as conn:
             # what the ledger received after the evaluation ran is re-derived at the first
             # follow; without an evaluation, only what arrives from now on
-            seen = _evaluated_at(conn, evaluation) if evaluation else _high_water(conn)
+            seen = st.evaluated_at(conn, evaluation) if evaluation else st.high_water(conn)
             listings = st.materialised_listings(conn, self.pack, evaluation, day)
             orders = st.orders(conn, day)
             organisations = set(listings) | set(orders)
             links = st.links_to(conn, self.pack, organisations, day)
         standings = st.assemble(listings, orders, links, set(organisations) | set(links))
-        with self._lock:
-            if ticket < self._built_ticket:
-                return  # a build that read the ledger later has been applied
+        with self._lock:  # a refresh that read the ledger before this build is not applied
             self.day, self.evaluation, self._built_ticket = day, evaluation, ticket
             self.standings, self._decisions, self._by_action = standings, {}, {}
             self._applied = {}
@@ -144,7 +141,10 @@ class ScreeningIndex:
                     self.standings[subject_id] = fresh[subject_id]
                 else:
                     self.standings.pop(subject_id, None)
-            self._decisions = {k: v for k, v in self._decisions.items() if k[0] not in redone}
+            # a new dict, after the standings (see ``check``); copied at once first, since
+            # checks write to the old one without the lock
+            kept = self._decisions.copy()
+            self._decisions = {k: v for k, v in kept.items() if k[0] not in redone}
             for action, table in self._by_action.items():
                 for subject_id in redone:
                     table.pop(subject_id, None)
@@ -166,7 +166,7 @@ class ScreeningIndex:
         margin: rows newer than the horizon are read again next time, and skipped if seen.
         """
         with self.engine.connect() as conn:
-            rows = _changed_since(conn, self._seen)
+            rows = st.changed_since(conn, self._seen)
         fresh = sorted({s for s, at in rows if (s, at) not in self._recent})
         for start in range(0, len(fresh), REFRESH_CHUNK):
             self.refresh(fresh[start : start + REFRESH_CHUNK])
@@ -207,7 +207,11 @@ class ScreeningIndex:
                 character, a raw resident number, anything else): never an "allow".
         """
         key = (subject_id, action)
-        found = self._decisions.get(key)
+        # read before the standing, without the lock (checks never wait): a refresh replaces
+        # the standings first and then this dict, so a decision from a replaced standing can
+        # only land in a dict no longer used
+        cache = self._decisions
+        found = cache.get(key)
         if found is not None:
             return found
         standing = self.standings.get(subject_id)
@@ -216,9 +220,7 @@ class ScreeningIndex:
             self.require_key(subject_id)
             return allow(subject_id, action, self.day)
         found = decide(self.pack, standing, action, self.day)
-        with self._lock:  # cached only if no refresh replaced the standing meanwhile
-            if self.standings.get(subject_id) is standing:
-                self._decisions[key] = found
+        cache[key] = found
         return found
 
     def _decided(self, subject_id: str, action: str) -> Decision:
@@ -281,47 +283,3 @@ class ScreeningIndex:
 
     def __len__(self) -> int:
         return len(self.standings)
-
-
-def _evaluated_at(conn: sa.Connection, evaluation: str) -> datetime | None:
-    from ..evaluate.tables import evaluations
-
-    found: datetime | None = conn.execute(
-        sa.select(evaluations.c.recorded_at).where(evaluations.c.evaluation_id == evaluation)
-    ).scalar()
-    return found
-
-
-def _high_water(conn: sa.Connection) -> datetime | None:
-    """The newest ``recorded_at`` of what the index follows."""
-    marks = [
-        conn.execute(sa.select(sa.func.max(table.c.recorded_at))).scalar()
-        for table in (t.records, t.record_events, t.subject_links)
-    ]
-    return max((m for m in marks if m is not None), default=None)
-
-
-def _changed_since(conn: sa.Connection, seen: datetime | None) -> list[tuple[str, datetime]]:
-    """(subject, recorded_at) of records, record events and links recorded after ``seen``."""
-    r, e, sl = t.records.c, t.record_events.c, t.subject_links.c
-    since = seen or datetime.min.replace(tzinfo=UTC)
-    found: list[tuple[str, datetime]] = [
-        (s, at)
-        for s, at in conn.execute(
-            sa.select(r.subject_id, r.recorded_at).where(r.recorded_at > since)
-        )
-    ]
-    found += [
-        (s, at)
-        for s, at in conn.execute(
-            sa.select(r.subject_id, e.recorded_at)
-            .select_from(t.record_events)
-            .join(t.records, r.record_id == e.record_id)
-            .where(e.recorded_at > since)
-        )
-    ]
-    for org, person, at in conn.execute(
-        sa.select(sl.from_subject, sl.to_subject, sl.recorded_at).where(sl.recorded_at > since)
-    ):
-        found += [(org, at), (person, at)]
-    return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -233,4 +233,48 @@ def assemble(
         )
         if not standing.empty:
             found[subject_id] = standing
+    return found
+
+
+def evaluated_at(conn: sa.Connection, evaluation: str) -> datetime | None:
+    from ..evaluate.tables import evaluations
+
+    found: datetime | None = conn.execute(
+        sa.select(evaluations.c.recorded_at).where(evaluations.c.evaluation_id == evaluation)
+    ).scalar()
+    return found
+
+
+def high_water(conn: sa.Connection) -> datetime | None:
+    """The newest ``recorded_at`` of what the index follows."""
+    marks = [
+        conn.execute(sa.select(sa.func.max(table.c.recorded_at))).scalar()
+        for table in (t.records, t.record_events, t.subject_links)
+    ]
+    return max((m for m in marks if m is not None), default=None)
+
+
+def changed_since(conn: sa.Connection, seen: datetime | None) -> list[tuple[str, datetime]]:
+    """(subject, recorded_at) of records, record events and links recorded after ``seen``."""
+    r, e, sl = t.records.c, t.record_events.c, t.subject_links.c
+    since = seen or datetime.min.replace(tzinfo=UTC)
+    found: list[tuple[str, datetime]] = [
+        (s, at)
+        for s, at in conn.execute(
+            sa.select(r.subject_id, r.recorded_at).where(r.recorded_at > since)
+        )
+    ]
+    found += [
+        (s, at)
+        for s, at in conn.execute(
+            sa.select(r.subject_id, e.recorded_at)
+            .select_from(t.record_events)
+            .join(t.records, r.record_id == e.record_id)
+            .where(e.recorded_at > since)
+        )
+    ]
+    for org, person, at in conn.execute(
+        sa.select(sl.from_subject, sl.to_subject, sl.recorded_at).where(sl.recorded_at > since)
+    ):
+        found += [(org, at), (person, at)]
     return found

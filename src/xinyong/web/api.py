@@ -23,7 +23,8 @@ from ..rights import consent
 from ..rights.grade_notices import file_grades, whole_file
 from ..types import PublicAttribute
 from .access import Permission, Principal, Purpose, Role, stated_purpose
-from .platform import Platform, PlatformDep, plain, require
+from .platform import Platform, PlatformDep, plain
+from .principals import require
 
 router = APIRouter(prefix="/api")
 

@@ -11,7 +11,8 @@ from ..errors import NotFound
 from ..ledger import checkpoints
 from ..ledger.notes import NoteVerifier
 from .access import Permission, Principal
-from .platform import Platform, PlatformDep, require
+from .platform import Platform, PlatformDep
+from .principals import require
 
 router = APIRouter(prefix="/api")
 PublicReader = Annotated[Principal, Depends(require(Permission.READ_PUBLIC))]

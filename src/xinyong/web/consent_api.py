@@ -14,7 +14,8 @@ from ..ledger import audit
 from ..rights import consent
 from .access import Permission, Principal, Purpose
 from .credentials import credit_service_agencies
-from .platform import Platform, PlatformDep, require
+from .platform import Platform, PlatformDep
+from .principals import require
 
 router = APIRouter(prefix="/api")
 

@@ -18,7 +18,8 @@ from fastapi.responses import JSONResponse, Response
 from ..errors import ConfigError
 from ..ledger import require_current
 from .access import Permission, Principal, authorise
-from .platform import PlatformDep, principal
+from .platform import PlatformDep
+from .principals import principal
 
 router = APIRouter()
 LOOPBACK = frozenset({"127.0.0.1", "::1"})

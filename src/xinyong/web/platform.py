@@ -1,13 +1,15 @@
-"""What every request handler shares: the platform (settings, database, pack, limiters) and
-the request's principal, found from its bearer token or portal session and rate-limited."""
+"""What every request handler shares: the platform (settings, database, pack, limiters, today's
+screening index, cached aggregates, the audit batch). The request's principal is found in
+``principals``."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -17,7 +19,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from ..clock import platform_now, platform_today, real_now
-from ..errors import RateLimited, Unauthenticated, Unavailable
+from ..errors import Unavailable
 from ..ids import Mode
 from ..ledger import audit
 from ..ledger.audit_batch import Batcher
@@ -26,10 +28,8 @@ from ..sanctions import ScreeningIndex
 from ..sanctions.decide import actions_of
 from ..schemes import Pack
 from ..settings import Settings
-from .access import ANONYMOUS, Permission, Principal, authorise
-from .credentials import account_principal, token_principal
+from .access import Principal
 from .screening import TodaysIndex
-from .sessions import session_account
 
 #: seconds the newest evaluation's id is remembered between requests
 EVALUATION_TTL = 5.0
@@ -192,8 +192,12 @@ class Platform:
 
     async def screening_off_loop(self) -> ScreeningIndex:
         """:meth:`screening` for a coroutine: at once, without I/O, when the index is current
-        for the evaluation last looked up; else in a worker thread (looking the evaluation
-        up, or waiting for a build)."""
+        for the evaluation last looked up; else looked up in a worker thread, and a build
+        waited for on the event loop (no thread is held while waiting).
+
+        Raises:
+            Unavailable: today's index is not built within ``screening_wait_seconds``.
+        """
         from starlette.concurrency import run_in_threadpool
 
         cached = self._evaluation
@@ -201,7 +205,15 @@ class Platform:
             index = self.indexes.current(cached[0], cached[1])
             if index is not None:
                 return index
-        return await run_in_threadpool(self.screening)
+        deadline = time.monotonic() + self.settings.screening_wait_seconds
+        while True:
+            try:
+                found: ScreeningIndex = await run_in_threadpool(self.screening, 0.0)
+                return found
+            except Unavailable as exc:
+                if exc.code != "screening-index-building" or time.monotonic() >= deadline:
+                    raise
+            await asyncio.sleep(0.05)
 
     def follow_decision(self, subject_id: str) -> None:
         """After a decision about a subject's records: screening re-derives it at once, and
@@ -209,7 +221,7 @@ class Platform:
         from ..sanctions.dispatch import dispatch_subjects
 
         try:
-            index = self.screening()
+            index = self.screening(wait=0.0)
         except Unavailable:  # still building: it reads the decision at its first follow
             index = None
         if index is not None:
@@ -319,68 +331,6 @@ async def platform(request: Request) -> Platform:
 
 
 PlatformDep = Annotated[Platform, Depends(platform)]
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-async def principal(request: Request, p: PlatformDep) -> Principal:
-    """The caller. A bearer token that is wrong, expired or revoked is refused outright (not
-    treated as anonymous), so a misconfigured client learns at once. Its look-ups run in a
-    worker thread, off the event loop; an anonymous caller needs none."""
-    from starlette.concurrency import run_in_threadpool
-
-    header = request.headers.get("authorization", "")
-    found: Principal | None
-    if header.lower().startswith("bearer "):
-        found = await run_in_threadpool(_token_principal, p, header[7:].strip())
-        if found is None:
-            raise Unauthenticated(
-                "the API token is unknown, expired or revoked; ask the platform operator for "
-                "a new one",
-                code="bad-token",
-            )
-    elif "sid" in request.session:
-        found = await run_in_threadpool(session_principal, p, str(request.session["sid"]))
-        if found is None:
-            request.session.clear()
-            found = ANONYMOUS
-    else:
-        found = ANONYMOUS
-    request.state.actor = found.actor
-    address = client_address(request)
-    key = found.actor if found.actor != "anonymous" else f"ip:{address}"
-    if not p.limiter.hit(p.api_limit, key):
-        reset, _ = p.limiter.get_window_stats(p.api_limit, key)
-        raise RateLimited(
-            f"more than {p.settings.api_rate_limit} requests; retry in "
-            f"{max(1, int(reset - time.time()))} s",
-        )
-    return Principal(found.role, found.actor, found.agency, found.subject_id, found.items, address)
-
-
-def _token_principal(p: Platform, token: str) -> Principal | None:
-    with p.engine.connect() as conn:
-        return token_principal(conn, token, now=p.clock())
-
-
-def session_principal(p: Platform, session_id: str) -> Principal | None:
-    """The principal of a live portal session (``sessions``), its account re-read."""
-    idle = timedelta(minutes=p.settings.session_idle_minutes)
-    with p.engine.begin() as conn:
-        username = session_account(conn, session_id, now=p.clock(), idle=idle)
-        return account_principal(conn, username) if username is not None else None
-
-
-def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
-    """A dependency that lets the request through only if its principal holds ``permission``."""
-
-    async def dependency(who: Annotated[Principal, Depends(principal)]) -> Principal:
-        authorise(who, permission)
-        return who
-
-    return dependency
 
 
 def plain(value: Any) -> Any:

@@ -18,7 +18,8 @@ from ..types import PublicAttribute
 from .access import ANONYMOUS, Permission, Principal
 from .credentials import authenticate
 from .i18n import LOCALES, negotiate
-from .platform import Platform, PlatformDep, client_address, plain, require
+from .platform import Platform, PlatformDep, plain
+from .principals import client_address, require
 from .sessions import end_session, open_session
 
 router = APIRouter(include_in_schema=False)

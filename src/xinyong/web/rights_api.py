@@ -13,7 +13,8 @@ from ..errors import FieldError, Forbidden, InvalidData
 from ..rights import evidence, grade_notices, objections, repair, report
 from .access import Permission, Principal, Role
 from .api import PageNo, PerPage
-from .platform import Platform, PlatformDep, require
+from .platform import Platform, PlatformDep
+from .principals import require
 
 router = APIRouter(prefix="/api", tags=["rights"])
 #: objection and repair ids

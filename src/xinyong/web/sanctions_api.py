@@ -23,7 +23,8 @@ from ..sanctions.decide import Decision
 from ..sanctions.tables import screening_overrides
 from .access import Permission, Principal, Purpose, stated_purpose
 from .metrics import SCREENING
-from .platform import Platform, PlatformDep, require
+from .platform import Platform, PlatformDep
+from .principals import require
 
 router = APIRouter(prefix="/api")
 Screener = Annotated[Principal, Depends(require(Permission.SCREEN))]

@@ -47,6 +47,9 @@ class TodaysIndex:
         self._lock = threading.Lock()
         #: set when the build running now ends (``None``: none runs)
         self._building: threading.Event | None = None
+        #: the day and evaluation whose last build failed
+        self.failed: tuple[date, str | None] | None = None
+        self._stopped = False
 
     def get(self, day: date, evaluation: str | None, wait: float | None = None) -> ScreeningIndex:
         """The index of ``day`` (from ``evaluation``, or being rebuilt from it); waits up to
@@ -55,27 +58,34 @@ class TodaysIndex:
         Raises:
             Unavailable: the day's index is not built yet (``retry_after`` set).
         """
+        deadline = time.monotonic() + (self.wait_seconds if wait is None else wait)
+        # at most twice: a build of another day or evaluation may be running; ours follows it
+        for _ in range(2):
+            index = self.index
+            if index is not None and index.evaluation == evaluation and index.day == day:
+                return index
+            if self._stopped:
+                raise Unavailable("the platform is shutting down", code="shutting-down")
+            built = self._build_in_background(day, evaluation)
+            if index is not None and index.day == day:
+                return index
+            if not built.wait(max(0.0, deadline - time.monotonic())):
+                break
+            if self.failed == (day, evaluation):  # logged by the build; the next call retries
+                raise Unavailable(
+                    f"the screening index for {day} could not be built; the operator's log "
+                    "says why; retry later",
+                    code="screening-index-failed",
+                    retry_after=30,
+                )
         index = self.index
-        if index is not None and index.evaluation == evaluation and index.day == day:
-            return index
-        built = self._build_in_background(day, evaluation)
         if index is not None and index.day == day:
             return index
-        if not built.wait(self.wait_seconds if wait is None else wait):
-            raise Unavailable(
-                f"the screening index for {day} is being built; retry in a few seconds",
-                code="screening-index-building",
-                retry_after=5,
-            )
-        index = self.index
-        if index is None or index.day != day:  # the build failed (logged); the next retries
-            raise Unavailable(
-                f"the screening index for {day} could not be built; the operator's log says "
-                "why; retry later",
-                code="screening-index-failed",
-                retry_after=30,
-            )
-        return index
+        raise Unavailable(
+            f"the screening index for {day} is being built; retry in a few seconds",
+            code="screening-index-building",
+            retry_after=5,
+        )
 
     def current(self, day: date, evaluation: str | None) -> ScreeningIndex | None:
         """The index if it answers for ``day`` from ``evaluation``, else ``None``."""
@@ -110,18 +120,24 @@ class TodaysIndex:
         try:
             fresh = self.built(day, evaluation)
             with self._lock:
-                old, self.index = self.index, fresh
+                if self._stopped:  # the platform closed meanwhile
+                    return
+                old, self.index, self.failed = self.index, fresh, None
                 self.built_at = time.monotonic()
-            fresh.start_following()
+                fresh.start_following()
             if old is not None:
                 old.stop()
         except Exception:  # the current index keeps answering; the next request retries
             log.exception("building the screening index failed")
+            self.failed = (day, evaluation)
         finally:
             with self._lock:
                 self._building = None
             done.set()
 
     def stop(self) -> None:
-        if self.index is not None:
-            self.index.stop()
+        """Stop following the ledger; a build still running is not swapped in."""
+        with self._lock:
+            self._stopped = True
+            if self.index is not None:
+                self.index.stop()

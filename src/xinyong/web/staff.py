@@ -23,8 +23,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from ..errors import NotFound
 from ..rights import grade_notices, notices
 from .access import Permission, Principal
-from .platform import Platform, PlatformDep, require
+from .platform import Platform, PlatformDep
 from .portal import render
+from .principals import require
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(require(Permission.SUBMIT_DECISION))]
