@@ -52,6 +52,7 @@ from xinyong.settings import Settings
 from xinyong.web.access import Role
 from xinyong.web.app import create_app
 from xinyong.web.credentials import add_account, issue_token
+from xinyong.web.platform import Platform
 
 AS_OF = date(2026, 6, 30)
 NOW = datetime(2026, 6, 30, 10, 0, tzinfo=UTC)
@@ -60,6 +61,23 @@ PASSWORD = "correct horse battery"
 PERSON = pseudonymise(BEIJING_RESIDENT, key=KEY)
 LONELY = pseudonymise(LONELY_RESIDENT, key=KEY)
 RAW_IDS_SEEN: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def platforms_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Platform]]:
+    """Every platform a test creates is closed when it ends, served or not, so no build or
+    ledger follower of one test runs on into the next."""
+    made: list[Platform] = []
+    created = Platform.__post_init__
+
+    def remembered(self: Platform) -> None:
+        created(self)
+        made.append(self)
+
+    monkeypatch.setattr(Platform, "__post_init__", remembered)
+    yield made
+    for platform in made:
+        platform.close()
 
 
 def _penalty(number: str, **changes: Any) -> dict[str, Any]:

@@ -60,3 +60,30 @@ def test_after_shutdown_no_build_starts(platform: Any) -> None:
         platform.indexes.get(AS_OF, platform.evaluation(), wait=5)
     assert stopped.value.code == "shutting-down"
     assert platform.indexes.index is None
+
+
+def test_closing_waits_for_a_running_build_and_leaves_nothing_running(
+    platform: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reached, go = threading.Event(), threading.Event()
+    real = standing.materialised_listings
+
+    def held(conn: Any, pack: Any, evaluation: Any, day: Any) -> Any:
+        reached.set()
+        assert go.wait(30)
+        return real(conn, pack, evaluation, day)
+
+    monkeypatch.setattr(standing, "materialised_listings", held)
+    before = set(threading.enumerate())
+    with pytest.raises(Unavailable):
+        platform.indexes.get(AS_OF, platform.evaluation(), wait=0)
+    assert reached.wait(10)
+    closing = threading.Thread(target=platform.close)
+    closing.start()
+    closing.join(0.5)
+    assert closing.is_alive(), "close returned while the build still read the database"
+    go.set()
+    closing.join(30)
+    assert not closing.is_alive()
+    assert [t.name for t in threading.enumerate() if t not in before and t.is_alive()] == []
+    assert platform.indexes.index is None  # the build ended after shutdown: not swapped in

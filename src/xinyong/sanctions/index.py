@@ -73,6 +73,7 @@ class ScreeningIndex:
         self._applied: dict[str, int] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._follower: threading.Thread | None = None
 
     # -- building -----------------------------------------------------------------------
 
@@ -192,10 +193,14 @@ class ScreeningIndex:
 
         thread = threading.Thread(target=loop, name="screening-follow", daemon=True)
         thread.start()
+        self._follower = thread
         return thread
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 0.0) -> None:
+        """Stop following the ledger; wait up to ``wait`` seconds for a follow running now."""
         self._stop.set()
+        if wait > 0 and self._follower is not None:
+            self._follower.join(wait)
 
     # -- checking -----------------------------------------------------------------------
 

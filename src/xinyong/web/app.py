@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -154,26 +153,13 @@ def create_app(
 
 @asynccontextmanager
 async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
-    """At start, compute the ledger-wide aggregates in the background, so the first visitor
-    of the statistics or double-publicity page does not wait for them."""
+    """At start, the platform's background work begins (``Platform.start``: the ledger-wide
+    aggregates computed, so the first visitor of the statistics or double-publicity page does
+    not wait for them); at shutdown it ends before the app does."""
     platform: Platform = app.state.platform
-    thread = threading.Thread(target=_quietly(platform.warm), name="warm-up", daemon=True)
-    thread.start()
-    platform.audit_batch.start()
-    if platform.checkpointer is not None:
-        platform.checkpointer.start()
+    platform.start()
     yield
     platform.close()
-
-
-def _quietly(work: Callable[[], None]) -> Callable[[], None]:
-    def run() -> None:
-        try:
-            work()
-        except Exception:  # a failed warm-up only means the first visitor waits
-            log.exception("warming the aggregates failed")
-
-    return run
 
 
 def _wants_json(request: Request) -> bool:

@@ -5,6 +5,7 @@ screening index, cached aggregates, the audit batch). The request's principal is
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +40,10 @@ AGGREGATE_TTL = 600.0
 AGGREGATE_ENTRIES = 256
 #: seconds the start-up warming waits for the first screening index
 WARM_WAIT = 3600.0
+#: seconds ``close`` waits for background work still running (a build, the warming) to end
+CLOSE_WAIT = 30.0
+
+log = logging.getLogger("xinyong.web")
 
 
 @dataclass
@@ -76,6 +81,7 @@ class Platform:
         self.audit_batch = Batcher(self.engine)
         #: signs audit checkpoints at the set interval (``None``: no signing key set)
         self.checkpointer = Checkpointer.from_settings(self.settings, self.engine, self.clock)
+        self._warming: threading.Thread | None = None
 
     @property
     def key(self) -> tuple[bytes, ...]:
@@ -272,13 +278,37 @@ class Platform:
             lambda conn: NameIndex.build(conn, index.standings),
         )
 
+    def start(self) -> None:
+        """Begin the background work of a serving node: the audit batch, checkpoint signing,
+        and warming the aggregates (``warm``) in a thread."""
+        self._warming = threading.Thread(target=self._warm_quietly, name="warm-up", daemon=True)
+        self._warming.start()
+        self.audit_batch.start()
+        if self.checkpointer is not None:
+            self.checkpointer.start()
+
     def close(self) -> None:
-        """Flush pending audit entries, sign a last checkpoint if one is due, and stop
-        following the ledger."""
+        """Flush pending audit entries, sign a last checkpoint if one is due, stop following
+        the ledger, and wait up to ``CLOSE_WAIT`` seconds for a build or the warming still
+        running (so no background work outlives the platform's database)."""
         self.audit_batch.stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()
-        self.indexes.stop()
+        deadline = time.monotonic() + CLOSE_WAIT
+        self.indexes.stop(wait=CLOSE_WAIT)
+        if self._warming is not None:
+            self._warming.join(max(0.0, deadline - time.monotonic()))
+            if self._warming.is_alive():
+                log.warning("the warming still runs after %.0f s; the platform closes", CLOSE_WAIT)
+
+    def _warm_quietly(self) -> None:
+        try:
+            self.warm()
+        except Unavailable as exc:
+            if exc.code != "shutting-down":  # closed before it finished: nothing is wrong
+                log.exception("warming the aggregates failed")
+        except Exception:  # a failed warm-up only means the first visitor waits
+            log.exception("warming the aggregates failed")
 
     def warm(self) -> None:
         """Compute the aggregates the first visitors would otherwise wait for."""

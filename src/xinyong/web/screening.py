@@ -47,6 +47,8 @@ class TodaysIndex:
         self._lock = threading.Lock()
         #: set when the build running now ends (``None``: none runs)
         self._building: threading.Event | None = None
+        #: the thread of the build running now, or of the last one
+        self._builder: threading.Thread | None = None
         #: the day and evaluation whose last build failed
         self.failed: tuple[date, str | None] | None = None
         self._stopped = False
@@ -107,13 +109,18 @@ class TodaysIndex:
         """The event set when the build running ends: one build at a time (the next call
         after it ends starts the next, if still needed)."""
         with self._lock:
+            if self._stopped:  # ``stop`` waits only for the build it saw
+                raise Unavailable("the platform is shutting down", code="shutting-down")
             if self._building is not None:
                 return self._building
             done = self._building = threading.Event()
-        thread = threading.Thread(
-            target=self._build, args=(day, evaluation, done), name="screening-build", daemon=True
-        )
-        thread.start()
+            self._builder = threading.Thread(
+                target=self._build,
+                args=(day, evaluation, done),
+                name="screening-build",
+                daemon=True,
+            )
+            self._builder.start()
         return done
 
     def _build(self, day: date, evaluation: str | None, done: threading.Event) -> None:
@@ -135,9 +142,16 @@ class TodaysIndex:
                 self._building = None
             done.set()
 
-    def stop(self) -> None:
-        """Stop following the ledger; a build still running is not swapped in."""
+    def stop(self, wait: float = 0.0) -> None:
+        """Stop following the ledger; a build still running is not swapped in. Waits up to
+        ``wait`` seconds for that build and the follower to end."""
         with self._lock:
             self._stopped = True
-            if self.index is not None:
-                self.index.stop()
+            index, builder = self.index, self._builder
+        deadline = time.monotonic() + wait
+        if index is not None:
+            index.stop(wait=wait)
+        if builder is not None:
+            builder.join(max(0.0, deadline - time.monotonic()))
+            if builder.is_alive():
+                log.warning("a screening build still runs after %.0f s; closing anyway", wait)
