@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_web import build, free_port, run_wrk  # noqa: E402
-from xinyong.disclosure.views import latest_evaluation  # noqa: E402
+from xinyong.disclosure.entries import latest_evaluation  # noqa: E402
 from xinyong.ledger import make_engine  # noqa: E402
 from xinyong.sanctions import ScreeningIndex  # noqa: E402
 from xinyong.sanctions.names import NameIndex  # noqa: E402
@@ -129,7 +129,7 @@ def main() -> None:
     name_rate = rate(len(queries), time.perf_counter() - started)
 
     # HTTP: one uvicorn process per core, a responder's token, wrk at concurrency 32
-    from xinyong.web.access import Role
+    from xinyong.access import Role
     from xinyong.web.credentials import issue_token
 
     with engine.begin() as conn:

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from tests.factories import BEIJING_RESIDENT, GUANGZHOU_USCC, KEY, XIAMEN_USCC
 from tests.ingest.helpers import debtor_row, deliver, row
 from tests.web.conftest import ScanningClient, web_settings
+from xinyong.access import Role
 from xinyong.evaluate import EntryStatus, SqlEngine, evaluate_lists
 from xinyong.evaluate.run import materialise
 from xinyong.ids import pseudonymise
@@ -43,7 +44,6 @@ from xinyong.sanctions.extract import lines_of
 from xinyong.sanctions.tables import dispatch_notices
 from xinyong.schemes import Pack
 from xinyong.schemes.lists import EarlyExitSpec
-from xinyong.web.access import Role
 from xinyong.web.app import create_app
 from xinyong.web.credentials import issue_token
 from xinyong.workdays import add_working_days

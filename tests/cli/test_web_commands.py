@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from tests.cli.test_commands import xinyong
 from tests.factories import BEIJING_RESIDENT, KEY
 from tests.privacy import assert_no_raw_id, raw_ids_in_sqlite_file
+from xinyong.access import Role
 from xinyong.errors import InvalidData
 from xinyong.ids import pseudonymise
-from xinyong.web.access import Role
 from xinyong.web.credentials import add_account
 
 

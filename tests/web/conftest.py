@@ -39,6 +39,7 @@ from fastapi.testclient import TestClient
 from tests.factories import BEIJING_RESIDENT, GUANGZHOU_USCC, KEY, XIAMEN_USCC
 from tests.ingest.helpers import debtor_row, deliver, row, write_csv
 from tests.privacy import RAW_ID, raw_ids_in_sqlite_file
+from xinyong.access import Role
 from xinyong.evaluate import SqlEngine, evaluate_lists
 from xinyong.evaluate.grading import evaluate_grades
 from xinyong.evaluate.run import materialise
@@ -49,7 +50,6 @@ from xinyong.ledger import EventKind, RecordEvent, append_event, make_engine, up
 from xinyong.sanctions.dispatch import dispatch
 from xinyong.schemes import Pack
 from xinyong.settings import Settings
-from xinyong.web.access import Role
 from xinyong.web.app import create_app
 from xinyong.web.credentials import add_account, issue_token
 from xinyong.web.platform import Platform

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from tests.factories import XIAMEN_USCC
 from tests.ingest.helpers import row
 from tests.web.conftest import NOW, PASSWORD, PERSON, Web, make_web
-from xinyong.web.access import Role
+from xinyong.access import Role
 from xinyong.web.credentials import issue_token, revoke_token
 
 ROLES = ("public", "operator", "samr", "airline", "bank", "company")

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tests.web.conftest import NOW, Web
-from xinyong.web.access import Role
+from xinyong.access import Role
 from xinyong.web.credentials import issue_token
 
 

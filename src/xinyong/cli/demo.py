@@ -202,16 +202,17 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
     then follow one listed company through a lift to an allowing check."""
     from datetime import timedelta
 
-    from ..disclosure.views import latest_evaluation
+    from ..access import Role
+    from ..disclosure.entries import latest_evaluation
     from ..evaluate import SqlEngine, evaluate_lists
     from ..evaluate.grading import evaluate_grades
     from ..evaluate.run import materialise
     from ..ids import Mode
-    from ..ingest.service import IngestOptions
-    from ..ingest.submit import submit_decision
     from ..keys.fingerprint import pseudonym_key_for
     from ..sanctions import ScreeningIndex
     from ..sanctions import dispatch as dispatching
+    from ..services.submissions import RecordDecision, submit_decision
+    from ..services.work import LedgerNode, Operator
     from .output import console
 
     now = clock.now(day)  # the platform's clock, pinned to the demo's date
@@ -244,26 +245,20 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
         f"{company} · aviation.ticket: [bold]{before.outcome}[/] — "
         f"{before.grounds[0].measure_en} ({before.grounds[0].memorandum})"
     )
-    options = IngestOptions(
-        key=pseudonym_key_for(engine, settings),
-        seal_key=settings.quarantine_seal_key,
-        delivered_on=day,
-        recorded_at=now + timedelta(minutes=10),
-        mode=Mode(settings.uscc_mode),
-    )
+    # the court's decision, through the command the API and the staff pages call: its
+    # follow-up sends the lift notices at once, before any re-evaluation
+    key = pseudonym_key_for(engine, settings)
+    court = LedgerNode(engine, pack, day, key=key, uscc_mode=Mode(settings.uscc_mode))
     submit_decision(
-        engine,
-        pack,
-        source=listing.source_agency,
-        row={
-            "source_record_id": listing.source_record_id,
-            "decision": "revoked",
-            "effective_on": day.isoformat(),
-            "instrument_number": "（2026）执复1号",
-            "reason": "listing revoked on review",
-            "attributes": "",
-        },
-        options=options,
+        court,
+        Operator(f"demo:{listing.source_agency}", Role.SOURCE_AGENCY, listing.source_agency),
+        RecordDecision(
+            source_record_id=listing.source_record_id,
+            decision="revoked",
+            effective_on=day,
+            instrument_number="（2026）执复1号",
+            reason="listing revoked on review",
+        ),
     )
     index.refresh([company])
     after = index.check(company, "aviation.ticket")
@@ -281,8 +276,8 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
     run = dispatching.dispatch(engine, pack, lifted, day, now=now + timedelta(minutes=15))
     answered = simulate_responders(engine, now + timedelta(minutes=20))
     console().print(
-        f"re-evaluated and dispatched {run.exits:,} lift notice(s) to every agency that "
-        f"received the entry; simulated agencies: {answered}"
+        f"lift notices went to every agency that received the entry at once; re-evaluated "
+        f"and dispatched {run.exits:,} more; simulated agencies: {answered}"
     )
 
 
@@ -336,87 +331,82 @@ def _demo_evidence() -> bytes:
 
 def rights_examples(engine: sa.Engine, pack: Any, day: date, sample: str | None) -> str | None:
     """File an objection for the sample company (left open) and grant a repair to another
-    company whose penalty has passed its minimum publicity period; returns that company."""
+    company whose penalty has passed its minimum publicity period, through the same commands
+    the portal and the API call (audited); returns that company."""
 
     import sqlalchemy as sa
 
+    from ..access import Role
     from ..errors import InvalidData
     from ..ledger import tables as t
-    from ..rights import evidence, objections, repair
+    from ..services import objections, repairs
+    from ..services.work import LedgerNode, Operator
     from .output import console
 
-    now = clock.now(day)  # the platform's clock, pinned to the demo's date
+    node = LedgerNode(engine, pack, day)  # the platform's clock, pinned to the demo's date
     r = t.records.c
-    with engine.begin() as conn:
-        if sample is not None:
-            target = conn.execute(
+    with engine.connect() as conn:
+        target = (
+            conn.execute(
                 sa.select(r.record_id).where(r.subject_id == sample).order_by(r.decided_on.desc())
             ).scalar()
-            if target is not None:
-                filed = objections.file(
-                    conn,
-                    pack,
-                    subject_id=sample,
-                    target_kind="record",
-                    target=str(target),
-                    grounds="the penalty was decided against another company of a similar name",
-                    actor="account:company",
-                    now=now,
-                    today=day,
-                )
-                evidence.attach(
-                    conn,
-                    case_kind="objection",
-                    case_id=filed["objection_id"],
-                    subject_id=sample,
-                    filename="营业执照与处罚对象比对说明.pdf",
-                    declared_type="application/pdf",
-                    content=_demo_evidence(),
-                    actor="account:company",
-                    now=now,
-                    max_bytes=1_000_000,
-                )
-                console().print(
-                    f"{sample} objects to record {str(target)[:12]}…: marked disputed, routed "
-                    f"to {filed['provider']}, open, with a PDF of evidence"
-                )
+            if sample is not None
+            else None
+        )
         candidates = conn.execute(
             sa.select(r.record_id, r.subject_id)
             .where(r.item_code == "market.penalty", r.severity == "general", r.subject_id != sample)
             .order_by(r.decided_on)
             .limit(50)
         ).all()
-        for record_id, subject_id in candidates:
-            if subject_id.startswith("P"):
-                continue
-            try:
-                filed = repair.apply(
-                    conn,
-                    pack,
-                    subject_id=subject_id,
-                    record_id=record_id,
-                    corrective_action="the fine was paid and the practice stopped",
-                    evidence=["payment receipt", "rectification report"],
-                    commitment="we commit to comply with market regulation from now on",
-                    actor="account:company2",
-                    now=now,
-                    today=day,
-                )
-            except InvalidData:
-                continue
-            repair.decide(
-                conn,
-                pack,
-                filed["repair_id"],
-                agency=filed["provider"],
-                outcome="granted",
-                reasons="obligations fulfilled with evidence; minimum period elapsed",
-                actor=f"demo:{filed['provider']}",
-                now=now,
-                today=day,
+    if sample is not None and target is not None:
+        company = Operator("account:company", Role.SUBJECT, subject_id=sample)
+        filed = objections.file_objection(
+            node,
+            company,
+            "record",
+            str(target),
+            "the penalty was decided against another company of a similar name",
+        )
+        repairs.attach_evidence(
+            node,
+            company,
+            "objection",
+            filed["objection_id"],
+            filename="营业执照与处罚对象比对说明.pdf",
+            declared_type="application/pdf",
+            content=_demo_evidence(),
+            max_bytes=1_000_000,
+        )
+        console().print(
+            f"{sample} objects to record {str(target)[:12]}…: marked disputed, routed "
+            f"to {filed['provider']}, open, with a PDF of evidence"
+        )
+    for record_id, subject_id in candidates:
+        if subject_id.startswith("P"):
+            continue
+        applicant = Operator("account:company2", Role.SUBJECT, subject_id=subject_id)
+        try:
+            filed = repairs.apply_for_repair(
+                node,
+                applicant,
+                record_id,
+                "the fine was paid and the practice stopped",
+                ["payment receipt", "rectification report"],
+                "we commit to comply with market regulation from now on",
             )
-            console().print(f"{subject_id} was granted repair of a penalty: no longer published")
-            return str(subject_id)
+        except InvalidData:
+            continue
+        provider = Operator(f"demo:{filed['provider']}", Role.SOURCE_AGENCY, filed["provider"])
+        repairs.decide_repair(
+            node,
+            provider,
+            filed["repair_id"],
+            "granted",
+            "obligations fulfilled with evidence; minimum period elapsed",
+        )
+        console().print(f"{subject_id} was granted repair of a penalty: no longer published")
+        return str(subject_id)
     return None
 
 
@@ -424,7 +414,7 @@ def demo_credentials(
     engine: sa.Engine, sample: str | None, repaired: str | None = None
 ) -> list[dict[str, str]]:
     """An account and a token for each role (the demo's; never for real data)."""
-    from ..web.access import Role
+    from ..access import Role
     from ..web.credentials import add_account, issue_token
 
     now = clock.real_now()

@@ -26,7 +26,7 @@ def _engine() -> Any:
 
 
 def _role(value: str) -> Any:
-    from ..web.access import Role
+    from ..access import Role
 
     try:
         return Role(value)

@@ -105,3 +105,9 @@ def is_public(
     if window.stops_on is not None and as_of >= window.stops_on:
         return False, f"publicity stopped on {window.stops_on} ({window.reason})"
     return True, window.reason + (f", until {window.stops_on}" if window.stops_on else "")
+
+
+def visible_to_others(adverse: bool, served_on: date | None, today: date) -> bool:
+    """A grade is visible to others at once, or, if adverse, from the day after its written
+    notice was served (Shenzhen Art 39)."""
+    return not adverse or (served_on is not None and served_on < today)

@@ -166,7 +166,7 @@ def notice_periods_moved(
 ) -> list[Move]:
     """The noticed entries of the latest evaluation (on or before ``today``) whose period
     to answer the prior notice ends on another day on ``after`` than on ``before``."""
-    from ..disclosure.views import latest_evaluation
+    from ..disclosure.entries import latest_evaluation
     from ..evaluate.tables import list_entries
 
     evaluation = latest_evaluation(conn, pack, today)

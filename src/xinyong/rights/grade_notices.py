@@ -20,6 +20,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..disclosure.own_file import full_file
+from ..disclosure.publicity import visible_to_others
 from ..errors import FieldError, Forbidden, InvalidData, NotFound
 from ..evaluate.grading import subject_grades
 from ..evaluate.tables import grades
@@ -43,11 +45,6 @@ def _served(conn: sa.Connection, subject_id: str) -> dict[tuple[str, str], date]
             sa.select(n.scheme_id, n.grade, n.served_on).where(n.subject_id == subject_id)
         ).all()
     }
-
-
-def visible_to_others(adverse: bool, served_on: date | None, today: date) -> bool:
-    """An adverse grade is visible to others from the day after its notice was served."""
-    return not adverse or (served_on is not None and served_on < today)
 
 
 def file_grades(
@@ -231,10 +228,8 @@ def serve(
 def whole_file(
     conn: sa.Connection, pack: Pack, subject_id: str, today: date, *, own: bool
 ) -> dict[str, Any]:
-    """The whole file (``disclosure.views.full_file``) with the subject's grades as ``own``
+    """The whole file (``disclosure.own_file.full_file``) with the subject's grades as ``own``
     (the subject itself) or anyone else may see them."""
-    from ..disclosure.views import full_file
-
     found = full_file(conn, pack, subject_id, today)
     found["grades"] = file_grades(conn, pack, subject_id, found["subject"]["kind"], today, own=own)
     return found

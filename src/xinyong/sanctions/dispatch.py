@@ -44,7 +44,7 @@ class DispatchRun:
 
 def _measures_for(pack: Pack, list_id: str, day: date) -> dict[str, list[dict[str, Any]]]:
     """Implementing agency → the memorandum rows it applies for entries of ``list_id``."""
-    from ..disclosure.views import measures_for_list
+    from ..disclosure.entries import measures_for_list
 
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in measures_for_list(pack, list_id, day):

@@ -15,14 +15,18 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Body, Depends, Path, Query
 
-from ..disclosure import views
+from ..access import Permission, Principal, Purpose, Role, stated_purpose
+from ..disclosure.double_publicity import PublicityFilter, double_publicity
+from ..disclosure.entries import current_entries, list_type_view
+from ..disclosure.own_file import full_file
+from ..disclosure.shown import MAX_PER_PAGE, Page
+from ..disclosure.subject_page import public_subject
 from ..errors import Forbidden, InvalidData, NotFound
 from ..ledger import audit, get_subject
 from ..ledger import tables as t
 from ..rights import consent
 from ..rights.grade_notices import file_grades, whole_file
 from ..types import PublicAttribute
-from .access import Permission, Principal, Purpose, Role, stated_purpose
 from .platform import Platform, PlatformDep, plain
 from .principals import require
 
@@ -40,7 +44,7 @@ SubjectId = Annotated[
     ),
 ]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
-PerPage = Annotated[int, Query(ge=1, le=views.MAX_PER_PAGE)]
+PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 PurposeParam = Annotated[
     str | None,
     Query(max_length=40, description="Why non-public data is read: " + ", ".join(Purpose)),
@@ -81,7 +85,7 @@ def catalogue(
     """The public credit information catalogue: every item a record may be of."""
     items = [catalogue_item(p, i.code) for i in p.pack.catalogue]
     start = (page - 1) * per_page
-    return views.Page(items[start : start + per_page], page, per_page, len(items)).to_dict()
+    return Page(items[start : start + per_page], page, per_page, len(items)).to_dict()
 
 
 def catalogue_item(p: Platform, code: str) -> dict[str, Any]:
@@ -120,7 +124,7 @@ def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId) -> di
     subject_id = p.subject_key(subject_id)
     with p.engine.connect() as conn:
         found: dict[str, Any] = plain(
-            views.public_subject(conn, p.pack, subject_id, p.today(), p.evaluation(conn))
+            public_subject(conn, p.pack, subject_id, p.today(), p.evaluation(conn))
         )
     return found
 
@@ -228,9 +232,7 @@ RecordRow = Annotated[
 def submit(p: PlatformDep, who: Submitter, row: RecordRow) -> dict[str, Any]:
     """Submit one record for the token's agency. It passes the same validation a delivered
     row does; an invalid record is refused with every reason and nothing is stored."""
-    from ..ids import Mode
-    from ..ingest.service import IngestOptions
-    from ..ingest.submit import submit_record
+    from ..services.submissions import submit_record
 
     if len(row) > 200:
         raise InvalidData("a record has at most 200 fields", code="too-many-fields")
@@ -240,31 +242,7 @@ def submit(p: PlatformDep, who: Submitter, row: RecordRow) -> dict[str, Any]:
             f"this token may submit only {', '.join(sorted(who.items))}; not {str(item)[:80]!r}",
             code="item-not-in-scope",
         )
-    options = IngestOptions(
-        key=p.key,
-        delivered_on=p.today(),
-        recorded_at=p.now(),
-        mode=Mode(p.settings.uscc_mode),
-    )
-    text_row = {k: "" if v is None else str(v) for k, v in row.items()}
-
-    def log(conn: sa.Connection, submitted: Any) -> None:
-        subject = conn.execute(
-            sa.select(t.records.c.subject_id).where(t.records.c.record_id == submitted.record_id)
-        ).scalar_one()
-        p.audit(
-            who,
-            "submit_record",
-            subject_id=subject,
-            conn=conn,
-            record_id=submitted.record_id,
-            new=submitted.new,
-        )
-
-    submitted = submit_record(
-        p.engine, p.pack, source=who.agency or "", row=text_row, options=options, before_commit=log
-    )
-    return {"ok": True, "record_id": submitted.record_id, "new": submitted.new}
+    return submit_record(p, who, row)
 
 
 RecordReader = Annotated[Principal, Depends(require(Permission.READ_RECORD))]
@@ -293,7 +271,7 @@ def record(
             raise Forbidden("a source agency reads only its own records", code="not-own-record")
         if who.role is Role.SUBJECT and subject_id != who.subject_id:
             raise Forbidden("a subject reads only records about itself", code="not-own-record")
-        file = views.full_file(conn, p.pack, subject_id, p.today())
+        file = full_file(conn, p.pack, subject_id, p.today())
     found = next((r for r in file["records"] if r["record_id"] == record_id), None)
     if found is None:
         raise NotFound(
@@ -309,7 +287,7 @@ def lists(p: PlatformDep, who: PublicReader) -> dict[str, Any]:
     """Every list type with its entry and exit rules, remedies and legal basis. The public
     sees public lists; credentialed public bodies see all."""
     shown = [
-        views.list_type_view(p.pack, lt)
+        list_type_view(p.pack, lt)
         for lt in p.pack.lists.values()
         if lt.public is PublicAttribute.PUBLIC or not who.is_public
     ]
@@ -328,7 +306,7 @@ def list_type(
     p: PlatformDep, _: PublicReader, list_id: Annotated[str, Path(max_length=80)]
 ) -> dict[str, Any]:
     """One public list type with its rules and basis."""
-    return views.list_type_view(p.pack, _public_list(p, list_id))
+    return list_type_view(p.pack, _public_list(p, list_id))
 
 
 @router.get("/lists/{list_id}/entries", tags=["lists"])
@@ -342,7 +320,7 @@ def list_entries(
     """The entries of a public list in force today, newest first."""
     _public_list(p, list_id)
     with p.engine.connect() as conn:
-        return views.current_entries(
+        return current_entries(
             conn, p.pack, list_id, p.today(), page=page, per_page=per_page
         ).to_dict()
 
@@ -384,9 +362,9 @@ def publicity(
 ) -> dict[str, Any]:
     """Double publicity (双公示): licensing and penalty decisions, newest first, faceted by
     agency, sector and province; optionally between two decision dates (inclusive)."""
-    where = views.PublicityFilter(kind, agency, sector, region, decided_from, decided_to)
+    where = PublicityFilter(kind, agency, sector, region, decided_from, decided_to)
     with p.engine.connect() as conn:
-        return views.double_publicity(conn, p.pack, p.today(), where, page=page, per_page=per_page)
+        return double_publicity(conn, p.pack, p.today(), where, page=page, per_page=per_page)
 
 
 @router.get("/statistics", tags=["statistics"])

@@ -178,7 +178,7 @@ def error_response(request: Request, exc: XinyongError) -> Response:
     body = storable(_without_numbers(exc.to_dict(), request.app.state.platform.today()))
     if _wants_json(request):
         return JSONResponse(body, status_code=exc.status, headers=headers)
-    from .access import ANONYMOUS
+    from ..access import ANONYMOUS
     from .portal import render
 
     response = render(request, "error.html", body, ANONYMOUS, status=exc.status)

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
+from ..access import Permission, Principal
 from ..errors import NotFound
 from ..ledger import checkpoints
 from ..ledger.notes import NoteVerifier
-from .access import Permission, Principal
 from .platform import Platform, PlatformDep
 from .principals import require
 

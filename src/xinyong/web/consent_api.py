@@ -9,12 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query
 
-from ..errors import FieldError, InvalidData
+from ..access import Permission, Principal, Purpose
 from ..ledger import audit
 from ..rights import consent
-from .access import Permission, Principal, Purpose
-from .credentials import credit_service_agencies
-from .platform import Platform, PlatformDep
+from ..services import consents as consents_commands
+from .platform import PlatformDep
 from .principals import require
 
 router = APIRouter(prefix="/api")
@@ -32,47 +31,6 @@ def consents(p: PlatformDep, who: ConsentManager) -> dict[str, Any]:
     return {"items": [{**c.__dict__, "in_force": c.valid_on(today)} for c in found]}
 
 
-def grant_consent_for(
-    p: Platform, who: Principal, agency: str, expires_on: date, purpose: str
-) -> dict[str, Any]:
-    """Record the calling subject's consent, audited (the API and the portal form)."""
-    if purpose not in set(Purpose):
-        raise InvalidData(
-            "unknown purpose",
-            code="unknown-purpose",
-            errors=[FieldError("purpose", "is not a known purpose", "use credit_report")],
-        )
-    with p.engine.begin() as conn:
-        granted = consent.grant(
-            conn,
-            subject_id=who.subject_id or "",
-            agency=agency,
-            purpose=purpose,
-            expires_on=expires_on,
-            now=p.now(),
-            known_agencies=credit_service_agencies(conn),
-        )
-        p.audit(
-            who,
-            "grant_consent",
-            subject_id=who.subject_id,
-            conn=conn,
-            consent_id=granted.consent_id,
-            agency_granted=agency,
-        )
-    return {"ok": True, **granted.__dict__}
-
-
-def revoke_consent_for(p: Platform, who: Principal, consent_id: str) -> dict[str, Any]:
-    """Revoke one of the calling subject's consents, audited."""
-    with p.engine.begin() as conn:
-        revoked = consent.revoke(
-            conn, subject_id=who.subject_id or "", consent_id=consent_id, now=p.now()
-        )
-        p.audit(who, "revoke_consent", subject_id=who.subject_id, conn=conn, consent_id=consent_id)
-    return {"ok": True, **revoked.__dict__}
-
-
 @router.post("/consents", tags=["rights"], status_code=201)
 def grant_consent(
     p: PlatformDep,
@@ -83,7 +41,7 @@ def grant_consent(
 ) -> dict[str, Any]:
     """Let a credit-service agency read the calling subject's non-public data for a purpose
     until ``expires_on`` (inclusive)."""
-    return grant_consent_for(p, who, agency, expires_on, purpose)
+    return consents_commands.grant_consent(p, who, agency, expires_on, purpose)
 
 
 @router.delete("/consents/{consent_id}", tags=["rights"])
@@ -93,7 +51,7 @@ def revoke_consent(
     consent_id: Annotated[str, Path(pattern="^[0-9a-f]{16}$")],
 ) -> dict[str, Any]:
     """Revoke one of the calling subject's consents; later reads under it are refused."""
-    return revoke_consent_for(p, who, consent_id)
+    return consents_commands.revoke_consent(p, who, consent_id)
 
 
 @router.get("/me/access-log", tags=["rights"])

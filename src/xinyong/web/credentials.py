@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ..access import Principal, Role
 from ..errors import ConflictError, FieldError, InvalidData, NotFound
 from ..ids.hiding import is_resident_number
-from .access import Principal, Role
 from .sessions import end_sessions_of
 from .tables import accounts, api_tokens
 

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from ..access import Permission, Principal, authorise
 from ..errors import ConfigError
 from ..ledger import require_current
-from .access import Permission, Principal, authorise
 from .platform import PlatformDep
 from .principals import principal
 

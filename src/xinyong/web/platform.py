@@ -19,6 +19,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
+from ..access import Principal
 from ..clock import platform_now, platform_today, real_now
 from ..errors import Unavailable
 from ..ids import Mode
@@ -29,7 +30,6 @@ from ..sanctions import ScreeningIndex
 from ..sanctions.decide import actions_of
 from ..schemes import Pack
 from ..settings import Settings
-from .access import Principal
 from .screening import TodaysIndex
 
 #: seconds the newest evaluation's id is remembered between requests
@@ -129,7 +129,7 @@ class Platform:
         cached = self._evaluation
         if cached is not None and cached[0] == day and time.monotonic() < cached[2]:
             return cached[1]
-        from ..disclosure.views import latest_evaluation
+        from ..disclosure.entries import latest_evaluation
 
         if conn is None:
             with self.engine.connect() as own:
@@ -162,7 +162,7 @@ class Platform:
             return value
 
     def statistics(self) -> dict[str, Any]:
-        from ..disclosure.views import statistics
+        from ..disclosure.statistics import statistics
 
         found: dict[str, Any] = self.aggregate(
             "statistics", lambda conn: statistics(conn, self.pack, self.today())
@@ -174,7 +174,7 @@ class Platform:
         aggregate, the page itself is read fresh."""
         from dataclasses import replace
 
-        from ..disclosure.views import double_publicity, publicity_counts
+        from ..disclosure.double_publicity import double_publicity, publicity_counts
 
         scope = replace(where, agency=None, sector=None, region=None)
         counts = self.aggregate(
@@ -234,6 +234,12 @@ class Platform:
             index.refresh([subject_id])
         dispatch_subjects(self.engine, self.pack, [subject_id], self.today(), now=self.now())
 
+    def credit_service_agencies(self, conn: sa.Connection) -> set[str]:
+        """The credit-service agencies this node gave an account or a token to."""
+        from .credentials import credit_service_agencies
+
+        return credit_service_agencies(conn)
+
     def audit_later(
         self,
         principal: Principal,
@@ -255,17 +261,10 @@ class Platform:
         purpose: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> audit.AuditEvent:
-        """What ``principal`` did, now, ready for the audit log."""
-        return audit.AuditEvent(
-            actor=principal.actor,
-            role=str(principal.role),
-            agency=principal.agency,
-            action=action,
-            at=self.clock(),
-            subject_id=subject_id,
-            purpose=purpose,
-            detail=detail or {},
-        )
+        """What ``principal`` did, now (the real clock), ready for the audit log."""
+        from ..services.work import event_of
+
+        return event_of(principal, action, self.clock(), subject_id, purpose, detail)
 
     def screening_names(self, wait: float | None = None) -> Any:
         """The name index over the subjects measures apply to (an aggregate: rebuilt every
@@ -312,7 +311,7 @@ class Platform:
 
     def warm(self) -> None:
         """Compute the aggregates the first visitors would otherwise wait for."""
-        from ..disclosure.views import PublicityFilter
+        from ..disclosure.double_publicity import PublicityFilter
 
         self.statistics()
         self.publicity(PublicityFilter(), per_page=1)
@@ -320,8 +319,9 @@ class Platform:
         self.warmed = True
 
     def search(self, query: str, *, page: int = 1, per_page: int = 20) -> Any:
-        """Subjects matching ``query`` (a ``views.Page``), as the public may find them today."""
-        from ..disclosure.views import search_subjects
+        """Subjects matching ``query`` (a ``disclosure.shown.Page``), as the public may find
+        them today."""
+        from ..disclosure.search import search_subjects
 
         with self.engine.connect() as conn:
             return search_subjects(

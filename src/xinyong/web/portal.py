@@ -11,11 +11,16 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from ..disclosure import views
+from ..access import ANONYMOUS, Permission, Principal
+from ..disclosure.double_publicity import PublicityFilter
+from ..disclosure.entries import current_entries, list_type_view, public_lists
+from ..disclosure.shown import Page
+from ..disclosure.subject_page import public_subject
 from ..errors import FieldError, Forbidden, InvalidData, NotFound
 from ..ids.hiding import mask_numbers, pseudonymise_numbers
+from ..services import consents, repairs, reports
+from ..services import objections as objection_commands
 from ..types import PublicAttribute
-from .access import ANONYMOUS, Permission, Principal
 from .credentials import authenticate
 from .i18n import LOCALES, negotiate
 from .platform import Platform, PlatformDep, plain
@@ -57,7 +62,7 @@ def render(
 @router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def home(request: Request, p: PlatformDep, who: Visitor) -> Response:
     today = p.today()
-    lists = views.public_lists(p.pack, today)
+    lists = public_lists(p.pack, today)
     return render(
         request,
         "home.html",
@@ -82,7 +87,7 @@ def search(
         return RedirectResponse(
             "/search?" + urlencode({**request.query_params, "q": hidden}), status_code=303
         )
-    found = p.search(q, page=page) if q.strip() else views.Page([], 1, 20, 0)
+    found = p.search(q, page=page) if q.strip() else Page([], 1, 20, 0)
     return render(request, "search.html", {"q": q, **found.to_dict()}, who)
 
 
@@ -96,14 +101,14 @@ def subject(request: Request, p: PlatformDep, who: Visitor, subject_id: str) -> 
         # a resident number: the address shows its pseudonym instead
         return RedirectResponse(f"/subjects/{key}", status_code=303)
     with p.engine.connect() as conn:
-        data = views.public_subject(conn, p.pack, subject_id, p.today(), p.evaluation(conn))
+        data = public_subject(conn, p.pack, subject_id, p.today(), p.evaluation(conn))
     return render(request, "subject.html", data, who)
 
 
 @router.get("/lists", response_class=HTMLResponse)
 def lists(request: Request, p: PlatformDep, who: Visitor) -> Response:
     today = p.today()
-    shown = [views.list_type_view(p.pack, lt) for lt in views.public_lists(p.pack, today)]
+    shown = [list_type_view(p.pack, lt) for lt in public_lists(p.pack, today)]
     return render(request, "lists.html", {"as_of": today, "items": shown}, who)
 
 
@@ -115,8 +120,8 @@ def list_page(
     if list_type is None or list_type.public is not PublicAttribute.PUBLIC:
         raise NotFound(f"no public list {list_id[:80]!r}", code="unknown-list")
     with p.engine.connect() as conn:
-        entries = views.current_entries(conn, p.pack, list_id, p.today(), page=page)
-    data = {"list": views.list_type_view(p.pack, list_type), "entries": entries.to_dict()}
+        entries = current_entries(conn, p.pack, list_id, p.today(), page=page)
+    data = {"list": list_type_view(p.pack, list_type), "entries": entries.to_dict()}
     return render(request, "list.html", data, who)
 
 
@@ -133,7 +138,7 @@ def publicity(
     decided_to: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
     page: PageNo = 1,
 ) -> Response:
-    where = views.PublicityFilter(
+    where = PublicityFilter(
         kind or None,
         agency or None,
         sector or None,
@@ -271,10 +276,8 @@ def grant_consent_form(
     expires_on: Annotated[str, Form(pattern=r"^\d{4}-\d{2}-\d{2}$")],
 ) -> Response:
     """The consent form (CSRF-protected): a credit-service agency, until a date."""
-    from .consent_api import grant_consent_for
-
     # the field's pattern makes the date present; a past or impossible one is refused
-    grant_consent_for(p, who, agency, _day(expires_on) or date.min, "credit_report")
+    consents.grant_consent(p, who, agency, _day(expires_on) or date.min, "credit_report")
     return RedirectResponse("/me#consents", status_code=303)
 
 
@@ -285,9 +288,7 @@ def revoke_consent_form(
     consent_id: str,
 ) -> Response:
     """Revoke a consent from the portal (CSRF-protected)."""
-    from .consent_api import revoke_consent_for
-
-    revoke_consent_for(p, who, consent_id[:32])
+    consents.revoke_consent(p, who, consent_id[:32])
     return RedirectResponse("/me#consents", status_code=303)
 
 
@@ -301,10 +302,8 @@ def file_objection_form(
 ) -> Response:
     """The portal's objection form (CSRF-protected): a record, a list entry, a grade or a
     record in a credit report; without a kind, a key with two colons is a list entry."""
-    from .rights_api import file_objection_for
-
     kind = target_kind or ("list_entry" if target.count(":") >= 2 else "record")
-    file_objection_for(p, who, kind, target, grounds)
+    objection_commands.file_objection(p, who, kind, target, grounds)
     return RedirectResponse("/me#objections", status_code=303)
 
 
@@ -327,10 +326,10 @@ def attach_evidence_form(
     csrftoken: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """The evidence form on an open objection or repair application (CSRF-checked here)."""
-    from .rights_api import attach_evidence_for
+    from .rights_api import attach_upload
 
     check_form_token(request, csrftoken)
-    attach_evidence_for(p, who, case.removesuffix("s"), case_id, file)
+    attach_upload(p, who, case.removesuffix("s"), case_id, file)
     return RedirectResponse(f"/me#{case}", status_code=303)
 
 
@@ -339,9 +338,7 @@ def own_report_form(
     p: PlatformDep, who: Annotated[Principal, Depends(require(Permission.REQUEST_REPORT))]
 ) -> Response:
     """Issue the subject's own credit report (free, within the yearly number) and show it."""
-    from .rights_api import issue_report_for
-
-    issued = issue_report_for(p, who, None)
+    issued = reports.issue_report(p, who, None)
     return RedirectResponse(f"/reports/{issued['report_id']}", status_code=303)
 
 
@@ -355,9 +352,9 @@ def apply_for_repair_form(
     commitment: Annotated[str, Form(max_length=5000)],
 ) -> Response:
     """The portal's repair form (CSRF-protected); evidence one item per line."""
-    from .rights_api import apply_for_repair_for
-
-    apply_for_repair_for(p, who, record_id, corrective_action, evidence.splitlines(), commitment)
+    repairs.apply_for_repair(
+        p, who, record_id, corrective_action, evidence.splitlines(), commitment
+    )
     return RedirectResponse("/me#repairs", status_code=303)
 
 
@@ -370,9 +367,7 @@ def decide_repair_form(
     reasons: Annotated[str, Form(max_length=5000)],
 ) -> Response:
     """The repair decision form (CSRF-protected)."""
-    from .rights_api import decide_repair_for
-
-    decide_repair_for(p, who, repair_id[:32], outcome, reasons)
+    repairs.decide_repair(p, who, repair_id[:32], outcome, reasons)
     return RedirectResponse("/cases", status_code=303)
 
 
@@ -405,9 +400,7 @@ def decide_objection_form(
     """The decision form (CSRF-protected): deleted, publicity stopped, removed from the list
     or kept (with the subject's statement), with written reasons. Corrections, which carry
     changed attributes, go through the API."""
-    from .rights_api import decide_objection_for
-
-    decide_objection_for(
+    objection_commands.decide_objection(
         p, who, objection_id[:32], outcome, reasons, statement=statement.strip() or None
     )
     return RedirectResponse("/cases", status_code=303)
@@ -423,9 +416,8 @@ def report_as_pdf(
     """An issued credit report as PDF (zh or en), stamped on every page with its date and
     verification code."""
     from .pdf import report_pdf
-    from .rights_api import readable_report
 
-    row = readable_report(p, who, report_id)
+    row = reports.readable_report(p, who, report_id)
     body = report_pdf(row["body"], row["verification_code"], locale_of(request))
     return Response(
         body,
@@ -445,9 +437,7 @@ def printable_report(
     report_id: str,
 ) -> Response:
     """An issued credit report, printable (zh or en), with its date and verification code."""
-    from .rights_api import readable_report
-
-    row = readable_report(p, who, report_id[:32])
+    row = reports.readable_report(p, who, report_id[:32])
     data = {**row["body"], "verification_code": row["verification_code"]}
     return render(request, "report.html", data, who)
 

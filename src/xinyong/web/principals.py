@@ -11,8 +11,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ..access import ANONYMOUS, Permission, Principal, authorise
 from ..errors import RateLimited, Unauthenticated
-from .access import ANONYMOUS, Permission, Principal, authorise
 from .credentials import account_principal, token_principal
 from .platform import Platform, PlatformDep
 from .sessions import session_account

@@ -9,9 +9,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from ..errors import FieldError, Forbidden, InvalidData
-from ..rights import evidence, grade_notices, objections, repair, report
-from .access import Permission, Principal, Role
+from ..access import Permission, Principal, Role
+from ..rights import evidence, grade_notices, objections, repair
+from ..services import commitments, notices, repairs, reports
+from ..services import objections as objection_commands
 from .api import PageNo, PerPage
 from .platform import Platform, PlatformDep
 from .principals import require
@@ -50,32 +51,6 @@ class ObjectionDecision(BaseModel):
     )
 
 
-def file_objection_for(
-    p: Platform, who: Principal, target_kind: str, target: str, grounds: str
-) -> dict[str, Any]:
-    """File an objection for the calling subject, audited (the API and the portal form)."""
-    with p.engine.begin() as conn:
-        filed = objections.file(
-            conn,
-            p.pack,
-            subject_id=who.subject_id or "",
-            target_kind=target_kind,
-            target=target,
-            grounds=grounds,
-            actor=who.actor,
-            now=p.now(),
-            today=p.today(),
-        )
-        p.audit(
-            who,
-            "file_objection",
-            subject_id=who.subject_id,
-            conn=conn,
-            objection_id=filed["objection_id"],
-        )
-    return filed
-
-
 @router.post("/objections", status_code=201)
 def file_objection(
     p: PlatformDep,
@@ -85,7 +60,7 @@ def file_objection(
     """Contest one of the calling subject's records or list entries. The records are marked
     disputed at once; the objection goes to their source agency with the jurisdiction's
     deadlines (working days)."""
-    return file_objection_for(p, who, body.target_kind, body.target, body.grounds)
+    return objection_commands.file_objection(p, who, body.target_kind, body.target, body.grounds)
 
 
 @router.get("/objections")
@@ -115,38 +90,11 @@ def extend_objection(
     p: PlatformDep, who: Provider, objection_id: ObjectionId, body: ExtensionRequest
 ) -> dict[str, Any]:
     """Extend the decision deadline once, by the jurisdiction's extension, with a reason."""
-    with p.engine.begin() as conn:
-        row = objections.extend(conn, p.pack, objection_id, agency=who.agency, reason=body.reason)
-        p.audit(
-            who,
-            "extend_objection",
-            subject_id=row["subject_id"],
-            conn=conn,
-            objection_id=objection_id,
-        )
-    return row
+    return objection_commands.extend_objection(p, who, objection_id, body.reason)
 
 
 class CheckRequest(BaseModel):
     note: str = Field(min_length=1, max_length=2000)
-
-
-def check_objection_for(
-    p: Platform, who: Principal, objection_id: str, note: str
-) -> dict[str, Any]:
-    """The platform's check, audited (the API and the operator's page)."""
-    with p.engine.begin() as conn:
-        row = objections.check(
-            conn, p.pack, objection_id, actor=who.actor, note=note, today=p.today()
-        )
-        p.audit(
-            who,
-            "check_objection",
-            subject_id=row["subject_id"],
-            conn=conn,
-            objection_id=objection_id,
-        )
-    return row
 
 
 @router.post("/objections/{objection_id}/check")
@@ -158,44 +106,7 @@ def check_objection(
 ) -> dict[str, Any]:
     """The platform's check of an open objection (e.g. Shenzhen: within one working day),
     with a note the subject sees; until it is made its date is the objection's deadline."""
-    return check_objection_for(p, who, objection_id, body.note)
-
-
-def decide_objection_for(
-    p: Platform,
-    who: Principal,
-    objection_id: str,
-    outcome: str,
-    reasons: str,
-    changes: dict[str, Any] | None = None,
-    statement: str | None = None,
-    records: list[str] | None = None,
-) -> dict[str, Any]:
-    """The provider's decision, audited; screening follows at once."""
-    with p.engine.begin() as conn:
-        row = objections.decide(
-            conn,
-            objection_id,
-            agency=who.agency,
-            outcome=outcome,
-            reasons=reasons,
-            actor=who.actor,
-            now=p.now(),
-            today=p.today(),
-            changes=changes,
-            statement=statement,
-            records=records,
-        )
-        p.audit(
-            who,
-            "decide_objection",
-            subject_id=row["subject_id"],
-            conn=conn,
-            objection_id=objection_id,
-            outcome=outcome,
-        )
-    p.follow_decision(row["subject_id"])
-    return row
+    return objection_commands.check_objection(p, who, objection_id, body.note)
 
 
 @router.post("/objections/{objection_id}/decide")
@@ -207,7 +118,7 @@ def decide_objection(
     (with the subject's ``statement`` attached), for all the objection's records or those
     named. The dispute mark is lifted, the decision enters the ledger, and screening follows
     at once."""
-    return decide_objection_for(
+    return objection_commands.decide_objection(
         p,
         who,
         objection_id,
@@ -219,39 +130,26 @@ def decide_objection(
     )
 
 
-def attach_evidence_for(
-    p: Platform, who: Principal, case_kind: str, case_id: str, upload: UploadFile
-) -> dict[str, Any]:
-    """Store one uploaded file on the calling subject's open case, audited (API and form)."""
-    limit = p.settings.evidence_max_bytes
-    content = upload.file.read(limit + 1)
-    with p.engine.begin() as conn:
-        stored = evidence.attach(
-            conn,
-            case_kind=case_kind,
-            case_id=case_id,
-            subject_id=who.subject_id or "",
-            filename=upload.filename or "",
-            declared_type=upload.content_type or "",
-            content=content,
-            actor=who.actor,
-            now=p.now(),
-            max_bytes=limit,
-        )
-        p.audit(
-            who,
-            "attach_evidence",
-            subject_id=who.subject_id,
-            conn=conn,
-            evidence_id=stored["evidence_id"],
-            sha256=stored["sha256"],
-            **{f"{case_kind}_id": case_id},
-        )
-    return stored
-
-
 Uploader = Annotated[Principal, Depends(require(Permission.UPLOAD_EVIDENCE))]
 EvidenceFile = Annotated[UploadFile, File(description="a PDF, PNG or JPEG file")]
+
+
+def attach_upload(
+    p: Platform, who: Principal, case_kind: str, case_id: str, upload: UploadFile
+) -> dict[str, Any]:
+    """Attach an uploaded file (the API and the portal's form): read at most one byte past
+    the limit, which the command refuses."""
+    limit = p.settings.evidence_max_bytes
+    return repairs.attach_evidence(
+        p,
+        who,
+        case_kind,
+        case_id,
+        filename=upload.filename or "",
+        declared_type=upload.content_type or "",
+        content=upload.file.read(limit + 1),
+        max_bytes=limit,
+    )
 
 
 @router.post("/objections/{objection_id}/evidence", status_code=201)
@@ -260,7 +158,7 @@ def objection_evidence(
 ) -> dict[str, Any]:
     """Add a file of evidence (PDF, PNG or JPEG, at most ``XINYONG_EVIDENCE_MAX_BYTES``;
     the content decides the type) to the caller's own open objection."""
-    return attach_evidence_for(p, who, "objection", objection_id, file)
+    return attach_upload(p, who, "objection", objection_id, file)
 
 
 @router.post("/repairs/{repair_id}/evidence", status_code=201)
@@ -268,7 +166,7 @@ def repair_evidence(
     p: PlatformDep, who: Uploader, repair_id: ObjectionId, file: EvidenceFile
 ) -> dict[str, Any]:
     """Add a file of evidence to the caller's own open repair application."""
-    return attach_evidence_for(p, who, "repair", repair_id, file)
+    return attach_upload(p, who, "repair", repair_id, file)
 
 
 @router.get(
@@ -314,34 +212,6 @@ class RepairDecision(BaseModel):
     reasons: str = Field(min_length=1, max_length=5000)
 
 
-def apply_for_repair_for(
-    p: Platform,
-    who: Principal,
-    record_id: str,
-    corrective_action: str,
-    evidence: list[str],
-    commitment: str,
-) -> dict[str, Any]:
-    """File a repair application for the calling subject, audited."""
-    with p.engine.begin() as conn:
-        filed = repair.apply(
-            conn,
-            p.pack,
-            subject_id=who.subject_id or "",
-            record_id=record_id,
-            corrective_action=corrective_action,
-            evidence=evidence,
-            commitment=commitment,
-            actor=who.actor,
-            now=p.now(),
-            today=p.today(),
-        )
-        p.audit(
-            who, "apply_repair", subject_id=who.subject_id, conn=conn, repair_id=filed["repair_id"]
-        )
-    return filed
-
-
 @router.post("/repairs", status_code=201)
 def apply_for_repair(
     p: PlatformDep,
@@ -350,7 +220,7 @@ def apply_for_repair(
 ) -> dict[str, Any]:
     """Apply for credit repair of one of the calling subject's penalty records (free). Every
     eligibility condition is checked at once and named if it fails."""
-    return apply_for_repair_for(
+    return repairs.apply_for_repair(
         p, who, body.record_id, body.corrective_action, body.evidence, body.commitment
     )
 
@@ -376,34 +246,6 @@ def list_repairs(
         )
 
 
-def decide_repair_for(
-    p: Platform, who: Principal, repair_id: str, outcome: str, reasons: str
-) -> dict[str, Any]:
-    """The source agency's repair decision, audited; screening follows at once."""
-    with p.engine.begin() as conn:
-        row = repair.decide(
-            conn,
-            p.pack,
-            repair_id,
-            agency=who.agency,
-            outcome=outcome,
-            reasons=reasons,
-            actor=who.actor,
-            now=p.now(),
-            today=p.today(),
-        )
-        p.audit(
-            who,
-            "decide_repair",
-            subject_id=row["subject_id"],
-            conn=conn,
-            repair_id=repair_id,
-            outcome=outcome,
-        )
-    p.follow_decision(row["subject_id"])
-    return row
-
-
 @router.post("/repairs/{repair_id}/decide")
 def decide_repair(
     p: PlatformDep,
@@ -413,7 +255,7 @@ def decide_repair(
 ) -> dict[str, Any]:
     """Grant (publicity stops, lists that end on repair end, screening follows at once) or
     refuse, with written reasons."""
-    return decide_repair_for(p, who, repair_id, body.outcome, body.reasons)
+    return repairs.decide_repair(p, who, repair_id, body.outcome, body.reasons)
 
 
 class ReportRequest(BaseModel):
@@ -427,51 +269,13 @@ class ReportRequest(BaseModel):
 Reporter = Annotated[Principal, Depends(require(Permission.REQUEST_REPORT))]
 
 
-def issue_report_for(p: Platform, who: Principal, subject: str | None) -> dict[str, Any]:
-    """Issue a report, audited: the caller's own (a subject) or, for a credit-service agency,
-    ``subject``'s under its consent (the API and the portal)."""
-    own = who.role is Role.SUBJECT
-    if own:
-        subject_id = who.subject_id or ""
-    elif not subject:
-        raise InvalidData(
-            "whose report?",
-            code="subject-required",
-            errors=[FieldError("subject", "is missing", "give the subject's code")],
-        )
-    else:
-        subject_id = p.subject_key(subject)
-    with p.engine.begin() as conn:
-        issued = report.issue(
-            conn,
-            p.pack,
-            subject_id=subject_id,
-            requested_by=who.actor,
-            agency=None if own else who.agency,
-            own=own,
-            key=p.report_key,
-            today=p.today(),
-            now=p.now(),
-        )
-        p.audit(
-            who,
-            "credit_report",
-            subject_id=subject_id,
-            conn=conn,
-            purpose=issued["purpose"],
-            report_id=issued["report_id"],
-            consent_id=issued["consent_id"],
-        )
-    return issued
-
-
 @router.post("/reports", status_code=201)
 def request_report(p: PlatformDep, who: Reporter, body: ReportRequest) -> dict[str, Any]:
     """A credit report stamped with its date and a verification code: the subject's own
     (free, up to the jurisdiction's yearly number), or for a credit-service agency under the
     subject's consent (refused without one). Printable at ``/reports/{report_id}``, as PDF at
     ``/reports/{report_id}.pdf``."""
-    issued = issue_report_for(p, who, body.subject)
+    issued = reports.issue_report(p, who, body.subject)
     return {
         "report_id": issued["report_id"],
         "verification_code": issued["verification_code"],
@@ -480,18 +284,6 @@ def request_report(p: PlatformDep, who: Reporter, body: ReportRequest) -> dict[s
         "pdf": f"/reports/{issued['report_id']}.pdf",
         "report": issued["body"],
     }
-
-
-def readable_report(p: Any, who: Principal, report_id: str) -> dict[str, Any]:
-    """An issued report, for its subject or the agency it was issued to only."""
-    with p.engine.connect() as conn:
-        row = report.get(conn, report_id)
-    mine = (who.role is Role.SUBJECT and who.subject_id == row["subject_id"]) or (
-        who.role is Role.CREDIT_SERVICE and who.agency == row["agency"]
-    )
-    if not mine:
-        raise Forbidden("the report was issued to someone else", code="not-own-report")
-    return row
 
 
 Agency = Annotated[Principal, Depends(require(Permission.SUBMIT_DECISION))]
@@ -526,56 +318,13 @@ def pending_grade_notices(p: PlatformDep, who: GradeAuthority) -> dict[str, Any]
         return grade_notices.pending(conn, p.pack, p.evaluation(conn), who.agency or "")
 
 
-def serve_grade_notice_for(
-    p: Platform, who: Principal, subject: str, scheme_id: str
-) -> dict[str, Any]:
-    """Record the service of an adverse grade's notice, audited (API and staff page)."""
-    subject_id = p.subject_key(subject)
-    with p.engine.begin() as conn:
-        served = grade_notices.serve(
-            conn,
-            p.pack,
-            agency=who.agency,
-            subject_id=subject_id,
-            scheme_id=scheme_id,
-            actor=who.actor,
-            today=p.today(),
-            now=p.now(),
-        )
-        p.audit(
-            who,
-            "serve_grade_notice",
-            subject_id=subject_id,
-            conn=conn,
-            scheme_id=scheme_id,
-            grade=served["grade"],
-        )
-    return served
-
-
 @router.post("/grade-notices", status_code=201)
 def serve_grade_notice(
     p: PlatformDep, who: GradeAuthority, body: GradeNoticeService
 ) -> dict[str, Any]:
     """Record that the written notice of the subject's adverse grade was served today (by
     the scheme's authority only). The grade is visible to others from tomorrow."""
-    return serve_grade_notice_for(p, who, body.subject, body.scheme_id)
-
-
-def own_repair_notice(p: Platform, who: Principal, record_id: str) -> dict[str, Any]:
-    """The repair notice of one of the calling agency's records (API and staff page)."""
-    import sqlalchemy as sa
-
-    from ..ledger import tables as t
-    from ..rights.notices import repair_notice as notice
-
-    with p.engine.connect() as conn:
-        owner = conn.execute(
-            sa.select(t.records.c.source_agency).where(t.records.c.record_id == record_id)
-        ).scalar()
-        if owner is not None and owner != who.agency:
-            raise Forbidden("an agency serves notices about its own records", code="not-own-record")
-        return notice(conn, p.pack, record_id, p.today())
+    return notices.serve_grade_notice(p, who, body.subject, body.scheme_id)
 
 
 @router.get("/records/{record_id}/repair-notice")
@@ -587,7 +336,7 @@ def repair_notice(
     """The credit-repair notice to serve with a penalty decision (两书同达): the publicity
     period and from when repair may be sought. The agency's own records only. Printable at
     ``/notices/repair?record_id=``."""
-    return own_repair_notice(p, who, record_id)
+    return notices.repair_notice(p, who, record_id)
 
 
 class CommitmentRequest(BaseModel):
@@ -620,26 +369,7 @@ def make_commitment(
 ) -> dict[str, Any]:
     """Commit on a matter (the route is optional). Recorded at once as ``pending`` under the
     catalogue item commitment.made."""
-    from ..rights import commitments
-
-    with p.engine.begin() as conn:
-        made = commitments.make(
-            conn,
-            p.pack,
-            subject_id=who.subject_id or "",
-            matter_id=body.matter,
-            text=body.text,
-            now=p.now(),
-            today=p.today(),
-        )
-        p.audit(
-            who,
-            "make_commitment",
-            subject_id=who.subject_id,
-            conn=conn,
-            commitment_id=made["commitment_id"],
-        )
-    return made
+    return commitments.make_commitment(p, who, body.matter, body.text)
 
 
 @router.post("/commitments/{commitment_id}/withdraw")
@@ -649,25 +379,7 @@ def withdraw_commitment(
     commitment_id: CommitmentId,
 ) -> dict[str, Any]:
     """Withdraw one's own commitment before it is completed."""
-    from ..rights import commitments
-
-    with p.engine.begin() as conn:
-        done = commitments.withdraw(
-            conn,
-            p.pack,
-            commitment_id,
-            subject_id=who.subject_id or "",
-            now=p.now(),
-            today=p.today(),
-        )
-        p.audit(
-            who,
-            "withdraw_commitment",
-            subject_id=who.subject_id,
-            conn=conn,
-            commitment_id=commitment_id,
-        )
-    return done
+    return commitments.withdraw_commitment(p, who, commitment_id)
 
 
 @router.post("/commitments/{commitment_id}/finding")
@@ -679,23 +391,4 @@ def commitment_finding(
 ) -> dict[str, Any]:
     """The authority's finding on a pending commitment: kept, broken or false — recorded as
     a new version of its record."""
-    from ..rights import commitments
-
-    with p.engine.begin() as conn:
-        done = commitments.find(
-            conn,
-            p.pack,
-            commitment_id,
-            agency=who.agency,
-            performance=body.performance,
-            now=p.now(),
-            today=p.today(),
-        )
-        p.audit(
-            who,
-            "commitment_finding",
-            conn=conn,
-            commitment_id=commitment_id,
-            performance=body.performance,
-        )
-    return done
+    return commitments.find_commitment(p, who, commitment_id, body.performance)

@@ -12,16 +12,16 @@ import secrets
 from datetime import date
 from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from ..access import Permission, Principal, Purpose, stated_purpose
 from ..errors import FieldError, InvalidData
 from ..sanctions import dispatch as dispatching
 from ..sanctions.decide import Decision
 from ..sanctions.tables import screening_overrides
-from .access import Permission, Principal, Purpose, stated_purpose
+from ..services import submissions
 from .metrics import SCREENING
 from .platform import Platform, PlatformDep
 from .principals import require
@@ -310,44 +310,8 @@ class DecisionRequest(BaseModel):
     reason: str | None = Field(default=None, max_length=2000)
     attributes: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
 
-
-def submit_decision_for(p: Platform, who: Principal, body: DecisionRequest) -> dict[str, Any]:
-    """A decision about one of the agency's own records through the ingest validation,
-    audited; the subject is re-derived before this returns (the API and the staff pages)."""
-    import json
-
-    from ..ids import Mode
-    from ..ingest.service import IngestOptions
-    from ..ingest.submit import submit_decision as submit
-
-    options = IngestOptions(
-        key=p.key, delivered_on=p.today(), recorded_at=p.now(), mode=Mode(p.settings.uscc_mode)
-    )
-    row = {
-        "source_record_id": body.source_record_id,
-        "decision": body.decision,
-        "effective_on": body.effective_on.isoformat(),
-        "instrument_number": body.instrument_number,
-        "reason": body.reason or "",
-        "attributes": json.dumps(body.attributes, ensure_ascii=False) if body.attributes else "",
-    }
-
-    def log(conn: sa.Connection, done: Any) -> None:
-        p.audit(
-            who,
-            "submit_decision",
-            subject_id=done.subject_id,
-            conn=conn,
-            decision=body.decision,
-            source_record_id=body.source_record_id,
-            new=done.new,
-        )
-
-    done = submit(
-        p.engine, p.pack, source=who.agency or "", row=row, options=options, before_commit=log
-    )
-    p.follow_decision(done.subject_id)
-    return {"ok": True, "subject_id": done.subject_id, "new": done.new}
+    def command(self) -> submissions.RecordDecision:
+        return submissions.RecordDecision(**self.model_dump())
 
 
 @router.post("/decisions", tags=["records"], status_code=201)
@@ -360,4 +324,4 @@ def submit_decision(
     ``lifted`` (a restriction order), ``exception_permitted``, ``extended``,
     ``notice_served`` — through the ingest validation. Screening follows at once: the
     subject is re-derived before this answers."""
-    return submit_decision_for(p, who, body)
+    return submissions.submit_decision(p, who, body.command())

@@ -20,9 +20,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from ..access import Permission, Principal
 from ..errors import NotFound
 from ..rights import grade_notices, notices
-from .access import Permission, Principal
+from ..services import notices as notice_commands
+from ..services import objections as objection_commands
+from ..services import submissions
 from .platform import Platform, PlatformDep
 from .portal import render
 from .principals import require
@@ -72,16 +75,14 @@ def serve_prior_notice(
 ) -> Response:
     """Record that the prior notice (document ``number``) was served today: a
     ``notice_served`` decision about the agency's record, from which the period runs."""
-    from .sanctions_api import DecisionRequest, submit_decision_for
-
-    decision = DecisionRequest(
+    decision = submissions.RecordDecision(
         source_record_id=source_record_id,
         decision="notice_served",
         effective_on=p.today(),
         instrument_number=number,
         reason=f"prior notice of listing on {list_id}",
     )
-    submit_decision_for(p, who, decision)
+    submissions.submit_decision(p, who, decision)
     return RedirectResponse("/notices", status_code=303)
 
 
@@ -108,9 +109,7 @@ def serve_grade_notice(
     p: PlatformDep, who: GradeStaff, scheme_id: SchemeId, subject_id: SubjectId
 ) -> Response:
     """Record that the grade's notice was served today."""
-    from .rights_api import serve_grade_notice_for
-
-    serve_grade_notice_for(p, who, subject_id, scheme_id)
+    notice_commands.serve_grade_notice(p, who, subject_id, scheme_id)
     return RedirectResponse("/notices", status_code=303)
 
 
@@ -122,9 +121,7 @@ def repair_notice(
     record_id: Annotated[str, Query(pattern="^[0-9a-f]{32}$")],
 ) -> Response:
     """The credit-repair notice to serve with a penalty decision, printable."""
-    from .rights_api import own_repair_notice
-
-    return render(request, "notice.html", own_repair_notice(p, who, record_id), who)
+    return render(request, "notice.html", notice_commands.repair_notice(p, who, record_id), who)
 
 
 @router.get("/escalations", response_class=HTMLResponse)
@@ -162,7 +159,5 @@ def check_objection(
     note: Annotated[str, Form(min_length=1, max_length=2000)],
 ) -> Response:
     """The platform's check form (CSRF-protected)."""
-    from .rights_api import check_objection_for
-
-    check_objection_for(p, who, objection_id, note)
+    objection_commands.check_objection(p, who, objection_id, note)
     return RedirectResponse("/escalations", status_code=303)
