@@ -14,11 +14,12 @@ import sqlalchemy as sa
 
 from ..evaluate.in_force_sql import in_force_clause
 from ..evaluate.tables import NEWEST_FIRST, evaluations, list_entries
+from ..ledger import Subject
 from ..ledger import tables as t
 from ..schemes import Pack
 from ..schemes.lists import ListType
 from ..types import PublicAttribute
-from .shown import MAX_PER_PAGE, Page, subject_from_row, subject_summary
+from .shown import MAX_PER_PAGE, Page, subject_summary
 
 
 def latest_evaluation(conn: sa.Connection, pack: Pack, as_of: date) -> dict[str, Any] | None:
@@ -144,7 +145,7 @@ def current_entries(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).mappings()
-    items = [{**entry_view(pack, r), "subject": subject_summary(subject_from_row(r))} for r in rows]
+    items = [{**entry_view(pack, r), "subject": subject_summary(Subject.from_row(r))} for r in rows]
     return Page(items, page, per_page, total)
 
 

@@ -9,12 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..ids import Kind, Mode, PseudonymKey, classify
+from ..ledger import Subject
 from ..ledger import tables as t
 from ..ledger.names import name_core, name_key
 from ..ledger.subject import subject_key
 from ..schemes import Pack
 from .entries import publicly_listed
-from .shown import MAX_PER_PAGE, PERSON_KINDS, Page, subject_from_row, subject_summary
+from .shown import MAX_PER_PAGE, PERSON_KINDS, Page, subject_summary
 
 #: candidates a name search reads; more matches mean the query should be more specific
 SEARCH_LIMIT = 200
@@ -60,7 +61,7 @@ def search_subjects(
     # at most SEARCH_LIMIT + 1 candidates are read, then ranked: shorter names first
     rows = conn.execute(sa.select(t.subjects).where(condition).limit(SEARCH_LIMIT + 1)).mappings()
     found = sorted(
-        (subject_from_row(r) for r in rows), key=lambda s: (len(s.name), s.name, s.subject_id)
+        (Subject.from_row(r) for r in rows), key=lambda s: (len(s.name), s.name, s.subject_id)
     )
     start = (page - 1) * per_page
     return Page(

@@ -58,18 +58,6 @@ def subject_summary(subject: Subject) -> dict[str, Any]:
     }
 
 
-def subject_from_row(row: Any) -> Subject:
-    from ..types import SubjectKind
-
-    return Subject(
-        subject_id=row["subject_id"],
-        kind=SubjectKind(row["kind"]),
-        name=row["name"],
-        region=row["region"],
-        id_masked=row["id_masked"],
-    )
-
-
 def record_view(pack: Pack, entry: FileEntry) -> dict[str, Any]:
     record = entry.record
     item = pack.catalogue.get(record.item_code)

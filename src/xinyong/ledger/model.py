@@ -48,6 +48,18 @@ class Subject:
     #: agency that registered or first reported the subject
     source_agency: str = ""
 
+    @classmethod
+    def from_row(cls, row: Any) -> Subject:
+        """The subject of a ``subjects`` row (a mapping; ``source_agency`` if selected)."""
+        return cls(
+            subject_id=row["subject_id"],
+            kind=SubjectKind(row["kind"]),
+            name=row["name"],
+            region=row["region"],
+            id_masked=row["id_masked"],
+            source_agency=row.get("source_agency") or "",
+        )
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Subject) and other.subject_id == self.subject_id
 

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import NotFound
-from ..types import LinkRole, SubjectKind
+from ..types import LinkRole
 from . import tables as t
 from .model import (
     EffectiveInstrument,
@@ -63,14 +63,7 @@ def get_subject(conn: sa.Connection, subject_id: str) -> Subject:
     row = conn.execute(_SUBJECT, {"subject_id": subject_id}).mappings().first()
     if row is None:
         raise NotFound(f"subject {subject_id!r} is not registered", code="unknown-subject")
-    return Subject(
-        subject_id=row["subject_id"],
-        kind=SubjectKind(row["kind"]),
-        name=row["name"],
-        region=row["region"],
-        id_masked=row["id_masked"],
-        source_agency=row["source_agency"],
-    )
+    return Subject.from_row(row)
 
 
 def _attributes(value: Any) -> dict[str, Any]:

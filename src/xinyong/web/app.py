@@ -42,7 +42,17 @@ from ..logs import ACCESS_LOGGER
 from ..schemes import load_pack
 from ..settings import Settings, load_settings
 from ..text import storable
-from . import api, audit_api, consent_api, health, portal, rights_api, sanctions_api, staff
+from . import (
+    api,
+    audit_api,
+    consent_api,
+    health,
+    openapi,
+    portal,
+    rights_api,
+    sanctions_api,
+    staff,
+)
 from .i18n import environments
 from .metrics import observe_request
 from .platform import Platform
@@ -87,6 +97,7 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.platform = platform
+    app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> Response:
@@ -269,11 +280,14 @@ def _problem(status: int, code: str, detail: str, field: str = "", fix: str = ""
 
 
 def checks_own_csrf(scope: Scope) -> bool:
-    """Multipart forms (evidence uploads) check their CSRF token in the handler
-    (``portal.check_form_token``): asgi-csrf 0.11's multipart parser calls python-multipart
-    with an argument newer versions no longer take."""
-    path: str = scope["path"]
-    return path.startswith("/me/") and path.endswith("/evidence")
+    """Multipart requests (evidence uploads) check their CSRF token in the handler
+    (``principals.check_csrf``): asgi-csrf 0.11's multipart parser calls python-multipart
+    with an argument newer versions no longer take, and fails on a boundary it does not
+    expect (a 500 either way)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return bool(value.lower().startswith(b"multipart/form-data"))
+    return False
 
 
 async def _csrf_failed(_scope: Scope, send: Send, _message_id: Any) -> None:

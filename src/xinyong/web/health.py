@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from ..access import Permission, Principal, authorise
 from ..errors import ConfigError
 from ..ledger import require_current
+from .openapi import answers
 from .platform import PlatformDep
 from .principals import principal
 
@@ -65,7 +66,13 @@ def ready(p: PlatformDep) -> JSONResponse:
     )
 
 
-@router.get("/metrics", tags=["platform"], response_class=Response)
+@router.get(
+    "/metrics",
+    tags=["platform"],
+    response_class=Response,
+    responses=answers(401, 403, 429),
+    openapi_extra={"security": [{"bearer": []}, {"session": []}, {}]},
+)
 async def metrics(request: Request, p: PlatformDep) -> Response:
     """Prometheus metrics: requests by route and status, latency, screening outcomes, dispatch
     lag, deliveries and quarantine, the screening index's age. For the operator role, or any

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
@@ -16,7 +15,7 @@ from ..disclosure.double_publicity import PublicityFilter
 from ..disclosure.entries import current_entries, list_type_view, public_lists
 from ..disclosure.shown import Page
 from ..disclosure.subject_page import public_subject
-from ..errors import FieldError, Forbidden, InvalidData, NotFound
+from ..errors import FieldError, InvalidData, NotFound
 from ..ids.hiding import mask_numbers, pseudonymise_numbers
 from ..services import consents, repairs, reports
 from ..services import objections as objection_commands
@@ -24,7 +23,7 @@ from ..types import PublicAttribute
 from .credentials import authenticate
 from .i18n import LOCALES, negotiate
 from .platform import Platform, PlatformDep, plain
-from .principals import client_address, require
+from .principals import check_csrf, client_address, require
 from .sessions import end_session, open_session
 
 router = APIRouter(include_in_schema=False)
@@ -307,14 +306,6 @@ def file_objection_form(
     return RedirectResponse("/me#objections", status_code=303)
 
 
-def check_form_token(request: Request, token: str) -> None:
-    """The CSRF check asgi-csrf makes, for the multipart forms it lets through
-    (``app.checks_own_csrf``): the form's token must be the signed cookie's."""
-    expected = request.scope.get("csrftoken")
-    if expected is None or not secrets.compare_digest(token, expected()):
-        raise Forbidden("the form's CSRF token is missing or stale", code="csrf-failed")
-
-
 @router.post("/me/{case}/{case_id}/evidence")
 def attach_evidence_form(
     request: Request,
@@ -328,7 +319,7 @@ def attach_evidence_form(
     """The evidence form on an open objection or repair application (CSRF-checked here)."""
     from .rights_api import attach_upload
 
-    check_form_token(request, csrftoken)
+    check_csrf(request, csrftoken)
     attach_upload(p, who, case.removesuffix("s"), case_id, file)
     return RedirectResponse(f"/me#{case}", status_code=303)
 

@@ -4,6 +4,7 @@ permission."""
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -12,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ..access import ANONYMOUS, Permission, Principal, authorise
-from ..errors import RateLimited, Unauthenticated
+from ..errors import Forbidden, RateLimited, Unauthenticated
 from .credentials import account_principal, token_principal
 from .platform import Platform, PlatformDep
 from .sessions import session_account
@@ -70,6 +71,24 @@ def session_principal(p: Platform, session_id: str) -> Principal | None:
         return account_principal(conn, username) if username is not None else None
 
 
+def check_csrf(request: Request, token: str = "") -> None:
+    """The CSRF check asgi-csrf makes, for the multipart requests it lets through
+    (``app.checks_own_csrf``): a request that sends cookies and no bearer token must carry
+    the value of the ``csrftoken`` cookie, as the form's ``csrftoken`` field or the
+    ``x-csrftoken`` header.
+
+    Raises:
+        Forbidden: the token is missing or stale.
+    """
+    bearer = request.headers.get("authorization", "").startswith("Bearer ")
+    if bearer or not request.headers.get("cookie"):
+        return
+    expected = request.scope.get("csrftoken")
+    sent = token or request.headers.get("x-csrftoken", "")
+    if expected is None or not secrets.compare_digest(sent, expected()):
+        raise Forbidden("the form's CSRF token is missing or stale", code="csrf-failed")
+
+
 def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets the request through only if its principal holds ``permission``."""
 
@@ -77,4 +96,5 @@ def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
         authorise(who, permission)
         return who
 
+    dependency.permission = permission  # type: ignore[attr-defined]  # read by ``openapi``
     return dependency

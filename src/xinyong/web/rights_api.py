@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from ..access import Permission, Principal, Role
@@ -15,7 +15,7 @@ from ..services import commitments, notices, repairs, reports
 from ..services import objections as objection_commands
 from .api import PageNo, PerPage
 from .platform import Platform, PlatformDep
-from .principals import require
+from .principals import check_csrf, require
 
 router = APIRouter(prefix="/api", tags=["rights"])
 #: objection and repair ids
@@ -132,6 +132,8 @@ def decide_objection(
 
 Uploader = Annotated[Principal, Depends(require(Permission.UPLOAD_EVIDENCE))]
 EvidenceFile = Annotated[UploadFile, File(description="a PDF, PNG or JPEG file")]
+#: the ``csrftoken`` cookie's value, for a caller signed in with the portal's session cookie
+FormToken = Annotated[str, Form(max_length=200)]
 
 
 def attach_upload(
@@ -154,18 +156,32 @@ def attach_upload(
 
 @router.post("/objections/{objection_id}/evidence", status_code=201)
 def objection_evidence(
-    p: PlatformDep, who: Uploader, objection_id: ObjectionId, file: EvidenceFile
+    request: Request,
+    p: PlatformDep,
+    who: Uploader,
+    objection_id: ObjectionId,
+    file: EvidenceFile,
+    csrftoken: FormToken = "",
 ) -> dict[str, Any]:
     """Add a file of evidence (PDF, PNG or JPEG, at most ``XINYONG_EVIDENCE_MAX_BYTES``;
-    the content decides the type) to the caller's own open objection."""
+    the content decides the type) to the caller's own open objection. With the portal's
+    session cookie instead of a token, send the ``csrftoken`` cookie's value too."""
+    check_csrf(request, csrftoken)
     return attach_upload(p, who, "objection", objection_id, file)
 
 
 @router.post("/repairs/{repair_id}/evidence", status_code=201)
 def repair_evidence(
-    p: PlatformDep, who: Uploader, repair_id: ObjectionId, file: EvidenceFile
+    request: Request,
+    p: PlatformDep,
+    who: Uploader,
+    repair_id: ObjectionId,
+    file: EvidenceFile,
+    csrftoken: FormToken = "",
 ) -> dict[str, Any]:
-    """Add a file of evidence to the caller's own open repair application."""
+    """Add a file of evidence to the caller's own open repair application (with a session
+    cookie, send the ``csrftoken`` cookie's value too)."""
+    check_csrf(request, csrftoken)
     return attach_upload(p, who, "repair", repair_id, file)
 
 
