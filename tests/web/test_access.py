@@ -575,3 +575,17 @@ def test_an_api_upload_with_the_session_cookie_needs_the_csrf_token(web: Web) ->
     assert stored.status_code == 201, stored.text
     by_field = web.client.post(path, files=upload, data={"csrftoken": token})
     assert by_field.status_code == 201, by_field.text
+
+
+def test_a_multipart_form_elsewhere_is_refused_before_it_could_skip_the_csrf_check(
+    web: Web,
+) -> None:
+    assert login(web, "company", PASSWORD).status_code == 303
+    web.client.get("/me")
+    token = web.client.cookies.get("csrftoken")
+    consent = {"agency": "credit_reference_centre", "expires_on": "2026-12-31", "csrftoken": token}
+    files = {"unused": ("a.txt", b"x", "text/plain")}  # makes the body multipart
+    for path, data in (("/me/consents", consent), ("/api/objections", {})):
+        refused = web.client.post(path, data=data, files=files, follow_redirects=False)
+        assert (refused.status_code, refused.json()["code"]) == (403, "csrf-failed"), path
+    assert web.get("/api/consents", "company").json()["items"] == []

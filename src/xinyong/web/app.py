@@ -151,6 +151,7 @@ def create_app(
         cookie_secure=production,
         send_csrf_failed=_csrf_failed,
     )
+    app.add_middleware(MultipartForms)
     app.add_middleware(TextGuard)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
@@ -279,15 +280,56 @@ def _problem(status: int, code: str, detail: str, field: str = "", fix: str = ""
     return {"ok": False, "error": detail, "errors": errors, "status": status, "code": code}
 
 
+#: the routes that read a multipart body and check its CSRF token themselves
+#: (``principals.check_csrf``): the evidence uploads of the portal and of the API
+CHECKS_OWN_CSRF = re.compile(r"^(/me|/api)/(objections|repairs)/[^/]+/evidence$")
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value)
+    return b""
+
+
+def _multipart(scope: Scope) -> bool:
+    return _header(scope, b"content-type").lower().startswith(b"multipart/form-data")
+
+
 def checks_own_csrf(scope: Scope) -> bool:
-    """Multipart requests (evidence uploads) check their CSRF token in the handler
-    (``principals.check_csrf``): asgi-csrf 0.11's multipart parser calls python-multipart
-    with an argument newer versions no longer take, and fails on a boundary it does not
-    expect (a 500 either way)."""
-    for name, value in scope.get("headers", ()):
-        if name == b"content-type":
-            return bool(value.lower().startswith(b"multipart/form-data"))
-    return False
+    """A multipart request to a route that checks its own CSRF token: asgi-csrf 0.11's
+    multipart parser calls python-multipart with an argument newer versions no longer take,
+    and fails on a boundary it does not expect (a 500 either way), so it must not see one."""
+    return _multipart(scope) and CHECKS_OWN_CSRF.match(scope["path"]) is not None
+
+
+class MultipartForms:
+    """Refuses, before asgi-csrf would parse it, a multipart request that sends cookies and
+    no bearer token to any other route: only the evidence forms send files, and such a
+    request would otherwise either fail in asgi-csrf's parser or skip the CSRF check."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] not in ("GET", "HEAD", "OPTIONS")
+            and _multipart(scope)
+            and _header(scope, b"cookie")
+            and not _header(scope, b"authorization").startswith(b"Bearer ")
+            and not checks_own_csrf(scope)
+        ):
+            body = _problem(
+                403,
+                "csrf-failed",
+                "a form with files is accepted only where evidence is uploaded",
+                "content-type",
+                "send the form url-encoded, or JSON with a bearer token",
+            )
+            await _send_json(send, 403, body)
+            return
+        await self.app(scope, receive, send)
 
 
 async def _csrf_failed(_scope: Scope, send: Send, _message_id: Any) -> None:
