@@ -571,6 +571,8 @@ def test_an_api_upload_with_the_session_cookie_needs_the_csrf_token(web: Web) ->
     for forged in ({}, {"x-csrftoken": "not-the-token"}):
         refused = web.client.post(path, files=upload, headers=forged)
         assert (refused.status_code, refused.json()["code"]) == (403, "csrf-failed")
+    not_ascii = web.client.post(path, files=upload, data={"csrftoken": "令牌"})
+    assert (not_ascii.status_code, not_ascii.json()["code"]) == (403, "csrf-failed")
     stored = web.client.post(path, files=upload, headers={"x-csrftoken": token})
     assert stored.status_code == 201, stored.text
     by_field = web.client.post(path, files=upload, data={"csrftoken": token})
@@ -580,11 +582,15 @@ def test_an_api_upload_with_the_session_cookie_needs_the_csrf_token(web: Web) ->
 def test_a_multipart_form_elsewhere_is_refused_before_it_could_skip_the_csrf_check(
     web: Web,
 ) -> None:
+    files = {"unused": ("a.txt", b"x", "text/plain")}  # makes the body multipart
+    # /login is CSRF-protected without cookies too: a multipart login never reaches the parser
+    login_form = {"username": "company", "password": PASSWORD}
+    refused = web.client.post("/login", data=login_form, files=files, follow_redirects=False)
+    assert (refused.status_code, refused.json()["code"]) == (403, "csrf-failed")
     assert login(web, "company", PASSWORD).status_code == 303
     web.client.get("/me")
     token = web.client.cookies.get("csrftoken")
     consent = {"agency": "credit_reference_centre", "expires_on": "2026-12-31", "csrftoken": token}
-    files = {"unused": ("a.txt", b"x", "text/plain")}  # makes the body multipart
     for path, data in (("/me/consents", consent), ("/api/objections", {})):
         refused = web.client.post(path, data=data, files=files, follow_redirects=False)
         assert (refused.status_code, refused.json()["code"]) == (403, "csrf-failed"), path

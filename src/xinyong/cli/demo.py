@@ -248,7 +248,9 @@ def joint_measures_cycle(engine: sa.Engine, pack: Any, day: date, settings: Any)
     # the court's decision, through the command the API and the staff pages call: its
     # follow-up sends the lift notices at once, before any re-evaluation
     key = pseudonym_key_for(engine, settings)
-    court = LedgerNode(engine, pack, day, key=key, uscc_mode=Mode(settings.uscc_mode))
+    court = LedgerNode(
+        engine, pack, day, key, Mode(settings.uscc_mode), moment=now + timedelta(minutes=10)
+    )
     submit_decision(
         court,
         Operator(f"demo:{listing.source_agency}", Role.SOURCE_AGENCY, listing.source_agency),

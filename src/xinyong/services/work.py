@@ -138,17 +138,18 @@ class Operator:
 @dataclass
 class LedgerNode:
     """A node for commands run outside the web platform, on ``day`` (the real clock's time
-    of day) and with the real clock for the audit log; ``key`` and ``uscc_mode`` validate
-    submissions as ingest does."""
+    of day, or ``moment`` if set: a script's own timeline) and with the real clock for the
+    audit log; ``key`` and ``uscc_mode`` validate submissions as ingest does."""
 
     engine: sa.Engine
     pack: Pack
     day: date
     key: tuple[bytes, ...] = ()
     uscc_mode: Mode = Mode.STRICT
+    moment: datetime | None = None
 
     def now(self) -> datetime:
-        return platform_now(self.day, real_now())
+        return self.moment or platform_now(self.day, real_now())
 
     def today(self) -> date:
         return self.day

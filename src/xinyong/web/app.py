@@ -168,10 +168,12 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     """At start, the platform's background work begins (``Platform.start``: the ledger-wide
     aggregates computed, so the first visitor of the statistics or double-publicity page does
     not wait for them); at shutdown it ends before the app does."""
+    from starlette.concurrency import run_in_threadpool
+
     platform: Platform = app.state.platform
     platform.start()
     yield
-    platform.close()
+    await run_in_threadpool(platform.close)  # it waits for background work: not on the loop
 
 
 def _wants_json(request: Request) -> bool:
@@ -304,9 +306,10 @@ def checks_own_csrf(scope: Scope) -> bool:
 
 
 class MultipartForms:
-    """Refuses, before asgi-csrf would parse it, a multipart request that sends cookies and
-    no bearer token to any other route: only the evidence forms send files, and such a
-    request would otherwise either fail in asgi-csrf's parser or skip the CSRF check."""
+    """Refuses, before asgi-csrf would parse it, a multipart request without a bearer token
+    to any other route: only the evidence forms send files, and such a request would
+    otherwise fail in asgi-csrf's parser (``/login`` is protected even without cookies) or
+    skip the CSRF check."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -316,7 +319,6 @@ class MultipartForms:
             scope["type"] == "http"
             and scope["method"] not in ("GET", "HEAD", "OPTIONS")
             and _multipart(scope)
-            and _header(scope, b"cookie")
             and not _header(scope, b"authorization").startswith(b"Bearer ")
             and not checks_own_csrf(scope)
         ):

@@ -77,6 +77,8 @@ WHY = {
     "retry after `Retry-After` seconds.",
 }
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: the schema FastAPI gives every 422 it adds by itself
+VALIDATION_ERROR = "#/components/schemas/HTTPValidationError"
 
 
 def answers(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -145,7 +147,11 @@ def _complete(operation: dict[str, Any], dependant: Dependant, method: str) -> N
         statuses.add(409)
     responses = operation.setdefault("responses", {})
     for status in sorted(statuses):
-        responses[str(status)] = _error(status)
+        # a route's own declaration (readiness's 503) stays; FastAPI's 422 is replaced, since
+        # invalid input answers with the one error body too (``app.validation_error``)
+        own = responses.get(str(status))
+        if own is None or VALIDATION_ERROR in str(own):
+            responses[str(status)] = _error(status)
 
 
 def _permission(dependant: Dependant) -> tuple[Permission | None, bool]:

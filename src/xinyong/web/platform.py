@@ -82,6 +82,7 @@ class Platform:
         #: signs audit checkpoints at the set interval (``None``: no signing key set)
         self.checkpointer = Checkpointer.from_settings(self.settings, self.engine, self.clock)
         self._warming: threading.Thread | None = None
+        self._closed = False
 
     @property
     def key(self) -> tuple[bytes, ...]:
@@ -289,7 +290,11 @@ class Platform:
     def close(self) -> None:
         """Flush pending audit entries, sign a last checkpoint if one is due, stop following
         the ledger, and wait up to ``CLOSE_WAIT`` seconds for a build or the warming still
-        running (so no background work outlives the platform's database)."""
+        running (so no background work outlives the platform's database). Closing again
+        does nothing."""
+        if self._closed:
+            return
+        self._closed = True
         self.audit_batch.stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()

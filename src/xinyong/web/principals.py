@@ -85,7 +85,8 @@ def check_csrf(request: Request, token: str = "") -> None:
         return
     expected = request.scope.get("csrftoken")
     sent = token or request.headers.get("x-csrftoken", "")
-    if expected is None or not secrets.compare_digest(sent, expected()):
+    # as bytes: ``compare_digest`` refuses a str with other than ASCII characters (a 500)
+    if expected is None or not secrets.compare_digest(sent.encode(), expected().encode()):
         raise Forbidden("the form's CSRF token is missing or stale", code="csrf-failed")
 
 

@@ -23,6 +23,8 @@ from ..sanctions import ScreeningIndex
 from ..schemes import Pack
 
 log = logging.getLogger("xinyong.web")
+#: seconds a build waits for the replaced index's follow to end (``stop`` joins the build)
+FOLLOW_WAIT = 30.0
 
 
 class TodaysIndex:
@@ -132,8 +134,8 @@ class TodaysIndex:
                 old, self.index, self.failed = self.index, fresh, None
                 self.built_at = time.monotonic()
                 fresh.start_following()
-            if old is not None:
-                old.stop()
+            if old is not None:  # its follow running now ends before this build thread does
+                old.stop(wait=FOLLOW_WAIT)
         except Exception:  # the current index keeps answering; the next request retries
             log.exception("building the screening index failed")
             self.failed = (day, evaluation)
