@@ -126,16 +126,15 @@ class TodaysIndex:
         return done
 
     def _build(self, day: date, evaluation: str | None, done: threading.Event) -> None:
+        replaced: ScreeningIndex | None = None
         try:
             fresh = self.built(day, evaluation)
             with self._lock:
                 if self._stopped:  # the platform closed meanwhile
                     return
-                old, self.index, self.failed = self.index, fresh, None
+                replaced, self.index, self.failed = self.index, fresh, None
                 self.built_at = time.monotonic()
                 fresh.start_following()
-            if old is not None:  # its follow running now ends before this build thread does
-                old.stop(wait=FOLLOW_WAIT)
         except Exception:  # the current index keeps answering; the next request retries
             log.exception("building the screening index failed")
             self.failed = (day, evaluation)
@@ -143,6 +142,8 @@ class TodaysIndex:
             with self._lock:
                 self._building = None
             done.set()
+        if replaced is not None:  # its follow running now ends before this build thread does
+            replaced.stop(wait=FOLLOW_WAIT)
 
     def stop(self, wait: float = 0.0) -> None:
         """Stop following the ledger; a build still running is not swapped in. Waits up to
