@@ -18,7 +18,7 @@ from ..ingest import submit
 from ..ingest.service import IngestOptions
 from ..ledger import audit
 from ..ledger import tables as t
-from .work import Actor, Node
+from .work import Actor, Node, audited
 
 
 class Receiver(Node, Protocol):
@@ -70,9 +70,7 @@ def submit_decision(node: Receiver, who: Actor, decision: RecordDecision) -> dic
             "source_record_id": decision.source_record_id,
             "new": done.new,
         }
-        audit.append(
-            conn, [node.audit_event(who, "submit_decision", done.subject_id, None, detail)]
-        )
+        audit.append(conn, [audited(node, who, "submit_decision", done.subject_id, None, detail)])
 
     done = submit.submit_decision(
         node.engine,
@@ -101,7 +99,7 @@ def submit_record(node: Receiver, who: Actor, row: Mapping[str, Any]) -> dict[st
             sa.select(t.records.c.subject_id).where(t.records.c.record_id == submitted.record_id)
         ).scalar_one()
         detail = {"record_id": submitted.record_id, "new": submitted.new}
-        audit.append(conn, [node.audit_event(who, "submit_record", subject, None, detail)])
+        audit.append(conn, [audited(node, who, "submit_record", subject, None, detail)])
 
     submitted = submit.submit_record(
         node.engine,

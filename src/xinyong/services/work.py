@@ -47,16 +47,12 @@ class Node(Protocol):
     engine: sa.Engine
     pack: Pack
 
+    def clock(self) -> datetime:
+        """The real clock, for the audit log (domain stamps: ``now`` and ``today``)."""
+        ...
+
     def now(self) -> datetime: ...
     def today(self) -> date: ...
-    def audit_event(
-        self,
-        principal: Any,
-        action: str,
-        subject_id: str | None = None,
-        purpose: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> audit.AuditEvent: ...
     def follow_decision(self, subject_id: str) -> None: ...
 
 
@@ -65,6 +61,18 @@ class KeyedNode(Node, Protocol):
     its pseudonym, at the boundary), checked as ingest checks it."""
 
     def subject_key(self, code: str, field: str = "subject") -> str: ...
+
+
+def audited(
+    node: Node,
+    who: Actor,
+    action: str,
+    subject_id: str | None,
+    purpose: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> audit.AuditEvent:
+    """What ``who`` did on ``node``, now by its real clock, ready for the audit log."""
+    return event_of(who, action, node.clock(), subject_id, purpose, detail)
 
 
 def event_of(
@@ -119,8 +127,7 @@ def command(node: Node, who: Actor, action: str) -> Iterator[Work]:
     with node.engine.begin() as conn:
         work = Work(conn, node.now(), node.today())
         yield work
-        event = node.audit_event(who, action, work.subject_id, work.purpose, work.detail)
-        audit.append(conn, [event])
+        audit.append(conn, [audited(node, who, action, work.subject_id, work.purpose, work.detail)])
     if work.followed is not None:
         node.follow_decision(work.followed)
 
@@ -148,21 +155,14 @@ class LedgerNode:
     uscc_mode: Mode = Mode.STRICT
     moment: datetime | None = None
 
+    def clock(self) -> datetime:
+        return real_now()
+
     def now(self) -> datetime:
         return self.moment or platform_now(self.day, real_now())
 
     def today(self) -> date:
         return self.day
-
-    def audit_event(
-        self,
-        principal: Any,
-        action: str,
-        subject_id: str | None = None,
-        purpose: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> audit.AuditEvent:
-        return event_of(principal, action, real_now(), subject_id, purpose, detail)
 
     def follow_decision(self, subject_id: str) -> None:
         """Responders holding the subject's entries get lift (or new entry) notices."""

@@ -149,8 +149,9 @@ def _complete(operation: dict[str, Any], dependant: Dependant, method: str) -> N
     for status in sorted(statuses):
         # a route's own declaration (readiness's 503) stays; FastAPI's 422 is replaced, since
         # invalid input answers with the one error body too (``app.validation_error``)
-        own = responses.get(str(status))
-        if own is None or VALIDATION_ERROR in str(own):
+        own = responses.get(str(status), {})
+        schema = own.get("content", {}).get("application/json", {}).get("schema", {})
+        if not own or schema.get("$ref") == VALIDATION_ERROR:
             responses[str(status)] = _error(status)
 
 
