@@ -1,21 +1,21 @@
-"""The audit log's signed checkpoints and the key that checks them, published to anyone:
-copies kept outside the node are what reveal a chain rewritten by an insider."""
+"""The audit log under ``/api``: its entries and the walk of its hash chain, for the auditor;
+its signed checkpoints and the key that checks them, published to anyone (copies kept outside
+the node are what reveal a chain rewritten by an insider)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Query
 
-from ..access import Permission, Principal
 from ..errors import NotFound
-from ..ledger import checkpoints
+from ..ledger import audit, checkpoints
 from ..ledger.notes import NoteVerifier
+from .answers import api_router
+from .deps import Auditor, PublicReader
 from .platform import Platform, PlatformDep
-from .principals import require
 
-router = APIRouter(prefix="/api")
-PublicReader = Annotated[Principal, Depends(require(Permission.READ_PUBLIC))]
+router = api_router()
 
 
 def _verifier(p: Platform) -> NoteVerifier:
@@ -44,3 +44,34 @@ def audit_checkpoints(p: PlatformDep, _: PublicReader) -> dict[str, Any]:
     verifier = _verifier(p)
     with p.engine.connect() as conn:
         return checkpoints.published(conn, verifier)
+
+
+@router.get("/audit", tags=["platform"])
+def audit_log(
+    p: PlatformDep,
+    _: Auditor,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """The audit log from sequence number ``after``, with each entry's hashes."""
+    with p.engine.connect() as conn:
+        rows = audit.entries(conn, after=after, limit=limit)
+    return {"items": rows, "next_after": rows[-1]["seq"] if rows else after}
+
+
+@router.get("/audit/verify", tags=["platform"])
+def audit_verify(p: PlatformDep, _: Auditor) -> dict[str, Any]:
+    """Walk the whole hash chain and the links, and check it against the node's signed
+    checkpoints (if it signs them); report the first changed, removed or reordered entry, or a
+    chain recomputed or cut after a checkpoint."""
+    from ..ledger.checkpoints import verify_node
+
+    verifier = p.checkpointer.signer.verifier if p.checkpointer is not None else None
+    with p.engine.connect() as conn:
+        result = verify_node(conn, verifier)
+    return {
+        "ok": result.ok,
+        "entries": result.entries,
+        "problem": result.problem,
+        "seq": result.seq,
+    }

@@ -7,19 +7,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi import Body, Path, Query
 
-from ..access import Permission, Principal, Purpose
+from ..access import Purpose
 from ..ledger import audit
 from ..rights import consent
 from ..services import consents as consents_commands
+from .answers import api_router
+from .deps import AccessLogReader, ConsentManager
 from .platform import PlatformDep
-from .principals import require
 
-router = APIRouter(prefix="/api")
-
-
-ConsentManager = Annotated[Principal, Depends(require(Permission.MANAGE_CONSENT))]
+router = api_router()
 
 
 @router.get("/consents", tags=["rights"])
@@ -57,7 +55,7 @@ def revoke_consent(
 @router.get("/me/access-log", tags=["rights"])
 def access_log(
     p: PlatformDep,
-    who: Annotated[Principal, Depends(require(Permission.READ_OWN_ACCESS_LOG))],
+    who: AccessLogReader,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> dict[str, Any]:
     """Who read the calling subject's non-public data or changed it: when, for which

@@ -12,17 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from ..access import Permission, Principal, authorise
 from ..errors import ConfigError
 from ..ledger import require_current
+from .answers import api_router
 from .openapi import answers
 from .platform import PlatformDep
 from .principals import principal
 
-router = APIRouter()
+router = api_router(prefix="")
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
 
 

@@ -17,22 +17,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from ..access import Permission, Principal
+from ..access import Principal
 from ..errors import NotFound
 from ..rights import grade_notices, notices
 from ..services import notices as notice_commands
 from ..services import objections as objection_commands
 from ..services import submissions
+from .deps import Agency, CaseOverseer, GradeAuthority, ObjectionChecker
+from .pages import render
 from .platform import Platform, PlatformDep
-from .portal import render
-from .principals import require
 
 router = APIRouter(include_in_schema=False)
-Staff = Annotated[Principal, Depends(require(Permission.SUBMIT_DECISION))]
-GradeStaff = Annotated[Principal, Depends(require(Permission.SERVE_GRADE_NOTICE))]
+
+
 Key = Annotated[str, Path(max_length=128)]
 SchemeId = Annotated[str, Path(max_length=80)]
 SubjectId = Annotated[str, Path(max_length=40)]
@@ -49,7 +49,7 @@ def _prior(
 
 
 @router.get("/notices", response_class=HTMLResponse)
-def owed_notices(request: Request, p: PlatformDep, who: Staff) -> Response:
+def owed_notices(request: Request, p: PlatformDep, who: Agency) -> Response:
     """The notices the agency owes, with links to print each and forms to record service."""
     with p.engine.connect() as conn:
         grades = grade_notices.pending(conn, p.pack, p.evaluation(conn), who.agency or "")
@@ -59,7 +59,7 @@ def owed_notices(request: Request, p: PlatformDep, who: Staff) -> Response:
 
 @router.get("/notices/prior/{list_id}/{source_record_id}", response_class=HTMLResponse)
 def prior_notice(
-    request: Request, p: PlatformDep, who: Staff, list_id: Key, source_record_id: Key
+    request: Request, p: PlatformDep, who: Agency, list_id: Key, source_record_id: Key
 ) -> Response:
     """One prior notice, printable: the list, its basis, the reasons, the evidence, the
     subject's rights and the deadline to answer if served today."""
@@ -71,7 +71,7 @@ def prior_notice(
 
 @router.post("/notices/prior/{list_id}/{source_record_id}")
 def serve_prior_notice(
-    p: PlatformDep, who: Staff, list_id: Key, source_record_id: Key, number: DocumentNumber
+    p: PlatformDep, who: Agency, list_id: Key, source_record_id: Key, number: DocumentNumber
 ) -> Response:
     """Record that the prior notice (document ``number``) was served today: a
     ``notice_served`` decision about the agency's record, from which the period runs."""
@@ -88,7 +88,11 @@ def serve_prior_notice(
 
 @router.get("/notices/grade/{scheme_id}/{subject_id}", response_class=HTMLResponse)
 def grade_notice(
-    request: Request, p: PlatformDep, who: GradeStaff, scheme_id: SchemeId, subject_id: SubjectId
+    request: Request,
+    p: PlatformDep,
+    who: GradeAuthority,
+    scheme_id: SchemeId,
+    subject_id: SubjectId,
 ) -> Response:
     """The notice of an adverse grade, printable, for the scheme's authority."""
     subject_id = p.subject_key(subject_id)
@@ -106,7 +110,7 @@ def grade_notice(
 
 @router.post("/notices/grade/{scheme_id}/{subject_id}")
 def serve_grade_notice(
-    p: PlatformDep, who: GradeStaff, scheme_id: SchemeId, subject_id: SubjectId
+    p: PlatformDep, who: GradeAuthority, scheme_id: SchemeId, subject_id: SubjectId
 ) -> Response:
     """Record that the grade's notice was served today."""
     notice_commands.serve_grade_notice(p, who, subject_id, scheme_id)
@@ -117,7 +121,7 @@ def serve_grade_notice(
 def repair_notice(
     request: Request,
     p: PlatformDep,
-    who: Staff,
+    who: Agency,
     record_id: Annotated[str, Query(pattern="^[0-9a-f]{32}$")],
 ) -> Response:
     """The credit-repair notice to serve with a penalty decision, printable."""
@@ -128,7 +132,7 @@ def repair_notice(
 def escalations(
     request: Request,
     p: PlatformDep,
-    who: Annotated[Principal, Depends(require(Permission.OVERSEE_CASES))],
+    who: CaseOverseer,
 ) -> Response:
     """Overdue objections and repair applications of every agency, counted per agency."""
     from collections import Counter
@@ -154,7 +158,7 @@ def escalations(
 @router.post("/escalations/objections/{objection_id}/check")
 def check_objection(
     p: PlatformDep,
-    who: Annotated[Principal, Depends(require(Permission.CHECK_OBJECTION))],
+    who: ObjectionChecker,
     objection_id: Annotated[str, Path(pattern="^[0-9a-f]{16}$")],
     note: Annotated[str, Form(min_length=1, max_length=2000)],
 ) -> Response:
