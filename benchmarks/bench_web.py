@@ -70,6 +70,24 @@ def build(directory: Path, subjects: int) -> Path:
     return database
 
 
+def demo_env(directory: Path) -> dict[str, str]:
+    """The environment a process needs for the platform in ``directory``: the secrets the
+    demo generated for it (``demo-keys.env``) and its database."""
+    keys = directory / "demo-keys.env"
+    found = {
+        name: value
+        for name, _, value in (
+            line.partition("=") for line in keys.read_text("utf-8").splitlines() if "=" in line
+        )
+        if not name.startswith("#")
+    }
+    return {
+        **os.environ,
+        **found,
+        "XINYONG_DATABASE_URL": f"sqlite:///{directory / 'xinyong-demo.db'}",
+    }
+
+
 def sample_paths(database: Path, directory: Path) -> dict[str, Path]:
     conn = sqlite3.connect(database)
     ids = [
@@ -152,8 +170,7 @@ def main() -> None:
     paths = sample_paths(database, directory)
     port = free_port()
     env = {
-        **os.environ,
-        "XINYONG_DATABASE_URL": f"sqlite:///{database}",
+        **demo_env(directory),
         "XINYONG_AS_OF": AS_OF,
         "XINYONG_API_RATE_LIMIT": "100000000/minute",
     }

@@ -32,6 +32,7 @@ DIGITS = frozenset("0123456789")
 MAX_AGE_YEARS = 150
 #: Prefix that marks a person's pseudonym as a subject identifier.
 PSEUDONYM_PREFIX = "P"
+_HEX = "0123456789abcdef"
 #: a pseudonym key: one key, or the chain of the root key and each key rotated to since
 PseudonymKey = bytes | tuple[bytes, ...]
 
@@ -173,11 +174,9 @@ def rekey(pseudonym: str, *, key: bytes) -> str:
 
 
 def is_pseudonym(value: str) -> bool:
-    return (
-        len(value) == 33
-        and value[0] == PSEUDONYM_PREFIX
-        and all(c in "0123456789abcdef" for c in value[1:])
-    )
+    """``P`` and 32 lower-case hex digits (what :func:`pseudonymise` makes)."""
+    # stripping the hex digits from both ends leaves nothing only if every one is a hex digit
+    return len(value) == 33 and value[0] == PSEUDONYM_PREFIX and not value[1:].strip(_HEX)
 
 
 def generate_resident_id(rng: random.Random, *, region: str, birth_date: date, male: bool) -> str:

@@ -6,12 +6,13 @@ identity number, which is computed here and nowhere else, so the raw number goes
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from ..errors import FieldError, InvalidData
 from ..ids import Classified, Kind, Mode, PseudonymKey, classify, pseudonymise
+from ..ids.batch import plain_codes
 from ..types import SubjectKind
 from .model import Subject
 
@@ -127,6 +128,43 @@ def subject_key(
     if found.kind in (Kind.USCC, Kind.PSEUDONYM) and found.code is not None:
         return found.code
     raise invalid_subject(found, field)
+
+
+def subject_keys(
+    codes: Sequence[str],
+    *,
+    key: PseudonymKey,
+    today: date,
+    mode: Mode = Mode.STRICT,
+    exceptions: frozenset[str] | None = None,
+    field: str = "subjects",
+) -> list[str | InvalidData]:
+    """``subject_key`` of each code in a batch, in order: the key, or the refusal naming
+    ``{field}.{position}``. Plain codes are checked together (``ids.batch``), the rest one
+    by one; the result is the same as calling ``subject_key`` on each."""
+    plain = plain_codes(codes, today=today)
+    fast = {
+        at: pseudonymise(code, key=key) if person else code
+        for at, code, valid, person in zip(
+            plain.at, plain.codes, plain.valid, plain.person, strict=True
+        )
+        if valid
+    }
+
+    def single(at: int) -> str | InvalidData:
+        try:
+            return subject_key(
+                codes[at],
+                key=key,
+                today=today,
+                mode=mode,
+                exceptions=exceptions,
+                field=f"{field}.{at}",
+            )
+        except InvalidData as refused:
+            return refused
+
+    return [fast[at] if at in fast else single(at) for at in range(len(codes))]
 
 
 def invalid_subject(found: Classified, field: str = "subject") -> InvalidData:

@@ -241,21 +241,28 @@ class ScreeningIndex:
     def outcome(self, subject_id: str, action: str) -> str:
         """Only the outcome: the fast path (two dict look-ups) for bulk checks. The first call
         for an action decides it for every subject held."""
-        table = self._by_action.get(action)
-        if table is None:
-            with self._lock:
-                table = {s: self._decided(s, action).outcome for s in self.standings}
-                self._by_action[action] = table
-        found = table.get(subject_id)
+        found = self._outcome_table(action).get(subject_id)
         if found is None:
             self.require_key(subject_id)
             return "allow"
         return found
 
-    def outcomes(self, subject_ids: Iterable[str], action: str) -> list[str]:
+    def outcomes(self, subject_ids: Iterable[str], action: str, *, keys: bool = False) -> list[str]:
         """Outcomes for many subjects at once (the bulk path). Raises ``InvalidData`` for
-        the first that is not a subject key (see :meth:`require_key`)."""
-        return [self.outcome(s, action) for s in subject_ids]
+        the first that is not a subject key (see :meth:`require_key`), unless ``keys`` says
+        every one is a subject key already (``ledger.subject.subject_keys`` made them)."""
+        if not keys:
+            return [self.outcome(s, action) for s in subject_ids]
+        table = self._outcome_table(action)
+        return [table.get(s, "allow") for s in subject_ids]
+
+    def _outcome_table(self, action: str) -> dict[str, str]:
+        table = self._by_action.get(action)
+        if table is None:
+            with self._lock:
+                table = {s: self._decided(s, action).outcome for s in self.standings}
+                self._by_action[action] = table
+        return table
 
     def require_key(self, subject_id: str) -> None:
         """Return if ``subject_id`` is a subject key in normal form: a pseudonym, or a USCC

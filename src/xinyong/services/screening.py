@@ -30,6 +30,9 @@ NAME_NOTE = "name matches are candidates, never a decision: confirm the identifi
 class ScreeningNode(KeyedNode, Protocol):
     """A node with a screening index (the web platform)."""
 
+    def subject_keys(
+        self, codes: Sequence[str], field: str = "subjects"
+    ) -> list[str | InvalidData]: ...
     def screening(self, wait: float | None = None) -> ScreeningIndex: ...
     def screening_names(self, wait: float | None = None) -> NameIndex: ...
     def audit_later(
@@ -44,25 +47,29 @@ class ScreeningNode(KeyedNode, Protocol):
 
 
 def screen_bulk(
-    node: ScreeningNode, who: Principal, codes: Sequence[str], action: str, purpose: Purpose
+    node: ScreeningNode,
+    who: Principal,
+    codes: Sequence[str],
+    action: str,
+    purpose: Purpose,
+    field: str = "subjects",
 ) -> dict[str, Any]:
     """Outcomes for ``codes`` in order (``invalid`` for a code that is no subject key), the
-    full decision of each not simply allowed and the error of each invalid one, by position;
-    counted, and audited as one entry linked to every valid subject."""
+    full decision of each not simply allowed and the error of each invalid one (naming
+    ``{field}.{position}``), by position; counted, and audited as one entry linked to every
+    valid subject."""
     index = node.screening()
-    keys: list[str | None] = []
-    details: dict[int, Any] = {}
-    for i, code in enumerate(codes):
-        try:
-            keys.append(node.subject_key(code, f"subjects.{i}"))
-        except InvalidData as exc:
-            keys.append(None)
-            details[i] = {"error": exc.errors[0].to_dict()}
-    valid = [k for k in keys if k is not None]
-    found = iter(index.outcomes(valid, action))
-    outcomes = ["invalid" if k is None else next(found) for k in keys]
+    keys = node.subject_keys(codes, field)
+    details: dict[int, Any] = {
+        i: {"error": k.errors[0].to_dict()}
+        for i, k in enumerate(keys)
+        if isinstance(k, InvalidData)
+    }
+    valid = [k for k in keys if isinstance(k, str)]
+    found = iter(index.outcomes(valid, action, keys=True))
+    outcomes = [next(found) if isinstance(k, str) else "invalid" for k in keys]
     for i, (k, outcome) in enumerate(zip(keys, outcomes, strict=True)):
-        if k is not None and outcome != "allow":
+        if isinstance(k, str) and outcome != "allow":
             details[i] = index.check(k, action).to_dict()
     counts = dict(Counter(outcomes))
     record_bulk(node, who, action, purpose, valid, counts)

@@ -8,7 +8,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -21,7 +21,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from ..access import Principal
 from ..clock import platform_now, platform_today, real_now
-from ..errors import Unavailable
+from ..errors import InvalidData, Unavailable
 from ..ids import Mode
 from ..ledger import audit
 from ..ledger.audit_batch import Batcher
@@ -118,6 +118,17 @@ class Platform:
         from ..ledger.subject import subject_key
 
         return subject_key(code, key=self.key, today=self.today(), mode=self.uscc_mode, field=field)
+
+    def subject_keys(
+        self, codes: Sequence[str], field: str = "subjects"
+    ) -> list[str | InvalidData]:
+        """:meth:`subject_key` of each code of a batch, checked together where plain (the
+        refusal in place of each invalid one, naming ``{field}.{position}``)."""
+        from ..ledger.subject import subject_keys
+
+        return subject_keys(
+            codes, key=self.key, today=self.today(), mode=self.uscc_mode, field=field
+        )
 
     def today(self) -> date:
         """The date derived state is shown for: ``XINYONG_AS_OF`` if set, else today."""
