@@ -53,6 +53,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/audit/key"): EVERYONE,
     ("POST", "/api/screen"): frozenset({"operator", "airline"}),
     ("POST", "/api/screen/bulk"): frozenset({"operator", "airline"}),
+    ("POST", "/api/screen/lines"): frozenset({"operator", "airline"}),
     ("POST", "/api/screen/name"): frozenset({"operator", "airline"}),
     ("POST", "/api/screen/override"): frozenset({"airline"}),
     ("GET", "/api/dispatch"): frozenset({"airline"}),
@@ -129,6 +130,10 @@ def call(web: Web, method: str, route: str, role: str, record_id: str) -> Any:
         )
     elif route == "/api/consents":
         body = {"agency": "credit_reference_centre", "expires_on": "2026-12-31"}
+    elif route == "/api/screen/lines":
+        lines = {**web.as_role(role), "content-type": "text/plain"}
+        params = {"action": "aviation.ticket"}
+        return web.client.request(method, path, params=params, content=XIAMEN_USCC, headers=lines)
     elif route.startswith("/api/screen"):
         body = {
             "subject": XIAMEN_USCC,

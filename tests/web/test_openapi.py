@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.web.conftest import Web
+from xinyong.access import Purpose
+from xinyong.rights.objections import OUTCOMES as OBJECTION_OUTCOMES
 
 
 def operation(doc: dict[str, Any], method: str, path: str) -> dict[str, Any]:
@@ -62,3 +64,33 @@ def test_each_operation_lists_the_errors_it_answers_with_the_one_error_body(web:
     shape = doc["components"]["schemas"]["Error"]
     refused = web.client.get("/api/subjects/91350200MA0000000X")
     assert sorted(refused.json()) == sorted(shape["required"])
+
+
+#: the answers that are no JSON body: a file, Prometheus text, the NDJSON stream
+NOT_JSON = {
+    ("get", "/api/evidence/{evidence_id}"),
+    ("get", "/metrics"),
+    ("post", "/api/screen/lines"),
+}
+
+
+def test_every_answer_has_its_model_and_vocabularies_their_values(web: Web) -> None:
+    doc = web.client.get("/api/openapi.json").json()
+    for path, methods in doc["paths"].items():
+        for method, op in methods.items():
+            [status] = [s for s in op["responses"] if s.startswith("2")]
+            content = op["responses"][status].get("content", {})
+            if (method, path) in NOT_JSON:
+                assert "application/json" not in content, (method, path)
+                continue
+            schema = content["application/json"]["schema"]
+            assert set(schema) == {"$ref"}, (method, path, schema)
+    schemas = doc["components"]["schemas"]
+    # enums come from the code that defines each vocabulary
+    decided = schemas["DecidedObjection"]["properties"]["outcome"]
+    assert decided["enum"] == list(OBJECTION_OUTCOMES)
+    assert schemas["Decision"]["properties"]["outcome"]["enum"] == ["allow", "deny", "advise"]
+    purpose = schemas["ListedConsent"]["properties"]["purpose"]
+    assert schemas[purpose["$ref"].rsplit("/", 1)[1]]["enum"] == [str(p) for p in Purpose]
+    # an answer with an undeclared field is refused, not passed on undocumented
+    assert schemas["Decision"]["additionalProperties"] is False

@@ -3,6 +3,7 @@ links, consumption orders with permits and lifts, overrides, dispatch and feedba
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -128,6 +129,59 @@ def test_bulk_screening_answers_in_order_and_marks_invalid_codes(web: Web) -> No
     # one audit entry for the call, in each screened subject's access log
     log = web.get("/api/me/access-log", "company").json()["items"]
     assert [(e["action"], e["detail"]["counts"]["deny"]) for e in log] == [("screen_bulk", 2)]
+
+
+def test_a_columnar_body_is_answered_line_by_line_as_the_json_bulk(web: Web) -> None:
+    codes = [XIAMEN_USCC, "91440300MA5DC1TM0F", "110105198001010099", LONELY, LONELY_RESIDENT]
+    response = web.client.post(
+        "/api/screen/lines?action=aviation.ticket",
+        content="\n".join(codes) + "\n",
+        headers={**web.as_role("airline"), "content-type": "text/plain"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/x-ndjson"
+    summary, *lines = [json.loads(line) for line in response.text.splitlines()]
+    assert summary == {
+        "action": "aviation.ticket",
+        "as_of": "2026-06-30",
+        "counts": {"deny": 3, "allow": 1, "invalid": 1},
+        "subjects": 5,
+    }
+    assert [(x["position"], x["outcome"]) for x in lines] == [
+        (0, "deny"),
+        (1, "allow"),
+        (2, "invalid"),
+        (3, "deny"),
+        (4, "deny"),
+    ]
+    assert lines[2]["error"]["field"] == "lines.2" and "decision" not in lines[2]
+    assert lines[4]["decision"]["subject_id"] == LONELY  # the number sent never comes back
+    assert LONELY_RESIDENT not in response.text
+    json_bulk = web.client.post(
+        "/api/screen/bulk",
+        json={"action": "aviation.ticket", "subjects": codes},
+        headers=web.as_role("airline"),
+    ).json()
+    assert [x["outcome"] for x in lines] == json_bulk["outcomes"]
+    assert lines[0]["decision"] == json_bulk["details"]["0"]
+    log = web.get("/api/me/access-log", "company").json()["items"]
+    assert [e["action"] for e in log] == ["screen_bulk", "screen_bulk"]
+
+
+def test_a_columnar_body_over_the_limit_is_refused_whole(web: Web) -> None:
+    response = web.client.post(
+        "/api/screen/lines?action=aviation.ticket",
+        content="\n".join([XIAMEN_USCC] * 10_001),
+        headers={**web.as_role("airline"), "content-type": "text/plain"},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {
+        "field": "body",
+        "message": "has 10001 lines",
+        "fix": "send 1 to 10,000",
+    }
+    log = web.get("/api/me/access-log", "company").json()["items"]
+    assert log == []
 
 
 def test_unknown_actions_are_refused_with_the_list(web: Web) -> None:

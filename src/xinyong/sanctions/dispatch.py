@@ -33,6 +33,8 @@ from .standing import derived_listings, materialised_listings
 from .tables import dispatch_notices
 
 FEEDBACK = ("applied", "not_applicable", "overridden")
+#: what a notice tells a responder about a list entry
+NOTICE_EVENTS = ("entry", "extension", "exit")
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def _bring_up_to_date(
         key = (row["subject_id"], row["list_id"], row["source_agency"], row["source_record_id"])
         held.setdefault(key, {})[row["responder"]] = dict(row)
     rows: list[dict[str, Any]] = []
-    counts = {"entry": 0, "extension": 0, "exit": 0}
+    counts = dict.fromkeys(NOTICE_EVENTS, 0)
 
     def notice(event: str, key: tuple[str, str, str, str], responder: str, **values: Any) -> None:
         subject_id, list_id, source_agency, source_record_id = key

@@ -45,6 +45,8 @@ class Parameter(Strict):
 #: ``in_window``: a date field on or after the start of a grading scheme's window (its value
 #: is ignored; grading schemes only)
 Operator = Literal["eq", "ne", "in", "not_in", "gte", "lte", "in_window"]
+#: black: sanctions; red: incentives; key_attention: supervision intensity only
+ListPolarity = Literal["black", "red", "key_attention"]
 
 
 class Condition(Strict):
@@ -145,7 +147,7 @@ class ListType(Strict):
     name_zh: str
     name_en: str
     #: black: sanctions; red: incentives; key_attention: supervision intensity only
-    polarity: Literal["black", "red", "key_attention"]
+    polarity: ListPolarity
     #: a serious list (严重失信主体名单); only these may carry rights-reducing measures
     serious: bool
     #: whether the list's entries are published on the portal (a key-attention list for

@@ -87,10 +87,14 @@ class AgenciesFile(Strict):
     agencies: dict[Code, Agency]
 
 
+#: the type of a record attribute
+FieldType = Literal["string", "integer", "decimal", "date", "boolean", "enum"]
+
+
 class FieldSpec(Strict):
     """One attribute of a record, as a catalogue item defines it."""
 
-    type: Literal["string", "integer", "decimal", "date", "boolean", "enum"]
+    type: FieldType
     required: bool = False
     description: str
     #: allowed values of an ``enum``

@@ -4,7 +4,7 @@ the node are what reveal a chain rewritten by an insider)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query
 
@@ -12,6 +12,7 @@ from ..errors import NotFound
 from ..ledger import audit, checkpoints
 from ..ledger.notes import NoteVerifier
 from .answers import api_router
+from .answers.platform import AuditKeyAnswer, AuditLogAnswer, AuditVerifyAnswer, CheckpointsAnswer
 from .deps import Auditor, PublicReader
 from .platform import Platform, PlatformDep
 
@@ -29,21 +30,21 @@ def _verifier(p: Platform) -> NoteVerifier:
 
 
 @router.get("/audit/key", tags=["platform"])
-def audit_key(p: PlatformDep, _: PublicReader) -> dict[str, Any]:
+def audit_key(p: PlatformDep, _: PublicReader) -> AuditKeyAnswer:
     """The Ed25519 key that signs the audit checkpoints, as a signed-note verifier key
     (``name+keyid+base64(0x01 || public key)``)."""
     verifier = _verifier(p)
-    return {"origin": verifier.name, "key": verifier.vkey}
+    return AuditKeyAnswer.model_validate({"origin": verifier.name, "key": verifier.vkey})
 
 
 @router.get("/audit/checkpoints", tags=["platform"])
-def audit_checkpoints(p: PlatformDep, _: PublicReader) -> dict[str, Any]:
+def audit_checkpoints(p: PlatformDep, _: PublicReader) -> CheckpointsAnswer:
     """Every signed checkpoint of the audit log (C2SP signed notes: origin, size, base64 root
     hash, signature), with the key; keep a copy and check the log against it later with
     ``xinyong audit verify --checkpoints FILE``."""
     verifier = _verifier(p)
     with p.engine.connect() as conn:
-        return checkpoints.published(conn, verifier)
+        return CheckpointsAnswer.model_validate(checkpoints.published(conn, verifier))
 
 
 @router.get("/audit", tags=["platform"])
@@ -52,15 +53,17 @@ def audit_log(
     _: Auditor,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> dict[str, Any]:
+) -> AuditLogAnswer:
     """The audit log from sequence number ``after``, with each entry's hashes."""
     with p.engine.connect() as conn:
         rows = audit.entries(conn, after=after, limit=limit)
-    return {"items": rows, "next_after": rows[-1]["seq"] if rows else after}
+    return AuditLogAnswer.model_validate(
+        {"items": rows, "next_after": rows[-1]["seq"] if rows else after}
+    )
 
 
 @router.get("/audit/verify", tags=["platform"])
-def audit_verify(p: PlatformDep, _: Auditor) -> dict[str, Any]:
+def audit_verify(p: PlatformDep, _: Auditor) -> AuditVerifyAnswer:
     """Walk the whole hash chain and the links, and check it against the node's signed
     checkpoints (if it signs them); report the first changed, removed or reordered entry, or a
     chain recomputed or cut after a checkpoint."""
@@ -69,9 +72,11 @@ def audit_verify(p: PlatformDep, _: Auditor) -> dict[str, Any]:
     verifier = p.checkpointer.signer.verifier if p.checkpointer is not None else None
     with p.engine.connect() as conn:
         result = verify_node(conn, verifier)
-    return {
-        "ok": result.ok,
-        "entries": result.entries,
-        "problem": result.problem,
-        "seq": result.seq,
-    }
+    return AuditVerifyAnswer.model_validate(
+        {
+            "ok": result.ok,
+            "entries": result.entries,
+            "problem": result.problem,
+            "seq": result.seq,
+        }
+    )

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
-from ..access import Permission, Principal, Purpose
+from ..access import Permission, Principal, Purpose, Role
 from ..disclosure.shown import MAX_PER_PAGE
 from .principals import require
 
@@ -64,3 +64,12 @@ PurposeParam = Annotated[
         json_schema_extra={"enum": [str(p) for p in Purpose]},
     ),
 ]
+
+
+def case_scope(who: Principal) -> tuple[str | None, str | None]:
+    """Whose objections or repair applications ``who`` lists, as (subject, provider): a
+    subject its own, a source agency those routed to it, an operator all."""
+    return (
+        who.subject_id if who.role is Role.SUBJECT else None,
+        who.agency if who.role is Role.SOURCE_AGENCY else None,
+    )

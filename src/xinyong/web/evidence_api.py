@@ -4,14 +4,14 @@ operator read it back."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import File, Form, Request, Response, UploadFile
 
 from ..access import Role
 from ..rights import evidence
-from .answers import api_router
+from .answers import api_router, cases
 from .deps import (
     CaseId,
     EvidenceReader,
@@ -39,12 +39,12 @@ def objection_evidence(
     objection_id: CaseId,
     file: EvidenceFile,
     csrftoken: FormToken = "",
-) -> dict[str, Any]:
+) -> cases.EvidenceFile:
     """Add a file of evidence (PDF, PNG or JPEG, at most ``XINYONG_EVIDENCE_MAX_BYTES``;
     the content decides the type) to the caller's own open objection. With the portal's
     session cookie instead of a token, send the ``csrftoken`` cookie's value too."""
     check_csrf(request, csrftoken)
-    return attach_upload(p, who, "objection", objection_id, file)
+    return cases.EvidenceFile.model_validate(attach_upload(p, who, "objection", objection_id, file))
 
 
 @router.post("/repairs/{repair_id}/evidence", status_code=201)
@@ -55,11 +55,11 @@ def repair_evidence(
     repair_id: CaseId,
     file: EvidenceFile,
     csrftoken: FormToken = "",
-) -> dict[str, Any]:
+) -> cases.EvidenceFile:
     """Add a file of evidence to the caller's own open repair application (with a session
     cookie, send the ``csrftoken`` cookie's value too)."""
     check_csrf(request, csrftoken)
-    return attach_upload(p, who, "repair", repair_id, file)
+    return cases.EvidenceFile.model_validate(attach_upload(p, who, "repair", repair_id, file))
 
 
 @router.get(

@@ -9,8 +9,6 @@ load balancer stops sending traffic to a worker that would answer 500. Each answ
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -19,6 +17,7 @@ from ..access import Permission, Principal, authorise
 from ..errors import ConfigError
 from ..ledger import require_current
 from .answers import api_router
+from .answers.platform import HealthAnswer, ReadyAnswer
 from .openapi import answers
 from .platform import PlatformDep
 from .principals import principal
@@ -28,22 +27,25 @@ LOOPBACK = frozenset({"127.0.0.1", "::1"})
 
 
 @router.get("/api/health", tags=["platform"])
-async def health(request: Request) -> dict[str, Any]:
+async def health(request: Request) -> HealthAnswer:
     """Liveness, without touching the database; ``warm`` once the start-up aggregates
     (statistics, double-publicity counts) are computed. Readiness is ``/api/health/ready``."""
-    return {"status": "ok", "warm": request.app.state.platform.warmed}
+    return HealthAnswer.model_validate({"status": "ok", "warm": request.app.state.platform.warmed})
 
 
 @router.get("/api/health/live", tags=["platform"])
-async def live(request: Request) -> dict[str, Any]:
+async def live(request: Request) -> HealthAnswer:
     """Liveness (as ``/api/health``): the process answers; no database is touched."""
-    return await health(request)
+    return HealthAnswer.model_validate(await health(request))
 
 
 @router.get(
     "/api/health/ready",
     tags=["platform"],
-    responses={503: {"description": "a check failed; `checks` names it"}},
+    responses={
+        200: {"model": ReadyAnswer},
+        503: {"description": "a check failed; `checks` names it"},
+    },
 )
 def ready(p: PlatformDep) -> JSONResponse:
     """Ready to serve: the database answers, its schema is current, the caches are warm."""

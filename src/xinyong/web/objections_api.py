@@ -4,15 +4,21 @@ written reasons; the platform checks it. Deadlines are in working days (``rights
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Query
 from pydantic import BaseModel, Field
 
-from ..access import Role
 from ..rights import objections
 from ..services import objections as objection_commands
 from .answers import api_router
+from .answers.cases import (
+    CheckedObjection,
+    DecidedObjection,
+    ExtendedObjection,
+    FiledObjection,
+    ObjectionPage,
+)
 from .deps import (
     CaseId,
     ObjectionChecker,
@@ -21,6 +27,7 @@ from .deps import (
     PageNo,
     PerPage,
     Provider,
+    case_scope,
 )
 from .platform import PlatformDep
 
@@ -60,11 +67,13 @@ def file_objection(
     p: PlatformDep,
     who: Objector,
     body: ObjectionRequest,
-) -> dict[str, Any]:
+) -> FiledObjection:
     """Contest one of the calling subject's records or list entries. The records are marked
     disputed at once; the objection goes to their source agency with the jurisdiction's
     deadlines (working days)."""
-    return objection_commands.file_objection(p, who, body.target_kind, body.target, body.grounds)
+    return FiledObjection.model_validate(
+        objection_commands.file_objection(p, who, body.target_kind, body.target, body.grounds)
+    )
 
 
 @router.get("/objections")
@@ -74,27 +83,32 @@ def list_objections(
     overdue: Annotated[bool, Query(description="only those past their deadline")] = False,
     page: PageNo = 1,
     per_page: PerPage = 50,
-) -> dict[str, Any]:
+) -> ObjectionPage:
     """A subject's own objections; those routed to an agency; all (operator). ``overdue``
     counts those past their deadline (escalated)."""
+    subject_id, provider = case_scope(who)
     with p.engine.connect() as conn:
-        return objections.listing(
-            conn,
-            today=p.today(),
-            subject_id=who.subject_id if who.role is Role.SUBJECT else None,
-            provider=who.agency if who.role is Role.SOURCE_AGENCY else None,
-            overdue_only=overdue,
-            page=page,
-            per_page=per_page,
+        return ObjectionPage.model_validate(
+            objections.listing(
+                conn,
+                today=p.today(),
+                subject_id=subject_id,
+                provider=provider,
+                overdue_only=overdue,
+                page=page,
+                per_page=per_page,
+            )
         )
 
 
 @router.post("/objections/{objection_id}/extend")
 def extend_objection(
     p: PlatformDep, who: Provider, objection_id: CaseId, body: ExtensionRequest
-) -> dict[str, Any]:
+) -> ExtendedObjection:
     """Extend the decision deadline once, by the jurisdiction's extension, with a reason."""
-    return objection_commands.extend_objection(p, who, objection_id, body.reason)
+    return ExtendedObjection.model_validate(
+        objection_commands.extend_objection(p, who, objection_id, body.reason)
+    )
 
 
 class CheckRequest(BaseModel):
@@ -107,28 +121,32 @@ def check_objection(
     who: ObjectionChecker,
     objection_id: CaseId,
     body: CheckRequest,
-) -> dict[str, Any]:
+) -> CheckedObjection:
     """The platform's check of an open objection (e.g. Shenzhen: within one working day),
     with a note the subject sees; until it is made its date is the objection's deadline."""
-    return objection_commands.check_objection(p, who, objection_id, body.note)
+    return CheckedObjection.model_validate(
+        objection_commands.check_objection(p, who, objection_id, body.note)
+    )
 
 
 @router.post("/objections/{objection_id}/decide")
 def decide_objection(
     p: PlatformDep, who: Provider, objection_id: CaseId, body: ObjectionDecision
-) -> dict[str, Any]:
+) -> DecidedObjection:
     """Decide with written reasons: ``corrected`` (with ``changes``), ``deleted``,
     ``publicity_stopped``, ``removed_from_list`` (a list entry's listing was wrong) or ``kept``
     (with the subject's ``statement`` attached), for all the objection's records or those
     named. The dispute mark is lifted, the decision enters the ledger, and screening follows
     at once."""
-    return objection_commands.decide_objection(
-        p,
-        who,
-        objection_id,
-        body.outcome,
-        body.reasons,
-        body.changes,
-        body.statement,
-        body.records,
+    return DecidedObjection.model_validate(
+        objection_commands.decide_objection(
+            p,
+            who,
+            objection_id,
+            body.outcome,
+            body.reasons,
+            body.changes,
+            body.statement,
+            body.records,
+        )
     )

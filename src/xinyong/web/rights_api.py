@@ -4,15 +4,26 @@ and commitments (信用承诺)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Query
 from pydantic import BaseModel, Field
 
-from ..access import Role
 from ..rights import grade_notices, repair
 from ..services import commitments, notices, repairs, reports
 from .answers import api_router
+from .answers.cases import DecidedRepair, RepairApplication, RepairPage
+from .answers.rights import (
+    CommitmentMatters,
+    FoundCommitment,
+    IssuedReport,
+    MadeCommitment,
+    PendingGradeNotices,
+    PendingNotices,
+    RepairNotice,
+    ServedGradeNotice,
+    WithdrawnCommitment,
+)
 from .deps import (
     Agency,
     CaseId,
@@ -27,6 +38,7 @@ from .deps import (
     RepairDecider,
     RepairReader,
     Reporter,
+    case_scope,
 )
 from .platform import PlatformDep
 
@@ -50,11 +62,13 @@ def apply_for_repair(
     p: PlatformDep,
     who: RepairApplicant,
     body: RepairRequest,
-) -> dict[str, Any]:
+) -> RepairApplication:
     """Apply for credit repair of one of the calling subject's penalty records (free). Every
     eligibility condition is checked at once and named if it fails."""
-    return repairs.apply_for_repair(
-        p, who, body.record_id, body.corrective_action, body.evidence, body.commitment
+    return RepairApplication.model_validate(
+        repairs.apply_for_repair(
+            p, who, body.record_id, body.corrective_action, body.evidence, body.commitment
+        )
     )
 
 
@@ -65,17 +79,20 @@ def list_repairs(
     overdue: Annotated[bool, Query(description="only those past their deadline")] = False,
     page: PageNo = 1,
     per_page: PerPage = 50,
-) -> dict[str, Any]:
+) -> RepairPage:
     """A subject's own applications; those routed to an agency; all (operator)."""
+    subject_id, provider = case_scope(who)
     with p.engine.connect() as conn:
-        return repair.listing(
-            conn,
-            today=p.today(),
-            subject_id=who.subject_id if who.role is Role.SUBJECT else None,
-            provider=who.agency if who.role is Role.SOURCE_AGENCY else None,
-            overdue_only=overdue,
-            page=page,
-            per_page=per_page,
+        return RepairPage.model_validate(
+            repair.listing(
+                conn,
+                today=p.today(),
+                subject_id=subject_id,
+                provider=provider,
+                overdue_only=overdue,
+                page=page,
+                per_page=per_page,
+            )
         )
 
 
@@ -85,10 +102,12 @@ def decide_repair(
     who: RepairDecider,
     repair_id: CaseId,
     body: RepairDecision,
-) -> dict[str, Any]:
+) -> DecidedRepair:
     """Grant (publicity stops, lists that end on repair end, screening follows at once) or
     refuse, with written reasons."""
-    return repairs.decide_repair(p, who, repair_id, body.outcome, body.reasons)
+    return DecidedRepair.model_validate(
+        repairs.decide_repair(p, who, repair_id, body.outcome, body.reasons)
+    )
 
 
 class ReportRequest(BaseModel):
@@ -100,24 +119,26 @@ class ReportRequest(BaseModel):
 
 
 @router.post("/reports", status_code=201)
-def request_report(p: PlatformDep, who: Reporter, body: ReportRequest) -> dict[str, Any]:
+def request_report(p: PlatformDep, who: Reporter, body: ReportRequest) -> IssuedReport:
     """A credit report stamped with its date and a verification code: the subject's own
     (free, up to the jurisdiction's yearly number), or for a credit-service agency under the
     subject's consent (refused without one). Printable at ``/reports/{report_id}``, as PDF at
     ``/reports/{report_id}.pdf``."""
     issued = reports.issue_report(p, who, body.subject)
-    return {
-        "report_id": issued["report_id"],
-        "verification_code": issued["verification_code"],
-        "as_of": issued["as_of"],
-        "printable": f"/reports/{issued['report_id']}",
-        "pdf": f"/reports/{issued['report_id']}.pdf",
-        "report": issued["body"],
-    }
+    return IssuedReport.model_validate(
+        {
+            "report_id": issued["report_id"],
+            "verification_code": issued["verification_code"],
+            "as_of": issued["as_of"],
+            "printable": f"/reports/{issued['report_id']}",
+            "pdf": f"/reports/{issued['report_id']}.pdf",
+            "report": issued["body"],
+        }
+    )
 
 
 @router.get("/notices/pending")
-def pending_notices(p: PlatformDep, who: Agency) -> dict[str, Any]:
+def pending_notices(p: PlatformDep, who: Agency) -> PendingNotices:
     """Prior notices the calling source agency owes before its entries can take effect, each
     with basis, reasons, evidence, the subject's rights and the deadline to answer if served
     today. Record the service with ``POST /api/decisions`` (``notice_served``)."""
@@ -125,7 +146,7 @@ def pending_notices(p: PlatformDep, who: Agency) -> dict[str, Any]:
 
     with p.engine.connect() as conn:
         items = pending(conn, p.pack, p.evaluation(conn), who.agency or "", p.today())
-    return {"items": items, "total": len(items)}
+    return PendingNotices.model_validate({"items": items, "total": len(items)})
 
 
 class GradeNoticeService(BaseModel):
@@ -134,21 +155,25 @@ class GradeNoticeService(BaseModel):
 
 
 @router.get("/grade-notices/pending")
-def pending_grade_notices(p: PlatformDep, who: GradeAuthority) -> dict[str, Any]:
+def pending_grade_notices(p: PlatformDep, who: GradeAuthority) -> PendingGradeNotices:
     """Notices of adverse grades the calling agency owes as the authority of a grading scheme:
     the last evaluation's adverse grades not yet noticed (the first 200, and how many). Until
     served, such a grade is shown to no one but its subject."""
     with p.engine.connect() as conn:
-        return grade_notices.pending(conn, p.pack, p.evaluation(conn), who.agency or "")
+        return PendingGradeNotices.model_validate(
+            grade_notices.pending(conn, p.pack, p.evaluation(conn), who.agency or "")
+        )
 
 
 @router.post("/grade-notices", status_code=201)
 def serve_grade_notice(
     p: PlatformDep, who: GradeAuthority, body: GradeNoticeService
-) -> dict[str, Any]:
+) -> ServedGradeNotice:
     """Record that the written notice of the subject's adverse grade was served today (by
     the scheme's authority only). The grade is visible to others from tomorrow."""
-    return notices.serve_grade_notice(p, who, body.subject, body.scheme_id)
+    return ServedGradeNotice.model_validate(
+        notices.serve_grade_notice(p, who, body.subject, body.scheme_id)
+    )
 
 
 @router.get("/records/{record_id}/repair-notice")
@@ -156,11 +181,11 @@ def repair_notice(
     p: PlatformDep,
     who: Agency,
     record_id: RecordId,
-) -> dict[str, Any]:
+) -> RepairNotice:
     """The credit-repair notice to serve with a penalty decision (两书同达): the publicity
     period and from when repair may be sought. The agency's own records only. Printable at
     ``/notices/repair?record_id=``."""
-    return notices.repair_notice(p, who, record_id)
+    return RepairNotice.model_validate(notices.repair_notice(p, who, record_id))
 
 
 class CommitmentRequest(BaseModel):
@@ -175,9 +200,11 @@ class FindingRequest(BaseModel):
 
 
 @router.get("/commitments/matters")
-def commitment_matters(p: PlatformDep, _: PublicReader) -> dict[str, Any]:
+def commitment_matters(p: PlatformDep, _: PublicReader) -> CommitmentMatters:
     """Matters where the (optional) commitment route applies, with their templates."""
-    return {"items": [m.model_dump(mode="json") for m in p.pack.commitments.values()]}
+    return CommitmentMatters.model_validate(
+        {"items": [m.model_dump(mode="json") for m in p.pack.commitments.values()]}
+    )
 
 
 @router.post("/commitments", status_code=201)
@@ -185,10 +212,12 @@ def make_commitment(
     p: PlatformDep,
     who: Committer,
     body: CommitmentRequest,
-) -> dict[str, Any]:
+) -> MadeCommitment:
     """Commit on a matter (the route is optional). Recorded at once as ``pending`` under the
     catalogue item commitment.made."""
-    return commitments.make_commitment(p, who, body.matter, body.text)
+    return MadeCommitment.model_validate(
+        commitments.make_commitment(p, who, body.matter, body.text)
+    )
 
 
 @router.post("/commitments/{commitment_id}/withdraw")
@@ -196,9 +225,11 @@ def withdraw_commitment(
     p: PlatformDep,
     who: Committer,
     commitment_id: CaseId,
-) -> dict[str, Any]:
+) -> WithdrawnCommitment:
     """Withdraw one's own commitment before it is completed."""
-    return commitments.withdraw_commitment(p, who, commitment_id)
+    return WithdrawnCommitment.model_validate(
+        commitments.withdraw_commitment(p, who, commitment_id)
+    )
 
 
 @router.post("/commitments/{commitment_id}/finding")
@@ -207,7 +238,9 @@ def commitment_finding(
     who: CommitmentAuthority,
     commitment_id: CaseId,
     body: FindingRequest,
-) -> dict[str, Any]:
+) -> FoundCommitment:
     """The authority's finding on a pending commitment: kept, broken or false — recorded as
     a new version of its record."""
-    return commitments.find_commitment(p, who, commitment_id, body.performance)
+    return FoundCommitment.model_validate(
+        commitments.find_commitment(p, who, commitment_id, body.performance)
+    )

@@ -8,9 +8,12 @@ batches, and shows in the subject's access log.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
 
-from fastapi.responses import JSONResponse, Response
+from fastapi import Body, Query
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from ..access import Principal, Purpose, stated_purpose
@@ -18,6 +21,8 @@ from ..errors import FieldError, InvalidData
 from ..sanctions.decide import Decision
 from ..services import screening
 from .answers import api_router
+from .answers.screening import BulkScreening, NameScreening, Override
+from .answers.screening import Decision as DecisionAnswer
 from .deps import Overrider, Screener
 from .metrics import SCREENING
 from .platform import Platform, PlatformDep
@@ -26,6 +31,8 @@ router = api_router()
 
 
 BULK_LIMIT = 10_000
+#: lines of ``POST /api/screen/lines`` answered per chunk of the streamed answer
+LINES_CHUNK = 2_000
 
 
 class ScreenRequest(BaseModel):
@@ -75,7 +82,12 @@ def _action(p: Platform, action: str) -> str:
     return action
 
 
-@router.post("/screen", tags=["screening"], response_class=JSONResponse)
+@router.post(
+    "/screen",
+    tags=["screening"],
+    response_class=JSONResponse,
+    responses={200: {"model": DecisionAnswer}},
+)
 async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> Response:
     """May this subject be served for this action today? ``allow``, ``deny`` or ``advise``,
     with every applying measure's list or order, memorandum, legal basis, implementing
@@ -99,22 +111,88 @@ async def screen(p: PlatformDep, who: Screener, body: ScreenRequest) -> Response
 
 
 @router.post("/screen/bulk", tags=["screening"])
-def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> dict[str, Any]:
+def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> BulkScreening:
     """Up to 10,000 subjects for one action. ``outcomes`` is in request order (``allow``,
     ``deny``, ``advise`` or ``invalid``); ``details`` gives, by position, the full decision of
     every subject not simply allowed (with its subject key: a person's pseudonym, never the
     number sent) and the error of every invalid code. The call is one audit entry, linked to
     each subject's access log."""
     action = _action(p, body.action)
-    return screening.screen_bulk(p, who, body.subjects, action, _purpose(who, body.purpose))
+    found = screening.screen_bulk(p, who, body.subjects, action, _purpose(who, body.purpose))
+    return BulkScreening.model_validate(found)
+
+
+@router.post(
+    "/screen/lines",
+    tags=["screening"],
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "one JSON object per line (NDJSON): the call's summary, then one "
+            "line per identifier in order",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def screen_lines(
+    p: PlatformDep,
+    who: Screener,
+    action: Annotated[str, Query(min_length=1, max_length=64, examples=["aviation.ticket"])],
+    body: Annotated[
+        str,
+        Body(
+            media_type="text/plain",
+            description=f"one identifier per line (USCC, resident ID number or pseudonym), "
+            f"at most {BULK_LIMIT:,} lines",
+        ),
+    ],
+    purpose: Annotated[str | None, Query(max_length=40)] = None,
+) -> StreamingResponse:
+    """The bulk check with a columnar body: identifiers one per line, answered as NDJSON
+    streamed line by line. The first line is the summary (``action``, ``as_of``, ``counts``,
+    ``subjects``); then one line per identifier, in order: ``{"position": n, "outcome": …}``
+    (``n`` counts the body's lines from 0), with ``decision`` for a subject not simply allowed
+    and ``error`` for an invalid code (naming its field ``lines.n``).
+    Judged and audited exactly as ``POST /api/screen/bulk``."""
+    codes = body.splitlines()
+    if not codes or len(codes) > BULK_LIMIT:
+        raise InvalidData(
+            f"the body has {len(codes)} lines",
+            code="invalid-lines",
+            errors=[FieldError("body", f"has {len(codes)} lines", f"send 1 to {BULK_LIMIT:,}")],
+        )
+    answer = screening.screen_bulk(
+        p, who, codes, _action(p, action), _purpose(who, purpose), "lines"
+    )
+    return StreamingResponse(_lines(answer), media_type="application/x-ndjson")
+
+
+def _lines(answer: dict[str, Any]) -> Iterator[bytes]:
+    """The bulk answer as NDJSON: the summary, then one line per identifier."""
+    outcomes, details = answer.pop("outcomes"), answer.pop("details")
+    answer["subjects"] = len(outcomes)
+    yield json.dumps(answer, ensure_ascii=False, default=str).encode() + b"\n"
+    for start in range(0, len(outcomes), LINES_CHUNK):
+        chunk = []
+        for n in range(start, min(start + LINES_CHUNK, len(outcomes))):
+            detail = details.get(n)
+            if detail is None:
+                chunk.append(f'{{"position":{n},"outcome":"{outcomes[n]}"}}')
+            else:
+                key = "error" if "error" in detail else "decision"
+                found = detail.get("error", detail)
+                line = {"position": n, "outcome": outcomes[n], key: found}
+                chunk.append(json.dumps(line, ensure_ascii=False))
+        yield ("\n".join(chunk) + "\n").encode()
 
 
 @router.post("/screen/name", tags=["screening"])
-def screen_name(p: PlatformDep, who: Screener, body: NameScreenRequest) -> dict[str, Any]:
+def screen_name(p: PlatformDep, who: Screener, body: NameScreenRequest) -> NameScreening:
     """For callers without an identifier: scored, explained candidates among the subjects
     measures apply to. Never a deny: a name is not an identity; verify before acting."""
     purpose = _purpose(who, body.purpose)
-    return screening.screen_name(p, who, body.name, _action(p, body.action), body.limit, purpose)
+    found = screening.screen_name(p, who, body.name, _action(p, body.action), body.limit, purpose)
+    return NameScreening.model_validate(found)
 
 
 @router.post("/screen/override", tags=["screening"], status_code=201)
@@ -122,6 +200,7 @@ def override(
     p: PlatformDep,
     who: Overrider,
     body: OverrideRequest,
-) -> dict[str, Any]:
+) -> Override:
     """Serve a subject despite a deny, with a written reason: recorded and audited."""
-    return screening.override(p, who, body.subject, _action(p, body.action), body.reason)
+    found = screening.override(p, who, body.subject, _action(p, body.action), body.reason)
+    return Override.model_validate(found)

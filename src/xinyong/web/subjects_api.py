@@ -21,6 +21,9 @@ from ..ledger import tables as t
 from ..rights.grade_notices import file_grades, whole_file
 from ..services.file_reads import authorise_file_read
 from .answers import api_router
+from .answers.base import Paged
+from .answers.files import ExplainAnswer, OwnFileAnswer, RecordAnswer, RecordSubmitted
+from .answers.public import PublicSubjectAnswer, SubjectSummary
 from .deps import (
     FileReader,
     PageNo,
@@ -44,15 +47,15 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=100, description="name, USCC or ID")],
     page: PageNo = 1,
     per_page: PerPage = 20,
-) -> dict[str, Any]:
+) -> Paged[SubjectSummary]:
     """Search subjects by name (width, brackets, legal form and place names tolerated) or by
     code. Persons are found only while they are on a public list."""
     found: dict[str, Any] = p.search(q, page=page, per_page=per_page).to_dict()
-    return found
+    return Paged[SubjectSummary].model_validate(found)
 
 
 @router.get("/subjects/{subject_id}", tags=["subjects"])
-def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId) -> dict[str, Any]:
+def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId) -> PublicSubjectAnswer:
     """What is public about a subject today: records within their publicity window, public
     list memberships with basis and end date, public grades, dispute marks."""
     subject_id = p.subject_key(subject_id)
@@ -60,26 +63,26 @@ def subject_public(p: PlatformDep, _: PublicReader, subject_id: SubjectId) -> di
         found: dict[str, Any] = plain(
             public_subject(conn, p.pack, subject_id, p.today(), p.evaluation(conn))
         )
-    return found
+    return PublicSubjectAnswer.model_validate(found)
 
 
 @router.get("/subjects/{subject_id}/file", tags=["subjects"])
 def subject_file(
     p: PlatformDep, who: FileReader, subject_id: SubjectId, purpose: PurposeParam = None
-) -> dict[str, Any]:
+) -> OwnFileAnswer:
     """A subject's whole file (non-public; needs a purpose, and consent where required)."""
     subject_id = p.subject_key(subject_id)
     with p.engine.connect() as conn:
         read = authorise_file_read(p, conn, who, subject_id, purpose)
         found = whole_file(conn, p.pack, subject_id, p.today(), own=who.subject_id == subject_id)
     p.audit(who, "read_file", subject_id=subject_id, **read.audited())
-    return found
+    return OwnFileAnswer.model_validate(found)
 
 
 @router.get("/subjects/{subject_id}/explain", tags=["subjects"])
 def subject_explain(
     p: PlatformDep, who: FileReader, subject_id: SubjectId, purpose: PurposeParam = None
-) -> dict[str, Any]:
+) -> ExplainAnswer:
     """Why the subject is on each list and has each grade: the lists as ``xinyong explain``
     gives them, the grades as the caller may see them — an adverse grade without its served
     notice is withheld from all but the subject (non-public; needs a purpose)."""
@@ -98,7 +101,7 @@ def subject_explain(
             conn, p.pack, subject_id, kind or "", p.today(), own=who.subject_id == subject_id
         )
     p.audit(who, "explain", subject_id=subject_id, **read.audited())
-    return found
+    return ExplainAnswer.model_validate(found)
 
 
 RecordRow = Annotated[
@@ -119,7 +122,7 @@ RecordRow = Annotated[
 
 
 @router.post("/records", tags=["records"], status_code=201)
-def submit(p: PlatformDep, who: Submitter, row: RecordRow) -> dict[str, Any]:
+def submit(p: PlatformDep, who: Submitter, row: RecordRow) -> RecordSubmitted:
     """Submit one record for the token's agency. It passes the same validation a delivered
     row does; an invalid record is refused with every reason and nothing is stored."""
     from ..services.submissions import submit_record
@@ -132,7 +135,7 @@ def submit(p: PlatformDep, who: Submitter, row: RecordRow) -> dict[str, Any]:
             f"this token may submit only {', '.join(sorted(who.items))}; not {str(item)[:80]!r}",
             code="item-not-in-scope",
         )
-    return submit_record(p, who, row)
+    return RecordSubmitted.model_validate(submit_record(p, who, row))
 
 
 @router.get("/records/{record_id}", tags=["records"])
@@ -141,7 +144,7 @@ def record(
     who: RecordReader,
     record_id: RecordId,
     purpose: PurposeParam = None,
-) -> dict[str, Any]:
+) -> RecordAnswer:
     """One record as it stands today, with its events (non-public; needs a purpose). A
     source agency reads only its own records; a subject only records about itself."""
     stated = stated_purpose(who, purpose)
@@ -166,4 +169,4 @@ def record(
             code="record-not-standing",
         )
     p.audit(who, "read_record", subject_id=subject_id, purpose=str(stated), record_id=record_id)
-    return {"subject": file["subject"], "record": found}
+    return RecordAnswer.model_validate({"subject": file["subject"], "record": found})
