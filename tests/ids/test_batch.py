@@ -139,3 +139,22 @@ def test_resident_faults_are_refused_with_the_single_reason(code: str, fault: st
     assert same(found, expected)
     if fault is not None:
         assert isinstance(found, InvalidData) and fault in found.errors[0].message
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        ["91350200776049653", "A91350200776049653A"],  # 17 + 19 characters
+        ["", "91350200776049653A91350200776049653A"],
+        ["1101051949123100", "2X11010519491231002X"],
+    ],
+)
+def test_codes_whose_lengths_only_sum_to_whole_codes_are_not_cut_into_them(
+    batch: list[str],
+) -> None:
+    keys = subject_keys(batch, key=KEY, today=TODAY, mode=Mode.STRICT)
+    assert all(isinstance(k, InvalidData) for k in keys)
+    assert [k.errors[0].field for k in keys if isinstance(k, InvalidData)] == [
+        "subjects.0",
+        "subjects.1",
+    ]

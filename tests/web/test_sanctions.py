@@ -184,6 +184,26 @@ def test_a_columnar_body_over_the_limit_is_refused_whole(web: Web) -> None:
     assert log == []
 
 
+def test_lines_split_at_line_feeds_only_and_need_plain_text(web: Web) -> None:
+    url = "/api/screen/lines?action=aviation.ticket"
+    text = {**web.as_role("airline"), "content-type": "text/plain; charset=utf-8"}
+    # a byte-order mark, CRLF, a form feed inside a line: three lines, in place
+    body = "\ufeff" + XIAMEN_USCC + "\r\n" + "9144\x0c0300MA5DC1TM0F\r\n" + LONELY + "\r\n"
+    answer = web.client.post(url, content=body.encode(), headers=text)
+    assert answer.status_code == 200, answer.text
+    summary, *lines = [json.loads(line) for line in answer.text.splitlines()]
+    assert summary["subjects"] == 3
+    assert [x["outcome"] for x in lines] == ["deny", "invalid", "deny"]
+    assert lines[1]["error"]["field"] == "lines.1"
+    for content_type in ("application/json", "text/plain; charset=gbk", None):
+        headers = {**web.as_role("airline")}
+        if content_type:
+            headers["content-type"] = content_type
+        refused = web.client.post(url, content=json.dumps(XIAMEN_USCC), headers=headers)
+        assert refused.status_code == 422, (content_type, refused.text)
+        assert refused.json()["errors"][0]["field"] in ("content-type", "body"), content_type
+
+
 def test_unknown_actions_are_refused_with_the_list(web: Web) -> None:
     response = web.client.post(
         "/api/screen",

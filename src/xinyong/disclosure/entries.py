@@ -63,24 +63,6 @@ def entry_view(pack: Pack, row: Any) -> dict[str, Any]:
     }
 
 
-def measures_for_list(pack: Pack, list_id: str, as_of: date) -> list[dict[str, Any]]:
-    """The joint measures memoranda in force attach to entries of ``list_id``."""
-    return [
-        {
-            "measure": measure.id,
-            "content_zh": measure.content_zh,
-            "content_en": measure.content_en,
-            "effect": measure.effect,
-            "category": measure.category,
-            "actions": list(measure.actions),
-            "implementing_agency": row.implementing_agency,
-            "memorandum": f"{memo.title_zh} ({memo.number})",
-            "legal_basis": [pack.cite(r) for r in (*row.legal_basis, *measure.legal_basis)],
-        }
-        for memo, row, measure in pack.measures_for(list_id, as_of)
-    ]
-
-
 def public_lists(pack: Pack, as_of: date) -> list[ListType]:
     return [
         lt

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from ..evaluate.decisions_since import in_force_rows
 from ..ledger import subject_file
 from ..schemes import Pack
-from .entries import entries_of, entry_view, evaluation_on, measures_for_list
+from ..schemes.measure_terms import measure_terms
+from .entries import entries_of, entry_view, evaluation_on
 from .publicity import is_public
 from .shown import record_view, subject_summary
 
@@ -65,7 +66,7 @@ def full_file(conn: sa.Connection, pack: Pack, subject_id: str, as_of: date) -> 
                 "ended_by_decision": ended,
                 "in_force": in_force,
                 # the consequences it carries: the joint measures attached to the list
-                "measures": measures_for_list(pack, row["list_id"], as_of) if in_force else [],
+                "measures": measure_terms(pack, row["list_id"], as_of) if in_force else [],
             }
         )
     return {

@@ -15,8 +15,9 @@ from ..evaluate.decisions_since import in_force_rows
 from ..evaluate.tables import grades
 from ..ledger import subject_file
 from ..schemes import Pack
+from ..schemes.measure_terms import measure_terms
 from ..types import PublicAttribute
-from .entries import entries_of, entry_view, evaluation_on, measures_for_list, public_lists
+from .entries import entries_of, entry_view, evaluation_on, public_lists
 from .publicity import is_public, publicity_window, visible_to_others
 from .shown import record_view, subject_summary
 
@@ -46,7 +47,7 @@ def public_subject(
     listed = {lt.id for lt in public_lists(pack, as_of)}
     own_entries = in_force_rows(conn, pack, entries_of(conn, evaluation, subject_id), as_of)
     memberships = [
-        {**entry_view(pack, row), "measures": measures_for_list(pack, row["list_id"], as_of)}
+        {**entry_view(pack, row), "measures": measure_terms(pack, row["list_id"], as_of)}
         for row, in_force, _ in own_entries
         if row["list_id"] in listed and in_force
     ]

@@ -106,7 +106,9 @@ def _ymd(day: date) -> int:
 
 
 def _usccs(b: NDArray[np.uint8]) -> NDArray[np.bool_]:
-    """Which rows of ``b`` are USCCs that pass every check with no warning to weigh."""
+    """Which rows of ``b`` are valid USCCs whatever the mode: both checks pass (a division
+    outside the table but in a known province, or an authority the table lacks, is valid
+    with a warning, which a subject key does not keep)."""
     value = _USCC_VALUE[b]
     digit = _digits(b)
     shape = (value >= 0).all(axis=1) & digit[:, 2:8].all(axis=1)
@@ -134,7 +136,8 @@ def plain_codes(codes: Sequence[str], *, today: date) -> Plain:
     """The codes of ``codes`` that are certainly valid resident identity numbers or USCCs as
     ``classify`` would find them (``today`` as there), checked together."""
     joined = "".join(codes)
-    if len(joined) == WIDTH * len(codes) and joined.isascii() and joined.isalnum():
+    same_width = all(len(c) == WIDTH for c in codes)  # not only their sum: 17 + 19 is 36
+    if same_width and joined.isascii() and joined.isalnum():
         at: Sequence[int] = range(len(codes))  # the usual batch: every code plain
         chosen = joined.upper()
     else:

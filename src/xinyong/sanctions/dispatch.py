@@ -28,13 +28,10 @@ from ..clock import business_date
 from ..errors import FieldError, Forbidden, InvalidData, NotFound
 from ..ledger.model import content_id
 from ..schemes import Pack
+from ..schemes.measure_terms import FEEDBACK, NOTICE_EVENTS, measure_terms
 from ..workdays import is_provisional, working_days_between
 from .standing import derived_listings, materialised_listings
 from .tables import dispatch_notices
-
-FEEDBACK = ("applied", "not_applicable", "overridden")
-#: what a notice tells a responder about a list entry
-NOTICE_EVENTS = ("entry", "extension", "exit")
 
 
 @dataclass(frozen=True)
@@ -46,10 +43,8 @@ class DispatchRun:
 
 def _measures_for(pack: Pack, list_id: str, day: date) -> dict[str, list[dict[str, Any]]]:
     """Implementing agency → the memorandum rows it applies for entries of ``list_id``."""
-    from ..disclosure.entries import measures_for_list
-
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in measures_for_list(pack, list_id, day):
+    for row in measure_terms(pack, list_id, day):
         found[row["implementing_agency"]].append(row)
     return found
 

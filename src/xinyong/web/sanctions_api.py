@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import Body, Query
+from fastapi import Body, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -119,7 +119,7 @@ def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> BulkS
     each subject's access log."""
     action = _action(p, body.action)
     found = screening.screen_bulk(p, who, body.subjects, action, _purpose(who, body.purpose))
-    return BulkScreening.model_validate(found)
+    return BulkScreening.model_validate(_counted(found))
 
 
 @router.post(
@@ -135,6 +135,7 @@ def screen_bulk(p: PlatformDep, who: Screener, body: BulkScreenRequest) -> BulkS
     },
 )
 def screen_lines(
+    request: Request,
     p: PlatformDep,
     who: Screener,
     action: Annotated[str, Query(min_length=1, max_length=64, examples=["aviation.ticket"])],
@@ -148,13 +149,14 @@ def screen_lines(
     ],
     purpose: Annotated[str | None, Query(max_length=40)] = None,
 ) -> StreamingResponse:
-    """The bulk check with a columnar body: identifiers one per line, answered as NDJSON
-    streamed line by line. The first line is the summary (``action``, ``as_of``, ``counts``,
+    """The bulk check with a columnar body: identifiers one per line (``\\n`` or ``\\r\\n``,
+    UTF-8, ``Content-Type: text/plain``), answered as NDJSON, sent in chunks once the call
+    is judged and audited. The first line is the summary (``action``, ``as_of``, ``counts``,
     ``subjects``); then one line per identifier, in order: ``{"position": n, "outcome": …}``
     (``n`` counts the body's lines from 0), with ``decision`` for a subject not simply allowed
     and ``error`` for an invalid code (naming its field ``lines.n``).
     Judged and audited exactly as ``POST /api/screen/bulk``."""
-    codes = body.splitlines()
+    codes = _identifiers(request, body)
     if not codes or len(codes) > BULK_LIMIT:
         raise InvalidData(
             f"the body has {len(codes)} lines",
@@ -164,7 +166,42 @@ def screen_lines(
     answer = screening.screen_bulk(
         p, who, codes, _action(p, action), _purpose(who, purpose), "lines"
     )
-    return StreamingResponse(_lines(answer), media_type="application/x-ndjson")
+    return StreamingResponse(_lines(_counted(answer)), media_type="application/x-ndjson")
+
+
+def _identifiers(request: Request, body: str) -> list[str]:
+    """The body's lines: split at line feeds only (a stray form feed or U+2028 inside a line
+    must not shift every later position), a carriage return before one dropped, a leading
+    byte-order mark and one final empty line too.
+
+    Raises:
+        InvalidData: the body is not plain text in UTF-8.
+    """
+    kind, _, parameters = request.headers.get("content-type", "").partition(";")
+    charset = parameters.strip().lower().removeprefix("charset=").strip('"') or "utf-8"
+    if kind.strip().lower() != "text/plain" or charset not in ("utf-8", "utf8"):
+        raise InvalidData(
+            "the body must be plain text in UTF-8",
+            code="invalid-content-type",
+            errors=[
+                FieldError(
+                    "content-type",
+                    f"is {request.headers.get('content-type', 'missing')[:60]!r}",
+                    "send Content-Type: text/plain; charset=utf-8, one identifier per line",
+                )
+            ],
+        )
+    lines = body.removeprefix("\ufeff").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
+def _counted(answer: dict[str, Any]) -> dict[str, Any]:
+    """``answer`` (a bulk screening's), its outcomes counted in the screening metric."""
+    for outcome, count in answer["counts"].items():
+        SCREENING.labels(outcome).inc(count)
+    return answer
 
 
 def _lines(answer: dict[str, Any]) -> Iterator[bytes]:

@@ -102,6 +102,3 @@ class ReadyAnswer(Answer):
 
     status: Literal["ready", "not-ready"]
     checks: ReadyChecks
-
-
-# -- routes ------------------------------------------------------------------------------------

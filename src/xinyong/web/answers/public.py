@@ -1,9 +1,7 @@
 """Answer models of what is public about subjects: list entries in force, double publicity,
 statistics, subject search and the public subject view.
 
-A field with a default is one a view sometimes leaves out (the catalogue's and the list
-rules' ``model_dump(exclude_none=True)``); a field without one is always present, ``null``
-where its type allows.
+A field without a default is always present, ``null`` where its type allows.
 """
 
 from __future__ import annotations

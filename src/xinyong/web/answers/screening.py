@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ...sanctions.decide import Outcome
-from ...sanctions.dispatch import FEEDBACK, NOTICE_EVENTS
+from ...schemes.measure_terms import FEEDBACK, NOTICE_EVENTS
 from ...schemes.measures import Category, Effect
 from ...types import LinkRole, SubjectKind
 from .base import Answer, Citation, OneOf, Timestamp
@@ -120,27 +120,6 @@ class BulkScreening(Answer):
     )
 
 
-class ScreenLinesSummary(Answer):
-    """The first line of a line-by-line bulk screening (``POST /api/screen/lines``): the
-    call's summary."""
-
-    action: str
-    as_of: date
-    counts: dict[BulkOutcome, int]
-    subjects: int = Field(ge=1, description="lines (identifiers) screened")
-
-
-class ScreenLine(Answer):
-    """A later line of a line-by-line bulk screening: one identifier's outcome."""
-
-    position: int = Field(ge=0, description="the body's line, counted from 0")
-    outcome: BulkOutcome
-    decision: Decision | None = Field(default=None, description="for a subject not simply allowed")
-    error: FieldProblem | None = Field(
-        default=None, description="for an invalid code (naming ``lines.{position}``)"
-    )
-
-
 class NameCandidate(Answer):
     """A name candidate: an indexed subject whose name is like the one asked about, scored
     and explained, with the outcome it would have if confirmed (``sanctions.names``)."""
@@ -183,7 +162,7 @@ class Override(Answer):
 
 class NoticeMeasure(Answer):
     """A measure a dispatch notice asks its responder to apply (or, on ``exit``, lift),
-    with its memorandum and legal basis (``disclosure.entries.measures_for_list``)."""
+    with its memorandum and legal basis (``schemes.measure_terms``)."""
 
     measure: str = Field(description="the measure's id")
     content_zh: str
@@ -280,9 +259,3 @@ class SubmittedDecision(Answer):
     ok: Literal[True]
     subject_id: str = Field(description="the subject of the record decided about")
     new: bool = Field(description="``false`` when the same decision was already in the ledger")
-
-
-# -- routes -----------------------------------------------------------------------------------
-
-#: (method, declared route path) → the model of its success body. ``POST /api/screen/lines``
-#: answers NDJSON, not one JSON body: ``None`` here; its lines are ``NDJSON_LINES``.
