@@ -33,6 +33,8 @@ router = api_router()
 BULK_LIMIT = 10_000
 #: lines of ``POST /api/screen/lines`` answered per chunk of the streamed answer
 LINES_CHUNK = 2_000
+#: NDJSON lines are written without spaces, all alike
+COMPACT = (",", ":")
 
 
 class ScreenRequest(BaseModel):
@@ -208,7 +210,7 @@ def _lines(answer: dict[str, Any]) -> Iterator[bytes]:
     """The bulk answer as NDJSON: the summary, then one line per identifier."""
     outcomes, details = answer.pop("outcomes"), answer.pop("details")
     answer["subjects"] = len(outcomes)
-    yield json.dumps(answer, ensure_ascii=False, default=str).encode() + b"\n"
+    yield json.dumps(answer, ensure_ascii=False, separators=COMPACT, default=str).encode() + b"\n"
     for start in range(0, len(outcomes), LINES_CHUNK):
         chunk = []
         for n in range(start, min(start + LINES_CHUNK, len(outcomes))):
@@ -219,7 +221,7 @@ def _lines(answer: dict[str, Any]) -> Iterator[bytes]:
                 key = "error" if "error" in detail else "decision"
                 found = detail.get("error", detail)
                 line = {"position": n, "outcome": outcomes[n], key: found}
-                chunk.append(json.dumps(line, ensure_ascii=False))
+                chunk.append(json.dumps(line, ensure_ascii=False, separators=COMPACT))
         yield ("\n".join(chunk) + "\n").encode()
 
 
